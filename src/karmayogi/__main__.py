@@ -1,0 +1,7 @@
+"""``python -m karmayogi``: the same as the ``karmayogi`` command."""
+
+import sys
+
+from karmayogi._cli import main
+
+sys.exit(main())

@@ -1,0 +1,113 @@
+"""The base of every document: a frozen pydantic model with one validation path.
+
+Documents cross the boundary (portals send and store them as JSON), so they validate on
+the way in and give JSON Schema for forms. Whichever way a document is made (its
+constructor, ``from_dict``, ``from_json``, ``from_file``), bad input raises
+:class:`karmayogi.errors.ValidationError` listing every problem with its dotted path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import pydantic
+from pydantic import ConfigDict, StringConstraints
+
+from karmayogi.errors import Location, Problem, ValidationError
+
+__all__ = ["Document", "Identifier", "Name", "problems_from_pydantic"]
+
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^\S+$")
+]
+"""A stable identifier: no spaces, 1 to 200 characters."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+"""A human name: not blank; surrounding spaces are trimmed."""
+
+
+class Document(pydantic.BaseModel):
+    """A validated, immutable document that reads back equal from its JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise ValidationError(problems_from_pydantic(exc)) from None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Self:
+        """Validate a mapping (such as parsed JSON) into this document."""
+        try:
+            return cls.model_validate(data)
+        except pydantic.ValidationError as exc:
+            raise ValidationError(problems_from_pydantic(exc, file=file)) from None
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, file: str | None = None) -> Self:
+        """Parse and validate this document from JSON text."""
+        try:
+            return cls.model_validate_json(text)
+        except pydantic.ValidationError as exc:
+            raise ValidationError(problems_from_pydantic(exc, file=file)) from None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Self:
+        """Read this document from a JSON file; problems name the file."""
+        path = Path(path)
+        return cls.from_json(path.read_bytes(), file=str(path))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """This document as JSON; fields left at their defaults are omitted."""
+        return self.model_dump_json(indent=indent, exclude_defaults=True)
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of this document, for a portal's forms and checks."""
+        return cls.model_json_schema()
+
+
+def problems_from_pydantic(
+    exc: pydantic.ValidationError, *, file: str | None = None
+) -> list[Problem]:
+    """Every error pydantic found, as problems with dotted paths."""
+    return list(_problems(exc, file))
+
+
+def _problems(exc: pydantic.ValidationError, file: str | None) -> Iterator[Problem]:
+    for error in exc.errors(include_url=False):
+        path = _dotted(error["loc"])
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, ValidationError):
+            # A document's own rule checks raise our error; keep each of its problems.
+            for problem in cause.problems:
+                where = problem.where.within(path)
+                if file is not None:
+                    where = Location(file=file, row=where.row, field=where.field, path=where.path)
+                yield Problem(problem.message, where, expected=problem.expected, got=problem.got)
+            continue
+        message = error["msg"].removeprefix("Value error, ")
+        yield Problem(message, Location(file=file, path=path or None), got=_scalar(error))
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _scalar(error: Any) -> str | None:
+    """The offending value, when it is a short scalar worth quoting."""
+    if error["type"] == "missing":
+        return None
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = str(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return None

@@ -1,0 +1,46 @@
+"""Tolerant name matching: the same name written by different hands matches."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["close_matches", "name_key", "slug"]
+
+
+def name_key(name: str) -> str:
+    """The form of a name that look-ups compare: case, spacing, punctuation and
+    ``&`` versus ``and`` do not matter.
+
+    Letters, digits and combining marks are kept (so names in Indian scripts keep their
+    vowel signs); everything else is dropped.
+
+    >>> name_key("Reading & Comprehension") == name_key("reading and  comprehension.")
+    True
+    >>> name_key("Self-Analysis") == name_key("self analysis")
+    True
+    """
+    text = unicodedata.normalize("NFKC", name).replace("&", " and ").casefold()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNM")
+
+
+def close_matches(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """Candidates that look like ``name`` (compared by :func:`name_key`), best first."""
+    by_key: dict[str, str] = {}
+    for candidate in candidates:
+        by_key.setdefault(name_key(candidate), candidate)
+    keys = difflib.get_close_matches(name_key(name), list(by_key), n=limit, cutoff=0.6)
+    return [by_key[key] for key in keys]
+
+
+def slug(text: str) -> str:
+    """A name turned into identifier material: runs of anything but letters, digits and
+    marks become one hyphen; case is kept.
+
+    >>> slug("Under Secretary (Admin)")
+    'Under-Secretary-Admin'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text)
+    return "-".join(kept.split())

@@ -1,0 +1,1200 @@
+"""The Karmayogi Competency Model: areas, themes, sub-themes and proficiency levels; the
+framework that holds them; role profiles (FRAC); a person's competency profile; and the
+gap between what a role needs and what a person holds.
+
+The model has three **areas** (Behavioural, Functional, Domain). Each area has
+**themes**, each theme **sub-themes**; Domain themes belong to one organisation (MDO).
+A **competency** is a theme or a sub-theme, named by a stable identifier. Levels run from
+1 Basic to 5 Ustad.
+
+>>> from karmayogi.competency import default_framework, ProficiencyLevel
+>>> kcm = default_framework()
+>>> kcm.find("communication", "reading and comprehension").path
+'Behavioural / Communication / Reading & Comprehension'
+>>> ProficiencyLevel.parse("L3")
+<ProficiencyLevel.ADVANCED: 3>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, TypeAlias, TypeVar
+
+import attrs
+import pydantic
+
+from karmayogi._document import Document, Identifier, Name
+from karmayogi._names import close_matches, name_key, slug
+from karmayogi._time import today_in_india
+from karmayogi.errors import (
+    AmbiguousNameError,
+    Finding,
+    Location,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from karmayogi._case import CasePackage
+
+__all__ = [
+    "PLATFORM_MINIMUM",
+    "Activity",
+    "Change",
+    "Competency",
+    "CompetencyArea",
+    "CompetencyProfile",
+    "EvidenceSource",
+    "FracStatus",
+    "Framework",
+    "FrameworkDiff",
+    "Gap",
+    "GapCell",
+    "GapTable",
+    "Holding",
+    "Importance",
+    "Imported",
+    "Position",
+    "ProficiencyLevel",
+    "Requirement",
+    "Role",
+    "SubTheme",
+    "Theme",
+    "check_rule_of_thumb",
+    "default_framework",
+    "find_gaps",
+    "gap_table",
+    "read_designation_csv",
+    "write_designation_csv",
+]
+
+T = TypeVar("T")
+
+
+# --- Areas and levels ----------------------------------------------------------------
+
+
+class CompetencyArea(enum.StrEnum):
+    """The three areas of the Karmayogi Competency Model.
+
+    >>> CompetencyArea.parse("behavioral")
+    <CompetencyArea.BEHAVIOURAL: 'Behavioural'>
+    >>> CompetencyArea.parse("COMAREA-000003").platform_id
+    'COMAREA-000003'
+    """
+
+    BEHAVIOURAL = "Behavioural"
+    FUNCTIONAL = "Functional"
+    DOMAIN = "Domain"
+
+    @property
+    def platform_id(self) -> str:
+        """The identifier the iGOT platform gives this area."""
+        return _AREA_PLATFORM_IDS[self]
+
+    @classmethod
+    def parse(cls, value: str | CompetencyArea) -> CompetencyArea:
+        """The area written as its name (any case, British or American spelling) or as
+        the platform's identifier."""
+        if isinstance(value, CompetencyArea):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"competency area must be text, got {type(value).__name__}")
+        area = _AREA_BY_KEY.get(name_key(value))
+        if area is None:
+            names = ", ".join(a.value for a in cls)
+            raise ValueError(f"competency area must be one of {names}; got {value!r}")
+        return area
+
+
+_AREA_PLATFORM_IDS = {
+    CompetencyArea.BEHAVIOURAL: "COMAREA-000001",
+    CompetencyArea.DOMAIN: "COMAREA-000002",
+    CompetencyArea.FUNCTIONAL: "COMAREA-000003",
+}
+_AREA_BY_KEY = {name_key(area.value): area for area in CompetencyArea} | {
+    "behavioral": CompetencyArea.BEHAVIOURAL,
+    **{name_key(pid): area for area, pid in _AREA_PLATFORM_IDS.items()},
+}
+
+
+class ProficiencyLevel(enum.IntEnum):
+    """Proficiency levels of the FRAC service, 1 (Basic) to 5 (Ustad).
+
+    >>> [ProficiencyLevel.parse(v) for v in (3, "L3", "Level 3", "advanced")]
+    [<ProficiencyLevel.ADVANCED: 3>, <ProficiencyLevel.ADVANCED: 3>, \
+<ProficiencyLevel.ADVANCED: 3>, <ProficiencyLevel.ADVANCED: 3>]
+    >>> ProficiencyLevel.USTAD.label
+    'Ustad'
+    """
+
+    BASIC = 1
+    PROFICIENT = 2
+    ADVANCED = 3
+    EXPERT = 4
+    USTAD = 5
+
+    @property
+    def label(self) -> str:
+        """The level's name as people write it: Basic, Proficient, ..."""
+        return self.name.capitalize()
+
+    @classmethod
+    def parse(cls, value: int | float | str | ProficiencyLevel) -> ProficiencyLevel:
+        """A level written as ``3``, ``"3"``, ``"L3"``, ``"Level 3"`` or ``"Advanced"``
+        (or ``3.0``, as spreadsheets write numbers)."""
+        if isinstance(value, ProficiencyLevel):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value in (1, 2, 3, 4, 5):
+                return cls(int(value))
+        elif isinstance(value, str):
+            match = _LEVEL_TEXT.fullmatch(value.strip())
+            if match:
+                return cls(int(match.group(1)))
+            by_name = _LEVEL_BY_NAME.get(name_key(value))
+            if by_name is not None:
+                return by_name
+        raise ValueError(
+            "proficiency level must be 1-5, written as 3, 'L3', 'Level 3' or a name "
+            f"(Basic, Proficient, Advanced, Expert, Ustad); got {value!r}"
+        )
+
+
+_LEVEL_TEXT = re.compile(r"(?:l|lvl|level)?\s*[-:.]?\s*([1-5])(?:\.0+)?", re.IGNORECASE)
+_LEVEL_BY_NAME = {name_key(level.name): level for level in ProficiencyLevel}
+
+
+def _parse_level(value: Any) -> ProficiencyLevel:
+    return ProficiencyLevel.parse(value)
+
+
+def _parse_area(value: Any) -> CompetencyArea:
+    return CompetencyArea.parse(value)
+
+
+Level: TypeAlias = Annotated[ProficiencyLevel, pydantic.BeforeValidator(_parse_level)]
+Area: TypeAlias = Annotated[CompetencyArea, pydantic.BeforeValidator(_parse_area)]
+Labels: TypeAlias = dict[Annotated[str, pydantic.StringConstraints(min_length=2)], Name]
+"""Names in other languages, keyed by language code (``"hi"`` for Hindi)."""
+
+
+# --- Themes, sub-themes, competencies -------------------------------------------------
+
+
+class Theme(Document):
+    """A theme of one area (``Communication`` in Behavioural). A Domain theme may belong
+    to one organisation, named by ``organisation``."""
+
+    id: Identifier
+    area: Area
+    name: Name
+    description: str | None = None
+    labels: Labels = pydantic.Field(default_factory=dict)
+    organisation: Identifier | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _only_domain_has_owner(self) -> Theme:
+        if self.organisation is not None and self.area is not CompetencyArea.DOMAIN:
+            raise ValidationError(
+                [
+                    Problem(
+                        "only Domain themes belong to an organisation",
+                        Location(path="organisation"),
+                        expected="no organisation for a " + self.area.value + " theme",
+                        got=self.organisation,
+                    )
+                ]
+            )
+        return self
+
+
+class SubTheme(Document):
+    """A sub-theme, under the theme named by ``theme`` (its identifier)."""
+
+    id: Identifier
+    theme: Identifier
+    name: Name
+    description: str | None = None
+    labels: Labels = pydantic.Field(default_factory=dict)
+
+
+@attrs.frozen
+class Competency:
+    """A theme or a sub-theme of a framework, found by identifier or by name."""
+
+    theme: Theme
+    sub_theme: SubTheme | None = None
+
+    @property
+    def id(self) -> str:
+        """The identifier of the sub-theme, or of the theme when there is none."""
+        return self.sub_theme.id if self.sub_theme is not None else self.theme.id
+
+    @property
+    def name(self) -> str:
+        """The name of the sub-theme, or of the theme when there is none."""
+        return self.sub_theme.name if self.sub_theme is not None else self.theme.name
+
+    @property
+    def area(self) -> CompetencyArea:
+        """The area the competency's theme is in."""
+        return self.theme.area
+
+    @property
+    def path(self) -> str:
+        """``Area / Theme / Sub-theme``, as people read it."""
+        parts = [self.area.value, self.theme.name]
+        if self.sub_theme is not None:
+            parts.append(self.sub_theme.name)
+        return " / ".join(parts)
+
+
+# --- The framework --------------------------------------------------------------------
+
+
+class Framework(Document):
+    """A versioned competency framework: the dictionary of themes and sub-themes.
+
+    >>> fw = Framework(
+    ...     id="demo", name="Demo", version="1",
+    ...     themes=[Theme(id="T1", area="Behavioural", name="Communication")],
+    ...     sub_themes=[SubTheme(id="T1.1", theme="T1", name="Active Listening")],
+    ... )
+    >>> fw.get("T1.1").path
+    'Behavioural / Communication / Active Listening'
+    >>> fw.find(sub_theme="active listning")
+    Traceback (most recent call last):
+    ...
+    karmayogi.errors.UnknownNameError: no sub-theme matches 'active listning'; \
+did you mean 'Active Listening'?
+    """
+
+    id: Identifier
+    name: Name
+    version: Name
+    released_on: dt.date | None = None
+    publisher: str | None = None
+    description: str | None = None
+    themes: tuple[Theme, ...] = ()
+    sub_themes: tuple[SubTheme, ...] = ()
+
+    @pydantic.model_validator(mode="after")
+    def _check(self) -> Framework:
+        problems = list(_framework_problems(self))
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    # Indexes, built once: a frozen document never changes after validation.
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Competency]:
+        themes = {theme.id: theme for theme in self.themes}
+        index = {theme.id: Competency(theme) for theme in self.themes}
+        for sub in self.sub_themes:
+            index[sub.id] = Competency(themes[sub.theme], sub)
+        return index
+
+    @functools.cached_property
+    def _subs_of(self) -> dict[str, list[SubTheme]]:
+        subs: dict[str, list[SubTheme]] = defaultdict(list)
+        for sub in self.sub_themes:
+            subs[sub.theme].append(sub)
+        return subs
+
+    @property
+    def areas(self) -> tuple[CompetencyArea, ...]:
+        """The areas that have at least one theme, in the model's order."""
+        present = {theme.area for theme in self.themes}
+        return tuple(area for area in CompetencyArea if area in present)
+
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self._by_id
+
+    def get(self, identifier: str) -> Competency:
+        """The theme or sub-theme with this identifier."""
+        try:
+            return self._by_id[identifier]
+        except KeyError:
+            raise UnknownNameError(
+                "competency identifier", identifier, close_matches(identifier, self._by_id)
+            ) from None
+
+    def sub_themes_of(self, theme: str | Theme) -> tuple[SubTheme, ...]:
+        """The sub-themes of a theme (given as a theme or its identifier), in order."""
+        theme_id = theme.id if isinstance(theme, Theme) else theme
+        return tuple(self._subs_of.get(theme_id, ()))
+
+    def competencies(
+        self, area: CompetencyArea | str | None = None, *, organisation: str | None = None
+    ) -> Iterator[Competency]:
+        """Every theme followed by its sub-themes, in the framework's order.
+
+        With ``organisation``, Domain themes of other organisations are left out.
+        """
+        for theme in self._visible_themes(area, organisation):
+            yield Competency(theme)
+            for sub in self._subs_of.get(theme.id, ()):
+                yield Competency(theme, sub)
+
+    def find(
+        self,
+        theme: str | None = None,
+        sub_theme: str | None = None,
+        *,
+        area: CompetencyArea | str | None = None,
+        organisation: str | None = None,
+    ) -> Competency:
+        """The competency with these names, compared without regard to case, spacing,
+        punctuation or ``&`` versus ``and``.
+
+        Give the theme, or the sub-theme, or both. ``area`` narrows the search; with
+        ``organisation``, only national themes and that organisation's Domain themes
+        are searched. Raises :class:`~karmayogi.errors.UnknownNameError` with close
+        matches when nothing fits, and :class:`~karmayogi.errors.AmbiguousNameError`
+        when more than one thing does.
+        """
+        if theme is None and sub_theme is None:
+            raise TypeError("find() needs a theme, a sub-theme or both")
+        themes = self._visible_themes(area, organisation)
+        if theme is not None:
+            key = name_key(theme)
+            matched = [t for t in themes if name_key(t.name) == key]
+            if not matched:
+                near = close_matches(theme, (t.name for t in themes))
+                raise UnknownNameError("theme", theme, near)
+            themes = matched
+        if sub_theme is None:
+            assert theme is not None  # one of the two was checked to be given
+            return _only("theme", theme, [Competency(t) for t in themes])
+        what = f"sub-theme of {theme!r}" if theme is not None else "sub-theme"
+        candidates = [Competency(t, s) for t in themes for s in self._subs_of.get(t.id, ())]
+        key = name_key(sub_theme)
+        found = [c for c in candidates if name_key(c.name) == key]
+        if not found:
+            near = close_matches(sub_theme, (c.name for c in candidates))
+            raise UnknownNameError(what, sub_theme, near)
+        return _only(what, sub_theme, found)
+
+    def _visible_themes(
+        self, area: CompetencyArea | str | None, organisation: str | None
+    ) -> list[Theme]:
+        wanted = CompetencyArea.parse(area) if area is not None else None
+        return [
+            theme
+            for theme in self.themes
+            if (wanted is None or theme.area is wanted)
+            and (organisation is None or theme.organisation in (None, organisation))
+        ]
+
+    def extend(
+        self, themes: Iterable[Theme] = (), sub_themes: Iterable[SubTheme] = ()
+    ) -> Framework:
+        """A new framework with these themes and sub-themes added after the existing
+        ones. It only adds: an identifier already in the framework is a problem."""
+        themes, sub_themes = tuple(themes), tuple(sub_themes)
+        problems = [
+            Problem(
+                "is already in the framework; extend adds, it does not change",
+                Location(path=f"{path}.id"),
+                got=item.id,
+            )
+            for path, item in _items(themes, sub_themes)
+            if item.id in self._by_id
+        ]
+        if problems:
+            raise ValidationError(problems)
+        return Framework(
+            **self._fields(),
+            themes=self.themes + themes,
+            sub_themes=self.sub_themes + sub_themes,
+        )
+
+    def with_domain(self, organisation: str, themes: Mapping[str, Iterable[str]]) -> Framework:
+        """A new framework with an organisation's own Domain themes and their sub-themes
+        added; the national themes are not touched.
+
+        Identifiers are made from the organisation and a running number, so adding
+        more later keeps the earlier ones.
+
+        >>> kcm = default_framework()
+        >>> mine = kcm.with_domain("mdo-tax", {"Indirect Taxation": ["GST Audit"]})
+        >>> mine.find("indirect taxation", "gst audit", organisation="mdo-tax").id
+        'DOM-mdo-tax-01-01'
+        >>> len(mine.themes) - len(kcm.themes)
+        1
+        """
+        prefix = f"DOM-{slug(organisation)}"
+        owned = sum(1 for t in self.themes if t.organisation == organisation)
+        new_themes: list[Theme] = []
+        new_subs: list[SubTheme] = []
+        for number, (theme_name, sub_names) in enumerate(themes.items(), start=owned + 1):
+            theme = Theme(
+                id=f"{prefix}-{number:02d}",
+                area=CompetencyArea.DOMAIN,
+                name=theme_name,
+                organisation=organisation,
+            )
+            new_themes.append(theme)
+            new_subs.extend(
+                SubTheme(id=f"{theme.id}-{n:02d}", theme=theme.id, name=sub_name)
+                for n, sub_name in enumerate(sub_names, start=1)
+            )
+        return self.extend(new_themes, new_subs)
+
+    def diff(self, other: Framework) -> FrameworkDiff:
+        """What changed from this version to ``other``, matched by identifier.
+
+        >>> old = default_framework()
+        >>> new = old.with_domain("mdo-tax", {"Customs": []})
+        >>> print(old.diff(new))
+        added DOM-mdo-tax-01: Domain / Customs
+        """
+        changes: list[Change] = []
+        for cid, before in self._by_id.items():
+            after = other._by_id.get(cid)
+            if after is None:
+                changes.append(Change("removed", cid, before, None))
+                continue
+            if before.name != after.name:
+                changes.append(Change("renamed", cid, before, after))
+            if _parent(before) != _parent(after):
+                changes.append(Change("moved", cid, before, after))
+            if _details(before) != _details(after):
+                changes.append(Change("edited", cid, before, after))
+        changes.extend(
+            Change("added", cid, None, after)
+            for cid, after in other._by_id.items()
+            if cid not in self._by_id
+        )
+        return FrameworkDiff(tuple(changes))
+
+    def validate_position(self, position: Position) -> None:
+        """Raise :class:`~karmayogi.errors.ValidationError` listing every requirement of
+        ``position`` that names a competency not in this framework."""
+        problems = [
+            Problem(
+                "names a competency that is not in the framework",
+                Location(path=f"roles[{r}].requirements[{q}].competency"),
+                expected=_did_you_mean(requirement.competency, self._by_id),
+                got=requirement.competency,
+            )
+            for r, role in enumerate(position.roles)
+            for q, requirement in enumerate(role.requirements)
+            if requirement.competency not in self._by_id
+        ]
+        if problems:
+            raise ValidationError(problems)
+
+    def to_case(
+        self, *, base_uri: str | None = None, changed_at: dt.datetime | None = None
+    ) -> CasePackage:
+        """This framework as a 1EdTech CASE 1.1 CFPackage (a JSON-ready dict).
+
+        Identifiers are UUIDs derived from the framework's own, so the same framework
+        always gives the same package. ``base_uri`` makes item URIs
+        ``{base_uri}/CFItems/{uuid}``; without it they are ``urn:uuid:{uuid}``.
+        ``changed_at`` defaults to the release date (midnight IST), else to now.
+        """
+        from karmayogi._case import framework_to_case
+
+        return framework_to_case(self, base_uri=base_uri, changed_at=changed_at)
+
+    @classmethod
+    def from_case(
+        cls,
+        package: Mapping[str, Any],
+        *,
+        default_area: CompetencyArea | str = CompetencyArea.DOMAIN,
+        organisation: str | None = None,
+    ) -> Imported[Framework]:
+        """A framework read from a CASE CFPackage (1.0 or 1.1, or one that bends them).
+
+        The ``isChildOf`` tree becomes themes and sub-themes: top-level items named
+        after an area (Behavioural, Functional, Domain) hold themes; other top-level
+        items are themes of ``default_area``. What could not be mapped, and each bend of
+        the standard, is reported as a finding. A package that has no usable
+        ``CFDocument`` raises :class:`~karmayogi.errors.ValidationError`.
+        """
+        from karmayogi._case import framework_from_case
+
+        return framework_from_case(
+            package, default_area=CompetencyArea.parse(default_area), organisation=organisation
+        )
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in type(self).model_fields
+            if name not in ("themes", "sub_themes")
+        }
+
+
+def _framework_problems(fw: Framework) -> Iterator[Problem]:
+    seen_ids: dict[str, str] = {}
+    for path, item in _items(fw.themes, fw.sub_themes):
+        if item.id in seen_ids:
+            yield Problem(
+                f"identifier is already used by {seen_ids[item.id]}",
+                Location(path=f"{path}.id"),
+                expected="a unique identifier",
+                got=item.id,
+            )
+        else:
+            seen_ids[item.id] = path
+    theme_ids = {theme.id for theme in fw.themes}
+    theme_names: dict[tuple[CompetencyArea, str | None, str], int] = {}
+    for i, theme in enumerate(fw.themes):
+        key = (theme.area, theme.organisation, name_key(theme.name))
+        if key in theme_names:
+            yield Problem(
+                f"theme name is already used by themes[{theme_names[key]}] in the same area",
+                Location(path=f"themes[{i}].name"),
+                expected="a unique name within the area",
+                got=theme.name,
+            )
+        else:
+            theme_names[key] = i
+    sub_names: dict[tuple[str, str], int] = {}
+    for i, sub in enumerate(fw.sub_themes):
+        if sub.theme not in theme_ids:
+            yield Problem(
+                "sub-theme names a theme that is not in the framework",
+                Location(path=f"sub_themes[{i}].theme"),
+                expected=_did_you_mean(sub.theme, theme_ids),
+                got=sub.theme,
+            )
+        key2 = (sub.theme, name_key(sub.name))
+        if key2 in sub_names:
+            yield Problem(
+                f"sub-theme name is already used by sub_themes[{sub_names[key2]}] "
+                "in the same theme",
+                Location(path=f"sub_themes[{i}].name"),
+                expected="a unique name within the theme",
+                got=sub.name,
+            )
+        else:
+            sub_names[key2] = i
+
+
+def _items(
+    themes: Sequence[Theme], sub_themes: Sequence[SubTheme]
+) -> Iterator[tuple[str, Theme | SubTheme]]:
+    """Each theme and sub-theme with its dotted path in a framework document."""
+    for i, theme in enumerate(themes):
+        yield f"themes[{i}]", theme
+    for i, sub in enumerate(sub_themes):
+        yield f"sub_themes[{i}]", sub
+
+
+def _did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    near = close_matches(value, candidates)
+    return (
+        "one of " + ", ".join(repr(n) for n in near) if near else "an identifier in the framework"
+    )
+
+
+def _only(what: str, name: str, found: Sequence[Competency]) -> Competency:
+    if len(found) > 1:
+        raise AmbiguousNameError(what, name, [_label(c) for c in found])
+    return found[0]
+
+
+def _label(competency: Competency) -> str:
+    owner = competency.theme.organisation
+    return competency.path + (f" ({owner})" if owner else "")
+
+
+def _parent(competency: Competency) -> tuple[str, str | None, str | None]:
+    if competency.sub_theme is not None:
+        return ("sub-theme", None, competency.sub_theme.theme)
+    return ("theme", competency.theme.area.value, competency.theme.organisation)
+
+
+def _details(competency: Competency) -> tuple[str | None, dict[str, str]]:
+    item = competency.sub_theme if competency.sub_theme is not None else competency.theme
+    return (item.description, item.labels)
+
+
+@attrs.frozen
+class Change:
+    """One difference between two versions of a framework."""
+
+    kind: Literal["added", "removed", "renamed", "moved", "edited"]
+    id: str
+    before: Competency | None
+    after: Competency | None
+
+    def __str__(self) -> str:
+        if self.before is None:
+            assert self.after is not None
+            return f"added {self.id}: {self.after.path}"
+        if self.after is None:
+            return f"removed {self.id}: {self.before.path}"
+        if self.kind == "edited":
+            return f"edited {self.id}: description or labels of {self.after.path}"
+        return f"{self.kind} {self.id}: {self.before.path} -> {self.after.path}"
+
+
+@attrs.frozen
+class FrameworkDiff:
+    """The changes between two versions of a framework, in order."""
+
+    changes: tuple[Change, ...]
+
+    def of_kind(self, kind: str) -> tuple[Change, ...]:
+        """The changes of one kind: added, removed, renamed, moved or edited."""
+        return tuple(change for change in self.changes if change.kind == kind)
+
+    @property
+    def added(self) -> tuple[Change, ...]:
+        return self.of_kind("added")
+
+    @property
+    def removed(self) -> tuple[Change, ...]:
+        return self.of_kind("removed")
+
+    @property
+    def renamed(self) -> tuple[Change, ...]:
+        return self.of_kind("renamed")
+
+    @property
+    def moved(self) -> tuple[Change, ...]:
+        return self.of_kind("moved")
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __str__(self) -> str:
+        return "\n".join(str(change) for change in self.changes) or "no changes"
+
+
+@functools.cache
+def default_framework() -> Framework:
+    """The bundled Karmayogi Competency Model: the published Behavioural and Functional
+    themes and sub-themes, with karmayogi's own stable identifiers (``KCM-B01`` is a
+    Behavioural theme, ``KCM-B01-02`` one of its sub-themes). Domain themes are each
+    organisation's own: add them with :meth:`Framework.with_domain`.
+
+    >>> kcm = default_framework()
+    >>> kcm.get("KCM-B04").name
+    'Communication'
+    """
+    data = resources.files("karmayogi").joinpath("data/kcm.json").read_bytes()
+    return Framework.from_json(data, file="karmayogi/data/kcm.json")
+
+
+# --- Role profiles (FRAC) ---------------------------------------------------------------
+
+
+class Importance(enum.StrEnum):
+    """Whether a role must have a competency or would merely benefit from it."""
+
+    MANDATORY = "mandatory"
+    DESIRABLE = "desirable"
+
+
+class FracStatus(enum.StrEnum):
+    """The review state of a FRAC node, as the platform's FRAC service keeps it."""
+
+    DRAFT = "DRAFT"
+    UNVERIFIED = "UNVERIFIED"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+
+
+class Requirement(Document):
+    """A role needs this competency at this level or above."""
+
+    competency: Identifier
+    level: Level
+    importance: Importance = Importance.MANDATORY
+
+    @property
+    def mandatory(self) -> bool:
+        return self.importance is Importance.MANDATORY
+
+
+class Activity(Document):
+    """Something a role does, in FRAC's words."""
+
+    id: Identifier
+    description: Name
+
+
+class Role(Document):
+    """A role of a position: what it does and which competencies it needs."""
+
+    id: Identifier
+    name: Name
+    activities: tuple[Activity, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    status: FracStatus = FracStatus.DRAFT
+
+    @pydantic.model_validator(mode="after")
+    def _unique(self) -> Role:
+        problems = _duplicates("activities", [a.id for a in self.activities], "id")
+        problems += _duplicates(
+            "requirements", [r.competency for r in self.requirements], "competency"
+        )
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+
+class Position(Document):
+    """A designation (a position, in FRAC) and the roles it holds.
+
+    >>> p = Position(id="so", name="Section Officer", roles=[
+    ...     Role(id="r1", name="Drafting", requirements=[
+    ...         Requirement(competency="KCM-F13-04", level="L2")]),
+    ...     Role(id="r2", name="Review", requirements=[
+    ...         Requirement(competency="KCM-F13-04", level=3, importance="desirable")]),
+    ... ])
+    >>> [(r.competency, int(r.level), r.importance.value) for r in p.requirements()]
+    [('KCM-F13-04', 3, 'mandatory')]
+    """
+
+    id: Identifier
+    name: Name
+    organisation: Identifier | None = None
+    roles: tuple[Role, ...] = ()
+    status: FracStatus = FracStatus.DRAFT
+
+    @pydantic.model_validator(mode="after")
+    def _unique(self) -> Position:
+        problems = _duplicates("roles", [r.id for r in self.roles], "id")
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    def requirements(self) -> tuple[Requirement, ...]:
+        """What the position needs across its roles: for each competency the highest
+        level any role asks, mandatory if any role makes it mandatory."""
+        return _merge_requirements(r for role in self.roles for r in role.requirements)
+
+
+def _merge_requirements(requirements: Iterable[Requirement]) -> tuple[Requirement, ...]:
+    merged: dict[str, Requirement] = {}
+    for req in requirements:
+        seen = merged.get(req.competency)
+        if seen is None:
+            merged[req.competency] = req
+            continue
+        importance = Importance.MANDATORY if seen.mandatory or req.mandatory else seen.importance
+        merged[req.competency] = Requirement(
+            competency=req.competency, level=max(seen.level, req.level), importance=importance
+        )
+    return tuple(merged.values())
+
+
+def _duplicates(kind: str, keys: Sequence[str], field: str) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, key in enumerate(keys):
+        if key in first:
+            problems.append(
+                Problem(
+                    f"is already used by {kind}[{first[key]}]",
+                    Location(path=f"{kind}[{i}].{field}"),
+                    expected="each only once",
+                    got=key,
+                )
+            )
+        else:
+            first[key] = i
+    return problems
+
+
+PLATFORM_MINIMUM: Mapping[CompetencyArea, int] = {
+    CompetencyArea.BEHAVIOURAL: 4,
+    CompetencyArea.FUNCTIONAL: 4,
+    CompetencyArea.DOMAIN: 6,
+}
+"""The platform's rule of thumb: competencies per designation, at least, by area."""
+
+
+def check_rule_of_thumb(
+    position: Position,
+    framework: Framework,
+    minimum: Mapping[CompetencyArea, int] = PLATFORM_MINIMUM,
+) -> list[Finding]:
+    """Findings, not errors: where ``position`` names fewer competencies of an area than
+    the platform's rule of thumb asks (at least 4 Behavioural, 4 Functional, 6 Domain).
+
+    >>> p = Position(id="so", name="Section Officer", roles=[Role(id="r", name="r",
+    ...     requirements=[Requirement(competency="KCM-B04", level=2)])])
+    >>> for finding in check_rule_of_thumb(p, default_framework()):
+    ...     print(finding.message)
+    Section Officer needs 1 Behavioural competency; the rule of thumb is at least 4
+    Section Officer needs 0 Functional competencies; the rule of thumb is at least 4
+    Section Officer needs 0 Domain competencies; the rule of thumb is at least 6
+    """
+    counts: dict[CompetencyArea, int] = dict.fromkeys(CompetencyArea, 0)
+    findings = []
+    where = Location(path=f"position {position.id}")
+    for requirement in position.requirements():
+        if requirement.competency in framework:
+            counts[framework.get(requirement.competency).area] += 1
+        else:
+            findings.append(
+                Finding(
+                    "unknown-competency",
+                    f"{requirement.competency!r} is not in framework {framework.id!r}",
+                    where,
+                )
+            )
+    for area, least in minimum.items():
+        if counts[area] < least:
+            noun = "competency" if counts[area] == 1 else "competencies"
+            findings.append(
+                Finding(
+                    "too-few-competencies",
+                    f"{position.name} needs {counts[area]} {area.value} {noun}; "
+                    f"the rule of thumb is at least {least}",
+                    where,
+                )
+            )
+    return findings
+
+
+# --- A person's competencies ------------------------------------------------------------
+
+
+class EvidenceSource(enum.StrEnum):
+    """How a person came to hold a competency, from least to most trusted."""
+
+    SELF_ATTESTED = "self-attested"
+    COURSE_COMPLETION = "course-completion"
+    SUPERVISOR = "supervisor"
+    ASSESSMENT = "assessment"
+
+    @property
+    def trust(self) -> int:
+        """Rank of the evidence: self-attested 1 < course completion 2 < supervisor 3
+        < assessment 4."""
+        return list(EvidenceSource).index(self) + 1
+
+
+class Holding(Document):
+    """A person holds a competency at a level, by some evidence, from a date, until an
+    optional expiry (the last day it counts)."""
+
+    competency: Identifier
+    level: Level
+    source: EvidenceSource
+    attained_on: dt.date
+    expires_on: dt.date | None = None
+    evidence: str | None = None
+    """What shows it: a course identifier, a certificate, an assessment reference."""
+
+    @pydantic.model_validator(mode="after")
+    def _expiry_after_attainment(self) -> Holding:
+        if self.expires_on is not None and self.expires_on < self.attained_on:
+            raise ValidationError(
+                [
+                    Problem(
+                        "expires before it was attained",
+                        Location(path="expires_on"),
+                        expected=f"on or after {self.attained_on.isoformat()}",
+                        got=self.expires_on.isoformat(),
+                    )
+                ]
+            )
+        return self
+
+    def counts_on(self, day: dt.date) -> bool:
+        """Whether this holding counts on ``day``: attained by then and not expired."""
+        return self.attained_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+class CompetencyProfile(Document):
+    """The competencies one person holds.
+
+    When a competency is held more than once, **the holding that counts** is, among
+    those that count on the day asked about (attained by then, not expired): the one
+    with the most trusted evidence (assessment, then supervisor, then course completion,
+    then self-attested); among those, the highest level. So an assessment outranks a
+    self-attested claim, whichever is higher, and a later basic course does not undo
+    an earlier advanced one.
+
+    >>> profile = CompetencyProfile(person="u1", holdings=[
+    ...     Holding(competency="KCM-B04", level=4, source="self-attested",
+    ...             attained_on="2025-01-10"),
+    ...     Holding(competency="KCM-B04", level=2, source="assessment",
+    ...             attained_on="2025-03-01"),
+    ... ])
+    >>> profile.level("KCM-B04", on=dt.date(2025, 6, 1))
+    <ProficiencyLevel.PROFICIENT: 2>
+    >>> profile.level("KCM-B04", on=dt.date(2025, 2, 1))
+    <ProficiencyLevel.EXPERT: 4>
+    """
+
+    person: Identifier
+    holdings: tuple[Holding, ...] = ()
+
+    def holding(self, competency: str, *, on: dt.date | None = None) -> Holding | None:
+        """The holding of ``competency`` that counts on ``on`` (default: today in India),
+        or None."""
+        day = on if on is not None else today_in_india()
+        valid = [h for h in self.holdings if h.competency == competency and h.counts_on(day)]
+        return max(valid, key=_strength, default=None)
+
+    def level(self, competency: str, *, on: dt.date | None = None) -> ProficiencyLevel | None:
+        """The level at which the person holds ``competency`` on ``on``, or None."""
+        holding = self.holding(competency, on=on)
+        return holding.level if holding is not None else None
+
+    def current(self, *, on: dt.date | None = None) -> dict[str, Holding]:
+        """Each competency held on ``on`` (default: today in India) with the holding that
+        counts."""
+        day = on if on is not None else today_in_india()
+        best: dict[str, Holding] = {}
+        for h in self.holdings:
+            if h.counts_on(day) and (
+                h.competency not in best or _strength(h) > _strength(best[h.competency])
+            ):
+                best[h.competency] = h
+        return best
+
+
+def _strength(holding: Holding) -> tuple[int, int, dt.date]:
+    # The latest attainment breaks the last tie, so the choice never depends on order.
+    return (holding.source.trust, holding.level, holding.attained_on)
+
+
+# --- Gaps -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Gap:
+    """A competency a person holds below what a role requires (or not at all)."""
+
+    competency: str
+    required: ProficiencyLevel
+    held: ProficiencyLevel | None
+    mandatory: bool
+
+    @property
+    def deficit(self) -> int:
+        """Levels short: required minus held, counting "not held" as 0."""
+        return int(self.required) - int(self.held or 0)
+
+
+def _requirements_of(needs: Role | Position | Iterable[Requirement]) -> tuple[Requirement, ...]:
+    if isinstance(needs, Position):
+        return needs.requirements()
+    if isinstance(needs, Role):
+        return _merge_requirements(needs.requirements)
+    return _merge_requirements(needs)
+
+
+def find_gaps(
+    profile: CompetencyProfile,
+    needs: Role | Position | Iterable[Requirement],
+    *,
+    on: dt.date | None = None,
+) -> tuple[Gap, ...]:
+    """Where ``profile`` falls short of ``needs``: mandatory gaps first, then the
+    largest deficits, then by competency identifier.
+
+    >>> role = Role(id="r", name="Analyst", requirements=[
+    ...     Requirement(competency="KCM-F11-02", level="Advanced"),
+    ...     Requirement(competency="KCM-B04", level=2, importance="desirable")])
+    >>> me = CompetencyProfile(person="u1", holdings=[Holding(
+    ...     competency="KCM-F11-02", level=1, source="course-completion",
+    ...     attained_on="2025-05-01")])
+    >>> [(g.competency, g.deficit, g.mandatory)
+    ...  for g in find_gaps(me, role, on=dt.date(2025, 6, 1))]
+    [('KCM-F11-02', 2, True), ('KCM-B04', 2, False)]
+    """
+    held = profile.current(on=on)
+    gaps = []
+    for requirement in _requirements_of(needs):
+        holding = held.get(requirement.competency)
+        level = holding.level if holding is not None else None
+        if level is None or level < requirement.level:
+            gaps.append(
+                Gap(requirement.competency, requirement.level, level, requirement.mandatory)
+            )
+    return tuple(sorted(gaps, key=lambda g: (not g.mandatory, -g.deficit, g.competency)))
+
+
+@attrs.frozen
+class GapCell:
+    """One competency in one group: how many people need it, how many are short, and
+    their mean deficit (levels, over the people short; 0 when none is)."""
+
+    competency: str
+    group: str
+    people_required: int
+    people_short: int
+    mean_deficit: float
+
+
+@attrs.frozen
+class GapTable:
+    """Competency by group: people short and mean deficit, ready for a heat map.
+
+    ``cells`` holds every (competency, group) pair that someone needs; ``totals`` holds
+    one cell per competency over all groups (group ``"all"``), each person counted once,
+    at the highest level any of their roles asks.
+    """
+
+    cells: tuple[GapCell, ...]
+    totals: tuple[GapCell, ...]
+
+    @property
+    def competencies(self) -> tuple[str, ...]:
+        """Row labels: competencies, most people short first."""
+        return tuple(cell.competency for cell in self.totals)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Column labels: groups, in the order first seen."""
+        return tuple(dict.fromkeys(cell.group for cell in self.cells))
+
+    def matrix(
+        self, value: Literal["people_short", "mean_deficit", "people_required"] = "people_short"
+    ) -> list[list[float]]:
+        """Rows of :attr:`competencies` by columns of :attr:`groups`; 0 where a group
+        does not need a competency."""
+        at = {(c.competency, c.group): float(getattr(c, value)) for c in self.cells}
+        return [[at.get((comp, g), 0.0) for g in self.groups] for comp in self.competencies]
+
+
+def gap_table(
+    assignments: Iterable[tuple[CompetencyProfile, Role | Position]],
+    *,
+    group: Callable[[CompetencyProfile, Role | Position], str] | None = None,
+    on: dt.date | None = None,
+) -> GapTable:
+    """Gaps across many people: each (profile, role or position) pair says what one
+    person must hold. Groups default to the role's or position's name.
+
+    A person given twice with the same group counts once in it; a person in several
+    groups counts once in the totals, against the highest level any of their roles asks.
+
+    >>> kcm_role = Role(id="r", name="Analyst", requirements=[
+    ...     Requirement(competency="KCM-F11-02", level=3)])
+    >>> people = [CompetencyProfile(person=p) for p in ("u1", "u2")]
+    >>> table = gap_table([(p, kcm_role) for p in people], on=dt.date(2025, 6, 1))
+    >>> table.totals[0]
+    GapCell(competency='KCM-F11-02', group='all', people_required=2, people_short=2, \
+mean_deficit=3.0)
+    """
+    group_of = group or (lambda _profile, needs: needs.name)
+    # (group, person) -> competency -> requirement, and person -> competency -> requirement
+    by_group: dict[tuple[str, str], dict[str, Requirement]] = {}
+    overall: dict[str, dict[str, Requirement]] = {}
+    profiles: dict[str, CompetencyProfile] = {}
+    for profile, needs in assignments:
+        if profiles.setdefault(profile.person, profile) != profile:
+            raise ValidationError(
+                [Problem("was given with two different profiles", got=profile.person)]
+            )
+        key = (group_of(profile, needs), profile.person)
+        for req in _requirements_of(needs):
+            for table in (by_group.setdefault(key, {}), overall.setdefault(profile.person, {})):
+                seen = table.get(req.competency)
+                table[req.competency] = _merge_requirements([seen, req])[0] if seen else req
+    held = {person: p.current(on=on) for person, p in profiles.items()}
+
+    def deficit(person: str, req: Requirement) -> int:
+        holding = held[person].get(req.competency)
+        return max(0, int(req.level) - int(holding.level if holding else 0))
+
+    cells = _cells(
+        ((grp, person, req) for (grp, person), reqs in by_group.items() for req in reqs.values()),
+        deficit,
+    )
+    totals = _cells(
+        (("all", person, req) for person, reqs in overall.items() for req in reqs.values()),
+        deficit,
+    )
+    totals.sort(key=lambda c: (-c.people_short, -c.mean_deficit, c.competency))
+    return GapTable(tuple(cells), tuple(totals))
+
+
+def _cells(
+    rows: Iterable[tuple[str, str, Requirement]], deficit: Callable[[str, Requirement], int]
+) -> list[GapCell]:
+    required: dict[tuple[str, str], int] = defaultdict(int)
+    short: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for grp, person, req in rows:
+        key = (req.competency, grp)
+        required[key] += 1
+        d = deficit(person, req)
+        if d > 0:
+            short[key].append(d)
+    return [
+        GapCell(
+            comp,
+            grp,
+            count,
+            len(short[(comp, grp)]),
+            sum(short[(comp, grp)]) / len(short[(comp, grp)]) if short[(comp, grp)] else 0.0,
+        )
+        for (comp, grp), count in required.items()
+    ]
+
+
+# --- Outside formats --------------------------------------------------------------------
+
+
+@attrs.frozen
+class Imported(Generic[T]):
+    """What an import produced, and the findings about what it had to bend or leave out."""
+
+    value: T
+    findings: tuple[Finding, ...] = ()
+
+
+def read_designation_csv(
+    source: str | os.PathLike[str] | TextIO,
+    framework: Framework,
+    *,
+    organisation: str | None = None,
+    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
+) -> Imported[tuple[Position, ...]]:
+    """Positions from the platform's designation-to-competency CSV
+    (``Designation, Competency Area, Competency Theme, Competency SubTheme``).
+
+    Each designation becomes a position with one role. The platform's file has no
+    level; an optional ``Proficiency Level`` column (or ``Level``) gives one, else
+    ``default_level`` applies; an optional ``Importance`` column says mandatory or
+    desirable. Every bad row is reported, with its row number, in one
+    :class:`~karmayogi.errors.ValidationError`. Repeated rows and ignored columns are
+    reported as findings.
+    """
+    from karmayogi._designation_csv import read
+
+    return read(
+        source,
+        framework,
+        organisation=organisation,
+        default_level=ProficiencyLevel.parse(default_level),
+    )
+
+
+def write_designation_csv(
+    positions: Iterable[Position],
+    framework: Framework,
+    target: str | os.PathLike[str] | TextIO,
+    *,
+    with_level: bool = True,
+) -> None:
+    """Write positions in the platform's designation-to-competency CSV, one row per
+    required competency; ``with_level`` adds the ``Proficiency Level`` and
+    ``Importance`` columns, which the platform's own upload does not have."""
+    from karmayogi._designation_csv import write
+
+    write(positions, framework, target, with_level=with_level)

@@ -1,0 +1,167 @@
+"""Errors, problems and findings: how karmayogi says that something is wrong.
+
+The hierarchy::
+
+    KarmayogiError                 anything karmayogi raises on purpose
+    ├── ValidationError            input that breaks the rules (also a ValueError);
+    │                              carries every Problem found, not just the first
+    └── LookupFailed               a look-up that could not be answered (also a LookupError)
+        ├── UnknownNameError       nothing matched; carries close matches ("did you mean")
+        └── AmbiguousNameError     more than one thing matched; carries the candidates
+
+A :class:`Problem` is one thing wrong with the input, at one place (file, row, field or
+dotted path), with what was expected and what was got. A :class:`Finding` is advice, not
+an error: a rule of thumb not met, or a part of an imported file that could not be mapped.
+
+>>> err = ValidationError([
+...     Problem("must be 1..5", Location(file="roles.csv", row=3, field="Level"),
+...             expected="1..5", got="7"),
+...     Problem("is blank", Location(file="roles.csv", row=9, field="Designation")),
+... ])
+>>> print(err)
+2 problems:
+  roles.csv, row 3, field 'Level': must be 1..5 (expected 1..5, got '7')
+  roles.csv, row 9, field 'Designation': is blank
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "AmbiguousNameError",
+    "Finding",
+    "KarmayogiError",
+    "Location",
+    "LookupFailed",
+    "Problem",
+    "UnknownNameError",
+    "ValidationError",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """Where a problem is: any of a file, a row (1-based, the header is row 1), a field
+    (a column) and a dotted path into a document (``themes[3].name``)."""
+
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    path: str | None = None
+
+    def within(self, prefix: str) -> Location:
+        """This location, with its path placed under ``prefix``."""
+        if not prefix:
+            return self
+        if self.path is None:
+            return attrs.evolve(self, path=prefix)
+        joiner = "" if self.path.startswith("[") else "."
+        return attrs.evolve(self, path=f"{prefix}{joiner}{self.path}")
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        if self.path is not None:
+            parts.append(f"at {self.path!r}")
+        return ", ".join(parts) or "(input)"
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with the input: what, where, what was expected and what was got."""
+
+    message: str
+    where: Location = attrs.field(factory=Location)
+    expected: str | None = attrs.field(default=None, kw_only=True)
+    got: str | None = attrs.field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        detail = []
+        if self.expected is not None:
+            detail.append(f"expected {self.expected}")
+        if self.got is not None:
+            detail.append(f"got {self.got!r}")
+        suffix = f" ({', '.join(detail)})" if detail else ""
+        return f"{self.where}: {self.message}{suffix}"
+
+
+@attrs.frozen
+class Finding:
+    """Advice rather than an error: a rule of thumb not met, or input that was bent to fit.
+
+    ``code`` is stable across releases, so that portals and tests can match on it.
+    """
+
+    code: str
+    message: str
+    where: Location = attrs.field(factory=Location)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message} [{self.code}]"
+
+
+class KarmayogiError(Exception):
+    """Base class of every error karmayogi raises on purpose."""
+
+
+class ValidationError(KarmayogiError, ValueError):
+    """The input breaks the rules; :attr:`problems` lists every problem found."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("a ValidationError needs at least one problem")
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
+class LookupFailed(KarmayogiError, LookupError):
+    """A look-up by identifier or name could not be answered."""
+
+
+class UnknownNameError(LookupFailed):
+    """Nothing matched ``name``; :attr:`suggestions` holds close matches, best first."""
+
+    def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.what = what
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        super().__init__(what, name, self.suggestions)
+
+    def __str__(self) -> str:
+        message = f"no {self.what} matches {self.name!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        return message
+
+
+class AmbiguousNameError(LookupFailed):
+    """More than one thing matched ``name``; :attr:`candidates` lists them."""
+
+    def __init__(self, what: str, name: str, candidates: Sequence[str]) -> None:
+        self.what = what
+        self.name = name
+        self.candidates = tuple(candidates)
+        super().__init__(what, name, self.candidates)
+
+    def __str__(self) -> str:
+        listed = ", ".join(repr(c) for c in self.candidates)
+        return f"{self.name!r} matches more than one {self.what}: {listed}; name it more fully"
