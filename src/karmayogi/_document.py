@@ -18,7 +18,7 @@ from pydantic import ConfigDict, StringConstraints
 
 from karmayogi.errors import Location, Problem, ValidationError
 
-__all__ = ["Document", "Identifier", "Name", "problems_from_pydantic"]
+__all__ = ["Document", "Identifier", "Name", "Text", "problems_from_pydantic"]
 
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^\S+$")
@@ -27,6 +27,17 @@ Identifier = Annotated[
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 """A human name: not blank; surrounding spaces are trimmed."""
+
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+Text = Annotated[str | None, pydantic.BeforeValidator(_blank_to_none)]
+"""Optional free text (a description, a note): trimmed, and blank means none."""
 
 
 class Document(pydantic.BaseModel):

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, Type
 import attrs
 import pydantic
 
-from karmayogi._document import Document, Identifier, Name
+from karmayogi._document import Document, Identifier, Name, Text
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi._time import today_in_india
 from karmayogi.errors import (
@@ -197,7 +197,7 @@ class Theme(Document):
     id: Identifier
     area: Area
     name: Name
-    description: str | None = None
+    description: Text = None
     labels: Labels = pydantic.Field(default_factory=dict)
     organisation: Identifier | None = None
 
@@ -223,7 +223,7 @@ class SubTheme(Document):
     id: Identifier
     theme: Identifier
     name: Name
-    description: str | None = None
+    description: Text = None
     labels: Labels = pydantic.Field(default_factory=dict)
 
 
@@ -282,8 +282,8 @@ did you mean 'Active Listening'?
     name: Name
     version: Name
     released_on: dt.date | None = None
-    publisher: str | None = None
-    description: str | None = None
+    publisher: Text = None
+    description: Text = None
     themes: tuple[Theme, ...] = ()
     sub_themes: tuple[SubTheme, ...] = ()
 
@@ -503,6 +503,10 @@ did you mean 'Active Listening'?
         always gives the same package. ``base_uri`` makes item URIs
         ``{base_uri}/CFItems/{uuid}``; without it they are ``urn:uuid:{uuid}``.
         ``changed_at`` defaults to the release date (midnight IST), else to now.
+
+        CASE holds a tree, so :meth:`from_case` gives back every theme and sub-theme
+        unchanged, but grouped: themes under their area (in the model's order of areas),
+        sub-themes under their theme.
         """
         from karmayogi._case import framework_to_case
 
@@ -893,7 +897,7 @@ class Holding(Document):
     source: EvidenceSource
     attained_on: dt.date
     expires_on: dt.date | None = None
-    evidence: str | None = None
+    evidence: Text = None
     """What shows it: a course identifier, a certificate, an assessment reference."""
 
     @pydantic.model_validator(mode="after")

@@ -1,0 +1,86 @@
+"""Every document reads back equal from its JSON, and its JSON fits its JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+
+from karmayogi._document import Document
+from karmayogi.competency import (
+    CompetencyProfile,
+    Framework,
+    Position,
+    default_framework,
+)
+from karmayogi.errors import ValidationError
+from tests.strategies import frameworks, positions, profiles
+
+IDS = [c.id for c in default_framework().competencies()]
+
+
+def assert_round_trip(document: Document) -> None:
+    text = document.to_json()
+    assert type(document).from_json(text) == document
+    assert type(document).from_dict(json.loads(text)) == document
+    jsonschema.validate(json.loads(text), type(document).json_schema())
+
+
+@settings(max_examples=60)
+@given(frameworks())
+def test_framework_json_round_trip(framework: Framework) -> None:
+    assert_round_trip(framework)
+
+
+@given(positions(IDS))
+def test_position_json_round_trip(position: Position) -> None:
+    assert_round_trip(position)
+
+
+@given(profiles(IDS))
+def test_profile_json_round_trip(profile: CompetencyProfile) -> None:
+    assert_round_trip(profile)
+
+
+def test_bundled_framework_round_trips(kcm: Framework, tmp_path: Path) -> None:
+    assert_round_trip(kcm)
+    path = tmp_path / "kcm.json"
+    path.write_text(kcm.to_json(), encoding="utf-8")
+    assert Framework.from_file(path) == kcm
+
+
+def test_schema_gives_forms_what_they_need() -> None:
+    schema = Position.json_schema()
+    level = schema["$defs"]["Requirement"]["properties"]["level"]
+    assert schema["$defs"]["ProficiencyLevel"]["enum"] == [1, 2, 3, 4, 5]
+    assert level == {"$ref": "#/$defs/ProficiencyLevel"}
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {"id", "name"}
+
+
+def test_bad_json_names_the_file_and_every_place(tmp_path: Path) -> None:
+    path = tmp_path / "so.json"
+    path.write_text(json.dumps({
+        "id": "so", "name": "Section Officer", "colour": "blue",
+        "roles": [{"id": "r", "name": "r", "requirements": [
+            {"competency": "KCM-B04", "level": "L9"},
+            {"competency": "KCM-B05", "level": 2, "importance": "vital"},
+        ]}],
+    }), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        Position.from_file(path)
+    found = [(p.where.file, p.where.path, p.got) for p in info.value.problems]
+    assert found == [
+        (str(path), "roles[0].requirements[0].level", "L9"),
+        (str(path), "roles[0].requirements[1].importance", "vital"),
+        (str(path), "colour", "blue"),
+    ]
+    assert "proficiency level must be 1-5" in info.value.problems[0].message
+
+
+def test_malformed_json_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="Invalid JSON"):
+        Framework.from_json("{not json")
