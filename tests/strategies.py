@@ -33,7 +33,9 @@ names = (
     .map(str.strip)
     .filter(bool)
 )
-labels = st.dictionaries(st.sampled_from(["hi", "ta", "te", "bn", "mr", "en-IN"]), names, max_size=2)
+labels = st.dictionaries(
+    st.sampled_from(["hi", "ta", "te", "bn", "mr", "en-IN"]), names, max_size=2
+)
 descriptions = st.none() | st.text(max_size=60)
 levels = st.sampled_from(ProficiencyLevel)
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31))

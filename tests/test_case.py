@@ -84,7 +84,9 @@ def test_imports_a_case_1_0_package_and_says_so() -> None:
     imported = Framework.from_case(package, organisation="revenue-dept")
     fw = imported.value
     assert (fw.name, fw.version, fw.id) == (
-        "State Revenue Department competencies", "2024.2", "State-Revenue-Department-competencies"
+        "State Revenue Department competencies",
+        "2024.2",
+        "State-Revenue-Department-competencies",
     )
     assert [(t.id, t.name, t.area, t.organisation) for t in fw.themes] == [
         ("REV-01", "Land Records", CompetencyArea.DOMAIN, "revenue-dept"),
@@ -92,7 +94,8 @@ def test_imports_a_case_1_0_package_and_says_so() -> None:
     ]
     # sequenceNumber orders siblings, whatever the order in the file.
     assert [s.name for s in fw.sub_themes_of("REV-01")] == [
-        "Mutation of land records", "Survey and settlement"
+        "Mutation of land records",
+        "Survey and settlement",
     ]
     assert fw.get("REV-01.1").sub_theme.description.startswith("Recording")  # type: ignore[union-attr]
     assert [f.code for f in imported.findings] == ["case-1.0"]
@@ -104,18 +107,27 @@ def bent_package() -> dict[str, Any]:
     doc = "https://case.example.org/uri/doc"
 
     def item(ident: str, statement: str, **extra: Any) -> dict[str, Any]:
-        return {"identifier": ident, "uri": f"https://case.example.org/uri/{ident}",
-                "fullStatement": statement, "lastChangeDateTime": "2025-01-01T00:00:00Z",
-                **extra}
+        return {
+            "identifier": ident,
+            "uri": f"https://case.example.org/uri/{ident}",
+            "fullStatement": statement,
+            "lastChangeDateTime": "2025-01-01T00:00:00Z",
+            **extra,
+        }
 
-    def child(ident: str, origin: str, destination: str, seq: int | None = None,
-              kind: str = "isChildOf") -> dict[str, Any]:
+    def child(
+        ident: str, origin: str, destination: str, seq: int | None = None, kind: str = "isChildOf"
+    ) -> dict[str, Any]:
         assoc: dict[str, Any] = {
-            "identifier": ident, "uri": f"https://case.example.org/uri/{ident}",
+            "identifier": ident,
+            "uri": f"https://case.example.org/uri/{ident}",
             "associationType": kind,
             "originNodeURI": {"title": origin, "identifier": origin, "uri": origin},
-            "destinationNodeURI": {"title": destination, "identifier": destination,
-                                   "uri": destination},
+            "destinationNodeURI": {
+                "title": destination,
+                "identifier": destination,
+                "uri": destination,
+            },
             "lastChangeDateTime": "2025-01-01T00:00:00Z",
         }
         if seq is not None:
@@ -123,9 +135,14 @@ def bent_package() -> dict[str, Any]:
         return assoc
 
     return {
-        "CFDocument": {"identifier": doc, "uri": doc, "creator": "A state ATI",
-                       "title": "ATI Framework", "lastChangeDateTime": "2025-01-01T00:00:00Z",
-                       "caseVersion": "1.1"},
+        "CFDocument": {
+            "identifier": doc,
+            "uri": doc,
+            "creator": "A state ATI",
+            "title": "ATI Framework",
+            "lastChangeDateTime": "2025-01-01T00:00:00Z",
+            "caseVersion": "1.1",
+        },
         "CFItems": [
             item("b", "Behavioural"),
             item("b1", "Communication", humanCodingScheme="ATI B1"),
@@ -146,8 +163,8 @@ def bent_package() -> dict[str, Any]:
             child("x4", "b1a-i", "b1a", 1),
             child("x5", "b1b", "b1", 2),
             child("x6", "f", doc, 2),
-            {**child("x7", "f1", "f"), "originNodeURI": "f1"},   # a bare URI, not a link
-            child("x8", "f1", "b"),                                # a second parent
+            {**child("x7", "f1", "f"), "originNodeURI": "f1"},  # a bare URI, not a link
+            child("x8", "f1", "b"),  # a second parent
             child("x9", "c1", "c2"),
             child("x10", "c2", "c1"),
             child("x11", "b1", "f1", kind="exactMatchOf"),
@@ -169,10 +186,19 @@ def test_bent_package_imports_with_a_finding_per_bend() -> None:
     assert fw.themes[0].id == "b1"  # "ATI B1" has a space, so the CASE identifier is kept
     codes = {f.code: f.message for f in imported.findings}
     assert set(codes) == {
-        "unknown-field", "not-uuid", "unusable-item", "not-mapped", "dangling-association",
-        "several-parents", "not-in-tree", "too-deep", "duplicate-name", "no-version",
+        "unknown-field",
+        "not-uuid",
+        "unusable-item",
+        "not-mapped",
+        "dangling-association",
+        "several-parents",
+        "not-in-tree",
+        "too-deep",
+        "duplicate-name",
+        "no-version",
     }
-    assert "'c1'" in codes["not-in-tree"] and "'loose'" in codes["not-in-tree"]
+    assert "'c1'" in codes["not-in-tree"]
+    assert "'loose'" in codes["not-in-tree"]
     assert "Drafting of notes" in codes["too-deep"]
     assert "exactMatchOf" in codes["not-mapped"]
     assert "drafting!" in codes["duplicate-name"]

@@ -88,7 +88,7 @@ def test_missing_and_repeated_columns_are_named(kcm: Framework) -> None:
 
 
 def test_empty_file_says_what_header_is_expected(kcm: Framework) -> None:
-    with pytest.raises(ValidationError, match="is empty.*Designation, Competency Area"):
+    with pytest.raises(ValidationError, match=r"is empty.*Designation, Competency Area"):
         read_designation_csv(io.StringIO(""), kcm)
 
 
@@ -146,8 +146,9 @@ def test_write_then_read_gives_the_same_requirements(people: list[Position]) -> 
                 "mandatory" if "mandatory" in (old[1], r.importance.value) else "desirable",
             )
     got = {
-        name_key(p.name): {r.competency: (int(r.level), r.importance.value)
-                            for r in p.requirements()}
+        name_key(p.name): {
+            r.competency: (int(r.level), r.importance.value) for r in p.requirements()
+        }
         for p in back
     }
     assert got == {name: reqs for name, reqs in expected.items() if reqs}
@@ -156,7 +157,10 @@ def test_write_then_read_gives_the_same_requirements(people: list[Position]) -> 
 def test_writer_refuses_unknown_competencies(kcm: Framework) -> None:
     from karmayogi.competency import Requirement, Role
 
-    bad = Position(id="p", name="P", roles=[Role(id="r", name="r", requirements=[
-        Requirement(competency="NOPE", level=1)])])
+    bad = Position(
+        id="p",
+        name="P",
+        roles=[Role(id="r", name="r", requirements=[Requirement(competency="NOPE", level=1)])],
+    )
     with pytest.raises(ValidationError, match=r"positions\[0\].roles\[0\]"):
         write_designation_csv([bad], kcm, io.StringIO())

@@ -127,9 +127,7 @@ def test_bundled_names_are_the_published_names(kcm: Framework) -> None:
     from tests.conftest import reference_json
 
     published = reference_json("kcm_taxonomy.json")
-    ours = [
-        (t.area.value, t.name, [s.name for s in kcm.sub_themes_of(t)]) for t in kcm.themes
-    ]
+    ours = [(t.area.value, t.name, [s.name for s in kcm.sub_themes_of(t)]) for t in kcm.themes]
     theirs = [
         (area["name"], theme["name"], theme["competency_sub_theme"])
         for area in published
@@ -159,8 +157,9 @@ def test_lookup_ignores_case_spacing_punctuation_and_ampersands(data: st.DataObj
         ("Creativity and Innovation", None, "KCM-B09"),
     ],
 )
-def test_lookup_examples(kcm: Framework, theme: str | None, sub_theme: str | None,
-                         expected: str) -> None:
+def test_lookup_examples(
+    kcm: Framework, theme: str | None, sub_theme: str | None, expected: str
+) -> None:
     assert kcm.find(theme, sub_theme).id == expected
 
 
@@ -239,8 +238,7 @@ def test_diff_reports_added_removed_renamed_moved_and_edited() -> None:
         name="Demo",
         version="2",
         themes=[
-            Theme(id="T1", area="Behavioural", name="Communication Skills",
-                  labels={"hi": "संचार"}),
+            Theme(id="T1", area="Behavioural", name="Communication Skills", labels={"hi": "संचार"}),
             Theme(id="T3", area="Functional", name="Data Analytics"),
         ],
         sub_themes=[SubTheme(id="T1.1", theme="T3", name="Active Listening")],
@@ -264,11 +262,18 @@ def test_diff_reports_added_removed_renamed_moved_and_edited() -> None:
 
 def test_validate_position_names_unknown_competencies(kcm: Framework) -> None:
     position = Position(
-        id="so", name="Section Officer",
-        roles=[Role(id="r", name="r", requirements=[
-            Requirement(competency="KCM-B04", level=2),
-            Requirement(competency="KCM-B4-01", level=2),
-        ])],
+        id="so",
+        name="Section Officer",
+        roles=[
+            Role(
+                id="r",
+                name="r",
+                requirements=[
+                    Requirement(competency="KCM-B04", level=2),
+                    Requirement(competency="KCM-B4-01", level=2),
+                ],
+            )
+        ],
     )
     with pytest.raises(ValidationError) as info:
         kcm.validate_position(position)

@@ -63,13 +63,26 @@ def test_schema_gives_forms_what_they_need() -> None:
 
 def test_bad_json_names_the_file_and_every_place(tmp_path: Path) -> None:
     path = tmp_path / "so.json"
-    path.write_text(json.dumps({
-        "id": "so", "name": "Section Officer", "colour": "blue",
-        "roles": [{"id": "r", "name": "r", "requirements": [
-            {"competency": "KCM-B04", "level": "L9"},
-            {"competency": "KCM-B05", "level": 2, "importance": "vital"},
-        ]}],
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "so",
+                "name": "Section Officer",
+                "colour": "blue",
+                "roles": [
+                    {
+                        "id": "r",
+                        "name": "r",
+                        "requirements": [
+                            {"competency": "KCM-B04", "level": "L9"},
+                            {"competency": "KCM-B05", "level": 2, "importance": "vital"},
+                        ],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError) as info:
         Position.from_file(path)
     found = [(p.where.file, p.where.path, p.got) for p in info.value.problems]

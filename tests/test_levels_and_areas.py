@@ -41,14 +41,24 @@ def test_level_rejects_with_expected_and_got(bad: object) -> None:
 
 @given(st.sampled_from(ProficiencyLevel))
 def test_level_round_trips_through_each_spelling(level: ProficiencyLevel) -> None:
-    for written in (int(level), str(int(level)), f"L{int(level)}", f"Level {int(level)}",
-                    level.label, level.label.upper()):
+    for written in (
+        int(level),
+        str(int(level)),
+        f"L{int(level)}",
+        f"Level {int(level)}",
+        level.label,
+        level.label.upper(),
+    ):
         assert ProficiencyLevel.parse(written) is level
 
 
 def test_level_labels_follow_frac() -> None:
     assert [level.label for level in ProficiencyLevel] == [
-        "Basic", "Proficient", "Advanced", "Expert", "Ustad"
+        "Basic",
+        "Proficient",
+        "Advanced",
+        "Expert",
+        "Ustad",
     ]
 
 

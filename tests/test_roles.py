@@ -29,10 +29,14 @@ def test_role_rejects_the_same_competency_twice() -> None:
         Role(
             id="r",
             name="Drafting",
-            activities=[Activity(id="a1", description="Draft notes"),
-                        Activity(id="a1", description="Draft letters")],
-            requirements=[Requirement(competency="KCM-B04", level=2),
-                          Requirement(competency="KCM-B04", level=3)],
+            activities=[
+                Activity(id="a1", description="Draft notes"),
+                Activity(id="a1", description="Draft letters"),
+            ],
+            requirements=[
+                Requirement(competency="KCM-B04", level=2),
+                Requirement(competency="KCM-B04", level=3),
+            ],
         )
     assert [(p.where.path, p.got) for p in info.value.problems] == [
         ("activities[1].id", "a1"),
@@ -45,15 +49,23 @@ def test_position_merges_requirements_across_roles() -> None:
         id="us",
         name="Under Secretary",
         roles=[
-            Role(id="r1", name="Policy", requirements=[
-                Requirement(competency="A", level=2, importance="desirable"),
-                Requirement(competency="B", level=4, importance="desirable"),
-            ]),
-            Role(id="r2", name="Admin", requirements=[
-                Requirement(competency="A", level=3, importance="desirable"),
-                Requirement(competency="B", level=1, importance="mandatory"),
-                Requirement(competency="C", level=1),
-            ]),
+            Role(
+                id="r1",
+                name="Policy",
+                requirements=[
+                    Requirement(competency="A", level=2, importance="desirable"),
+                    Requirement(competency="B", level=4, importance="desirable"),
+                ],
+            ),
+            Role(
+                id="r2",
+                name="Admin",
+                requirements=[
+                    Requirement(competency="A", level=3, importance="desirable"),
+                    Requirement(competency="B", level=1, importance="mandatory"),
+                    Requirement(competency="C", level=1),
+                ],
+            ),
         ],
     )
     merged = {r.competency: (int(r.level), r.importance) for r in position.requirements()}
@@ -73,8 +85,12 @@ def test_merged_requirements_do_not_depend_on_role_order(position: Position, rnd
         shuffled.requirements(), key=lambda r: r.competency
     )
     for requirement in position.requirements():
-        asked = [r for role in position.roles for r in role.requirements
-                 if r.competency == requirement.competency]
+        asked = [
+            r
+            for role in position.roles
+            for r in role.requirements
+            if r.competency == requirement.competency
+        ]
         assert requirement.level == max(r.level for r in asked)
         assert requirement.mandatory == any(r.mandatory for r in asked)
 
@@ -91,17 +107,38 @@ def test_rule_of_thumb_passes_a_well_specified_designation(kcm: Framework) -> No
         + [c.id for c in fw.competencies("Functional") if c.sub_theme][:4]
         + [t.id for t in fw.themes if t.organisation == "mdo-tax"]
     )
-    position = Position(id="p", name="Tax Assistant", roles=[Role(id="r", name="r", requirements=[
-        Requirement(competency=c, level=ProficiencyLevel.BASIC) for c in wanted])])
+    position = Position(
+        id="p",
+        name="Tax Assistant",
+        roles=[
+            Role(
+                id="r",
+                name="r",
+                requirements=[
+                    Requirement(competency=c, level=ProficiencyLevel.BASIC) for c in wanted
+                ],
+            )
+        ],
+    )
     assert check_rule_of_thumb(position, fw) == []
 
 
 def test_rule_of_thumb_returns_findings_not_errors(kcm: Framework) -> None:
-    position = Position(id="p", name="Clerk", roles=[Role(id="r", name="r", requirements=[
-        Requirement(competency="KCM-B04-01", level=1),
-        Requirement(competency="KCM-B04-02", level=1),
-        Requirement(competency="NOPE", level=1),
-    ])])
+    position = Position(
+        id="p",
+        name="Clerk",
+        roles=[
+            Role(
+                id="r",
+                name="r",
+                requirements=[
+                    Requirement(competency="KCM-B04-01", level=1),
+                    Requirement(competency="KCM-B04-02", level=1),
+                    Requirement(competency="NOPE", level=1),
+                ],
+            )
+        ],
+    )
     findings = check_rule_of_thumb(position, kcm)
     assert [f.code for f in findings] == [
         "unknown-competency",

@@ -29,7 +29,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 """A human name: not blank; surrounding spaces are trimmed."""
 
 
-
 def _blank_to_none(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip() or None
