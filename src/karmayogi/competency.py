@@ -926,7 +926,8 @@ class CompetencyProfile(Document):
     When a competency is held more than once, **the holding that counts** is, among
     those that count on the day asked about (attained by then, not expired): the one
     with the most trusted evidence (assessment, then supervisor, then course completion,
-    then self-attested); among those, the highest level. So an assessment outranks a
+    then self-attested); among those, the highest level (any further tie goes to the
+    latest attained, then the longest lasting). So an assessment outranks a
     self-attested claim, whichever is higher, and a later basic course does not undo
     an earlier advanced one.
 
@@ -970,9 +971,17 @@ class CompetencyProfile(Document):
         return best
 
 
-def _strength(holding: Holding) -> tuple[int, int, dt.date]:
-    # The latest attainment breaks the last tie, so the choice never depends on order.
-    return (holding.source.trust, holding.level, holding.attained_on)
+def _strength(holding: Holding) -> tuple[int, int, dt.date, bool, dt.date, str]:
+    """Trust, then level; the rest only breaks ties (the latest attained, the longest
+    lasting, then the evidence), so that the choice never depends on input order."""
+    lasts = holding.expires_on is None, holding.expires_on or dt.date.min
+    return (
+        holding.source.trust,
+        holding.level,
+        holding.attained_on,
+        *lasts,
+        holding.evidence or "",
+    )
 
 
 # --- Gaps -------------------------------------------------------------------------------
