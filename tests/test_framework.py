@@ -282,3 +282,22 @@ def test_validate_position_names_unknown_competencies(kcm: Framework) -> None:
     assert problem.got == "KCM-B4-01"
     assert problem.expected is not None
     assert "KCM-B04-01" in problem.expected
+
+
+def test_competencies_hash_and_compare_by_value(kcm: Framework) -> None:
+    assert len(set(kcm.competencies())) == 35 + 112
+    assert kcm.get("KCM-B04") == kcm.find("communication")
+    assert {kcm.get("KCM-B04"), kcm.find("Communication")} == {kcm.get("KCM-B04")}
+
+
+def test_a_copy_is_validated_and_looks_up_its_own_content() -> None:
+    fw = small()
+    fw.get("T1")  # builds the look-up indexes of the original
+    renamed = fw.model_copy(
+        update={"themes": (fw.themes[0].model_copy(update={"name": "Speaking"}), fw.themes[1])}
+    )
+    assert renamed.get("T1").name == "Speaking"
+    assert renamed.find("speaking").id == "T1"
+    assert fw.get("T1").name == "Communication"
+    with pytest.raises(ValidationError, match="not in the framework"):
+        fw.model_copy(update={"themes": fw.themes[:1]})  # T2's sub-theme would be orphaned

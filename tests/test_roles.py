@@ -149,5 +149,10 @@ def test_rule_of_thumb_returns_findings_not_errors(kcm: Framework) -> None:
     assert findings[1].message == (
         "Clerk needs 2 Behavioural competencies; the rule of thumb is at least 4"
     )
-    custom = check_rule_of_thumb(position, kcm, minimum={"Behavioural": 2})  # type: ignore[dict-item]
-    assert [f.code for f in custom] == ["unknown-competency"]
+    assert [f.code for f in check_rule_of_thumb(position, kcm, {"Behavioural": 2})] == [
+        "unknown-competency"
+    ]
+    (short,) = check_rule_of_thumb(position, kcm, {"behavioral": 3, "Functional": 0})[1:]
+    assert short.message == (
+        "Clerk needs 2 Behavioural competencies; the rule of thumb is at least 3"
+    )

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
 
+import attrs
 import pydantic
 from pydantic import ConfigDict, StringConstraints
 
@@ -42,7 +43,7 @@ Text = Annotated[str | None, pydantic.BeforeValidator(_blank_to_none)]
 class Document(pydantic.BaseModel):
     """A validated, immutable document that reads back equal from its JSON."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     def __init__(self, /, **data: Any) -> None:
         try:
@@ -72,6 +73,14 @@ class Document(pydantic.BaseModel):
         path = Path(path)
         return cls.from_json(path.read_bytes(), file=str(path))
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A new document with ``update`` applied. Unlike pydantic's own, the result is
+        validated like any other document, so a copy can never hold what the
+        constructor would refuse (nor indexes built for the original)."""
+        del deep  # documents are immutable: a copy shares nothing that can change
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)(**(data | dict(update or {})))
+
     def to_json(self, *, indent: int | None = 2) -> str:
         """This document as JSON; fields left at their defaults are omitted."""
         return self.model_dump_json(indent=indent, exclude_defaults=True)
@@ -98,7 +107,7 @@ def _problems(exc: pydantic.ValidationError, file: str | None) -> Iterator[Probl
             for problem in cause.problems:
                 where = problem.where.within(path)
                 if file is not None:
-                    where = Location(file=file, row=where.row, field=where.field, path=where.path)
+                    where = attrs.evolve(where, file=file)
                 yield Problem(problem.message, where, expected=problem.expected, got=problem.got)
             continue
         message = error["msg"].removeprefix("Value error, ")

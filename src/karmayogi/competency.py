@@ -201,6 +201,9 @@ class Theme(Document):
     labels: Labels = pydantic.Field(default_factory=dict)
     organisation: Identifier | None = None
 
+    def __hash__(self) -> int:  # labels is a dict; equal themes share an identifier
+        return hash((Theme, self.id))
+
     @pydantic.model_validator(mode="after")
     def _only_domain_has_owner(self) -> Theme:
         if self.organisation is not None and self.area is not CompetencyArea.DOMAIN:
@@ -225,6 +228,9 @@ class SubTheme(Document):
     name: Name
     description: Text = None
     labels: Labels = pydantic.Field(default_factory=dict)
+
+    def __hash__(self) -> int:  # labels is a dict; equal sub-themes share an identifier
+        return hash((SubTheme, self.id))
 
 
 @attrs.frozen
@@ -304,6 +310,20 @@ did you mean 'Active Listening'?
         return index
 
     @functools.cached_property
+    def _themes_named(self) -> dict[str, list[Theme]]:
+        named: dict[str, list[Theme]] = defaultdict(list)
+        for theme in self.themes:
+            named[name_key(theme.name)].append(theme)
+        return named
+
+    @functools.cached_property
+    def _subs_named(self) -> dict[str, list[Competency]]:
+        named: dict[str, list[Competency]] = defaultdict(list)
+        for sub in self.sub_themes:
+            named[name_key(sub.name)].append(self._by_id[sub.id])
+        return named
+
+    @functools.cached_property
     def _subs_of(self) -> dict[str, list[SubTheme]]:
         subs: dict[str, list[SubTheme]] = defaultdict(list)
         for sub in self.sub_themes:
@@ -340,7 +360,7 @@ did you mean 'Active Listening'?
 
         With ``organisation``, Domain themes of other organisations are left out.
         """
-        for theme in self._visible_themes(area, organisation):
+        for theme in filter(_visibility(area, organisation), self.themes):
             yield Competency(theme)
             for sub in self._subs_of.get(theme.id, ()):
                 yield Competency(theme, sub)
@@ -364,36 +384,27 @@ did you mean 'Active Listening'?
         """
         if theme is None and sub_theme is None:
             raise TypeError("find() needs a theme, a sub-theme or both")
-        themes = self._visible_themes(area, organisation)
+        visible = _visibility(area, organisation)
+        themes: list[Theme] = []
         if theme is not None:
-            key = name_key(theme)
-            matched = [t for t in themes if name_key(t.name) == key]
-            if not matched:
-                near = close_matches(theme, (t.name for t in themes))
+            themes = [t for t in self._themes_named.get(name_key(theme), ()) if visible(t)]
+            if not themes:
+                near = close_matches(theme, (t.name for t in self.themes if visible(t)))
                 raise UnknownNameError("theme", theme, near)
-            themes = matched
         if sub_theme is None:
             assert theme is not None  # one of the two was checked to be given
             return _only("theme", theme, [Competency(t) for t in themes])
-        what = f"sub-theme of {theme!r}" if theme is not None else "sub-theme"
-        candidates = [Competency(t, s) for t in themes for s in self._subs_of.get(t.id, ())]
-        key = name_key(sub_theme)
-        found = [c for c in candidates if name_key(c.name) == key]
-        if not found:
-            near = close_matches(sub_theme, (c.name for c in candidates))
-            raise UnknownNameError(what, sub_theme, near)
-        return _only(what, sub_theme, found)
+        within = {t.id for t in themes}
 
-    def _visible_themes(
-        self, area: CompetencyArea | str | None, organisation: str | None
-    ) -> list[Theme]:
-        wanted = CompetencyArea.parse(area) if area is not None else None
-        return [
-            theme
-            for theme in self.themes
-            if (wanted is None or theme.area is wanted)
-            and (organisation is None or theme.organisation in (None, organisation))
-        ]
+        def wanted(c: Competency) -> bool:
+            return c.theme.id in within if theme is not None else visible(c.theme)
+
+        found = [c for c in self._subs_named.get(name_key(sub_theme), ()) if wanted(c)]
+        what = f"sub-theme of {theme!r}" if theme is not None else "sub-theme"
+        if not found:
+            candidates = (c.name for c in self._by_id.values() if c.sub_theme and wanted(c))
+            raise UnknownNameError(what, sub_theme, close_matches(sub_theme, candidates))
+        return _only(what, sub_theme, found)
 
     def extend(
         self, themes: Iterable[Theme] = (), sub_themes: Iterable[SubTheme] = ()
@@ -587,6 +598,21 @@ def _framework_problems(fw: Framework) -> Iterator[Problem]:
             )
         else:
             sub_names[key2] = i
+
+
+def _visibility(
+    area: CompetencyArea | str | None, organisation: str | None
+) -> Callable[[Theme], bool]:
+    """Whether a theme is in ``area`` (any, if None) and visible to ``organisation``:
+    national themes always are; Domain themes only to their own organisation."""
+    wanted = CompetencyArea.parse(area) if area is not None else None
+
+    def visible(theme: Theme) -> bool:
+        return (wanted is None or theme.area is wanted) and (
+            organisation is None or theme.organisation in (None, organisation)
+        )
+
+    return visible
 
 
 def _items(
@@ -829,7 +855,7 @@ PLATFORM_MINIMUM: Mapping[CompetencyArea, int] = {
 def check_rule_of_thumb(
     position: Position,
     framework: Framework,
-    minimum: Mapping[CompetencyArea, int] = PLATFORM_MINIMUM,
+    minimum: Mapping[CompetencyArea, int] | Mapping[str, int] = PLATFORM_MINIMUM,
 ) -> list[Finding]:
     """Findings, not errors: where ``position`` names fewer competencies of an area than
     the platform's rule of thumb asks (at least 4 Behavioural, 4 Functional, 6 Domain).
@@ -856,7 +882,8 @@ def check_rule_of_thumb(
                     where,
                 )
             )
-    for area, least in minimum.items():
+    for written, least in minimum.items():
+        area = CompetencyArea.parse(written)
         if counts[area] < least:
             noun = "competency" if counts[area] == 1 else "competencies"
             findings.append(
