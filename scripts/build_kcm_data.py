@@ -15,19 +15,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "karmayogi" / "data" / "kcm.json"
 LETTER = {"Behavioural": "B", "Functional": "F"}
 
 
-def build(published: list[dict[str, object]]) -> dict[str, object]:
+def build(published: list[dict[str, Any]]) -> dict[str, Any]:
     themes: list[dict[str, str]] = []
     sub_themes: list[dict[str, str]] = []
     for area in published:
-        letter = LETTER[str(area["name"])]
-        for t, theme in enumerate(area["competency_theme"], start=1):  # type: ignore[arg-type]
+        letter = LETTER[area["name"]]
+        for t, theme in enumerate(area["competency_theme"], start=1):
             theme_id = f"KCM-{letter}{t:02d}"
-            themes.append({"id": theme_id, "area": str(area["name"]), "name": theme["name"]})
+            themes.append({"id": theme_id, "area": area["name"], "name": theme["name"]})
             for s, name in enumerate(theme["competency_sub_theme"], start=1):
                 sub_themes.append({"id": f"{theme_id}-{s:02d}", "theme": theme_id, "name": name})
     return {
@@ -51,12 +52,12 @@ def main(source: str) -> None:
     if OUT.exists():
         old = json.loads(OUT.read_text(encoding="utf-8"))
         for kind in ("themes", "sub_themes"):
-            new_by_id = {item["id"]: item for item in data[kind]}  # type: ignore[attr-defined]
+            new_by_id = {item["id"]: item for item in data[kind]}
             for item in old[kind]:
                 if new_by_id.get(item["id"]) != item:
                     sys.exit(f"refusing to change released identifier {item['id']}: {item}")
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}: {len(data['themes'])} themes, {len(data['sub_themes'])} sub-themes")  # type: ignore[arg-type]
+    print(f"wrote {OUT}: {len(data['themes'])} themes, {len(data['sub_themes'])} sub-themes")
 
 
 if __name__ == "__main__":

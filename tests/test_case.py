@@ -223,3 +223,9 @@ def test_import_does_not_change_its_input() -> None:
     before = copy.deepcopy(package)
     Framework.from_case(package)
     assert package == before
+
+
+def test_unusable_own_identifier_falls_back_to_the_title() -> None:
+    package = bent_package()
+    package["CFDocument"]["extensions"] = {"karmayogi": {"id": "has spaces in it"}}
+    assert Framework.from_case(package).value.id == "ATI-Framework"

@@ -239,7 +239,7 @@ def framework_from_case(
     themes, subs = _map(roots, nodes, default_area, organisation, found)
     extension = _extension(document)
     framework = Framework(
-        id=_text(extension.get("id")) or slug(str(document["title"])) or "imported",
+        id=_identifier(extension.get("id")) or slug(str(document["title"])) or "imported",
         name=str(document["title"]),
         version=_version(document, found),
         released_on=_date(extension.get("released_on")),
@@ -380,12 +380,8 @@ def _map(
     theme_names: set[tuple[CompetencyArea, str | None, str]] = set()
 
     def fresh_id(node: _Node) -> str | None:
-        for candidate in (node.code, node.identifier):
-            if (
-                candidate
-                and not any(ch.isspace() for ch in candidate)
-                and candidate not in used_ids
-            ):
+        for candidate in map(_identifier, (node.code, node.identifier)):
+            if candidate is not None and candidate not in used_ids:
                 used_ids.add(candidate)
                 return candidate
         found.add("duplicate-item", "items repeating an identifier were left out", node.identifier)
@@ -493,6 +489,11 @@ def _ref(link: Any) -> str | None:
     if isinstance(link, Mapping):
         return _text(link.get("identifier")) or _text(link.get("uri"))
     return _text(link)  # some packages write the bare URI
+
+
+def _identifier(value: Any) -> str | None:
+    text = _text(value)
+    return text if text is not None and not any(ch.isspace() for ch in text) else None
 
 
 def _text(value: Any) -> str | None:
