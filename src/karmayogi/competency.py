@@ -1136,10 +1136,11 @@ mean_deficit=3.0)
     by_group: dict[tuple[str, str], dict[str, Requirement]] = {}
     overall: dict[str, dict[str, Requirement]] = {}
     profiles: dict[str, CompetencyProfile] = {}
-    for profile, needs in assignments:
+    for i, (profile, needs) in enumerate(assignments):
         if profiles.setdefault(profile.person, profile) != profile:
+            where = Location(path=f"assignments[{i}].person")
             raise ValidationError(
-                [Problem("was given with two different profiles", got=profile.person)]
+                [Problem("was given earlier with a different profile", where, got=profile.person)]
             )
         key = (group_of(profile, needs), profile.person)
         for req in _requirements_of(needs):
