@@ -20,6 +20,7 @@ from karmayogi.competency import (
     write_designation_csv,
 )
 from karmayogi.errors import ValidationError
+from tests.builders import designation, needs
 from tests.strategies import positions
 
 PLATFORM_FILE = """\
@@ -155,12 +156,6 @@ def test_write_then_read_gives_the_same_requirements(people: list[Position]) -> 
 
 
 def test_writer_refuses_unknown_competencies(kcm: Framework) -> None:
-    from karmayogi.competency import Requirement, Role
-
-    bad = Position(
-        id="p",
-        name="P",
-        roles=[Role(id="r", name="r", requirements=[Requirement(competency="NOPE", level=1)])],
-    )
+    bad = designation("P", needs("NOPE", 1))
     with pytest.raises(ValidationError, match=r"positions\[0\].roles\[0\]"):
         write_designation_csv([bad], kcm, io.StringIO())

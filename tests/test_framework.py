@@ -9,14 +9,12 @@ from hypothesis import strategies as st
 from karmayogi.competency import (
     CompetencyArea,
     Framework,
-    Position,
-    Requirement,
-    Role,
     SubTheme,
     Theme,
     default_framework,
 )
 from karmayogi.errors import AmbiguousNameError, KarmayogiError, UnknownNameError, ValidationError
+from tests.builders import designation, needs
 from tests.strategies import spelled_differently
 
 KCM = default_framework()
@@ -261,20 +259,7 @@ def test_diff_reports_added_removed_renamed_moved_and_edited() -> None:
 
 
 def test_validate_position_names_unknown_competencies(kcm: Framework) -> None:
-    position = Position(
-        id="so",
-        name="Section Officer",
-        roles=[
-            Role(
-                id="r",
-                name="r",
-                requirements=[
-                    Requirement(competency="KCM-B04", level=2),
-                    Requirement(competency="KCM-B4-01", level=2),
-                ],
-            )
-        ],
-    )
+    position = designation("Section Officer", needs("KCM-B04", 2), needs("KCM-B4-01", 2))
     with pytest.raises(ValidationError) as info:
         kcm.validate_position(position)
     (problem,) = info.value.problems

@@ -19,6 +19,7 @@ from karmayogi.competency import (
     default_framework,
 )
 from karmayogi.errors import ValidationError
+from tests.builders import designation, needs
 from tests.strategies import positions
 
 KCM_IDS = [c.id for c in default_framework().competencies()]
@@ -76,11 +77,12 @@ def test_position_merges_requirements_across_roles() -> None:
     }
 
 
-@given(positions(KCM_IDS), st.randoms())
-def test_merged_requirements_do_not_depend_on_role_order(position: Position, rnd: object) -> None:
-    roles = list(position.roles)
-    rnd.shuffle(roles)  # type: ignore[attr-defined]
-    shuffled = position.model_copy(update={"roles": tuple(roles)})
+@given(st.data())
+def test_merged_requirements_do_not_depend_on_role_order(data: st.DataObject) -> None:
+    position = data.draw(positions(KCM_IDS))
+    shuffled = position.model_copy(
+        update={"roles": tuple(data.draw(st.permutations(position.roles)))}
+    )
     assert sorted(position.requirements(), key=lambda r: r.competency) == sorted(
         shuffled.requirements(), key=lambda r: r.competency
     )
@@ -107,37 +109,13 @@ def test_rule_of_thumb_passes_a_well_specified_designation(kcm: Framework) -> No
         + [c.id for c in fw.competencies("Functional") if c.sub_theme][:4]
         + [t.id for t in fw.themes if t.organisation == "mdo-tax"]
     )
-    position = Position(
-        id="p",
-        name="Tax Assistant",
-        roles=[
-            Role(
-                id="r",
-                name="r",
-                requirements=[
-                    Requirement(competency=c, level=ProficiencyLevel.BASIC) for c in wanted
-                ],
-            )
-        ],
-    )
+    position = designation("Tax Assistant", *(needs(c, ProficiencyLevel.BASIC) for c in wanted))
     assert check_rule_of_thumb(position, fw) == []
 
 
 def test_rule_of_thumb_returns_findings_not_errors(kcm: Framework) -> None:
-    position = Position(
-        id="p",
-        name="Clerk",
-        roles=[
-            Role(
-                id="r",
-                name="r",
-                requirements=[
-                    Requirement(competency="KCM-B04-01", level=1),
-                    Requirement(competency="KCM-B04-02", level=1),
-                    Requirement(competency="NOPE", level=1),
-                ],
-            )
-        ],
+    position = designation(
+        "Clerk", needs("KCM-B04-01", 1), needs("KCM-B04-02", 1), needs("NOPE", 1)
     )
     findings = check_rule_of_thumb(position, kcm)
     assert [f.code for f in findings] == [
