@@ -15,15 +15,24 @@ import karmayogi
 PUBLIC = {
     "karmayogi": {
         "AmbiguousNameError",
+        "Catalogue",
         "Competency",
         "CompetencyArea",
         "CompetencyProfile",
+        "Course",
+        "FinancialYear",
         "Framework",
         "Holding",
         "KarmayogiError",
         "LookupFailed",
+        "Person",
+        "Plan",
+        "PlanBuilder",
+        "PlanHistory",
+        "PlanStatus",
         "Position",
         "ProficiencyLevel",
+        "Quarter",
         "Requirement",
         "Role",
         "SubTheme",
@@ -31,9 +40,48 @@ PUBLIC = {
         "UnknownNameError",
         "ValidationError",
         "__version__",
+        "build_plans",
         "default_framework",
         "find_gaps",
         "gap_table",
+        "resolve",
+    },
+    "karmayogi.cbp": {
+        "Allocation",
+        "Assignment",
+        "AssignmentType",
+        "BuildResult",
+        "Catalogue",
+        "Course",
+        "CourseCompetency",
+        "Lens",
+        "Pillar",
+        "Plan",
+        "PlanBuilder",
+        "PlanChange",
+        "PlanDiff",
+        "PlanHistory",
+        "PlanItem",
+        "PlanStatus",
+        "Reason",
+        "Resolution",
+        "Selection",
+        "Unclosed",
+        "build_plans",
+        "read_catalogue_csv",
+        "resolve",
+        "write_allocations_csv",
+    },
+    "karmayogi.org": {"Person", "read_people_csv"},
+    "karmayogi.periods": {
+        "IST",
+        "FinancialYear",
+        "Quarter",
+        "deadline",
+        "is_on_time",
+        "parse_date",
+        "parse_datetime",
+        "today_in_india",
     },
     "karmayogi.competency": {
         "PLATFORM_MINIMUM",
@@ -116,8 +164,8 @@ def test_version_is_pep440() -> None:
 
 
 def test_top_level_names_are_the_modules_own() -> None:
-    from karmayogi import competency, errors
+    from karmayogi import cbp, competency, errors, org, periods
 
     for name in PUBLIC["karmayogi"] - {"__version__"}:
-        source = competency if name in competency.__all__ else errors
+        source = next(m for m in (competency, cbp, org, periods, errors) if name in m.__all__)
         assert getattr(karmayogi, name) is getattr(source, name)

@@ -1,8 +1,10 @@
 """karmayogi: Mission Karmayogi in Python.
 
 India's national programme for civil services capacity building, as a typed library:
-the Karmayogi Competency Model (:mod:`karmayogi.competency`), with errors that say what,
-where, expected and got (:mod:`karmayogi.errors`).
+the Karmayogi Competency Model (:mod:`karmayogi.competency`), capacity building plans
+(:mod:`karmayogi.cbp`) for the people of an organisation (:mod:`karmayogi.org`) over
+financial years (:mod:`karmayogi.periods`), with errors that say what, where, expected
+and got (:mod:`karmayogi.errors`).
 
 >>> import karmayogi
 >>> kcm = karmayogi.default_framework()
@@ -10,6 +12,16 @@ where, expected and got (:mod:`karmayogi.errors`).
 ['Behavioural', 'Functional']
 """
 
+from karmayogi.cbp import (
+    Catalogue,
+    Course,
+    Plan,
+    PlanBuilder,
+    PlanHistory,
+    PlanStatus,
+    build_plans,
+    resolve,
+)
 from karmayogi.competency import (
     Competency,
     CompetencyArea,
@@ -33,20 +45,31 @@ from karmayogi.errors import (
     UnknownNameError,
     ValidationError,
 )
+from karmayogi.org import Person
+from karmayogi.periods import FinancialYear, Quarter
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AmbiguousNameError",
+    "Catalogue",
     "Competency",
     "CompetencyArea",
     "CompetencyProfile",
+    "Course",
+    "FinancialYear",
     "Framework",
     "Holding",
     "KarmayogiError",
     "LookupFailed",
+    "Person",
+    "Plan",
+    "PlanBuilder",
+    "PlanHistory",
+    "PlanStatus",
     "Position",
     "ProficiencyLevel",
+    "Quarter",
     "Requirement",
     "Role",
     "SubTheme",
@@ -54,7 +77,9 @@ __all__ = [
     "UnknownNameError",
     "ValidationError",
     "__version__",
+    "build_plans",
     "default_framework",
     "find_gaps",
     "gap_table",
+    "resolve",
 ]

@@ -16,9 +16,9 @@ from typing import Any, TypeAlias
 import attrs
 
 from karmayogi._names import name_key, slug
-from karmayogi._time import IST
 from karmayogi.competency import CompetencyArea, Framework, Imported, SubTheme, Theme
 from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.periods import IST
 
 __all__ = ["CasePackage", "framework_from_case", "framework_to_case"]
 

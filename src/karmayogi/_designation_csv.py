@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Protocol, TextIO, cast
+from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
+from karmayogi._csv import Source, Table, opened, read_table
 from karmayogi._names import name_key, slug
 from karmayogi.competency import (
     Competency,
@@ -41,7 +39,6 @@ COLUMNS = {
     "importance": ("Importance",),
 }
 REQUIRED = ("designation", "area", "theme", "sub_theme")
-_BY_KEY = {name_key(spelling): column for column, names in COLUMNS.items() for spelling in names}
 
 
 @attrs.define
@@ -51,112 +48,45 @@ class _Designation:
 
 
 def read(
-    source: str | os.PathLike[str] | TextIO,
+    source: Source,
     framework: Framework,
     *,
     organisation: str | None,
     default_level: ProficiencyLevel,
 ) -> Imported[tuple[Position, ...]]:
-    with _opened(source, "r") as (file, handle):
-        try:
-            records = list(csv.reader(handle))
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                [
-                    Problem(
-                        "is not UTF-8 text",
-                        Location(file=file),
-                        expected="a UTF-8 CSV file",
-                        got=f"byte {exc.object[exc.start : exc.start + 1]!r} at offset {exc.start}",
-                    )
-                ]
-            ) from None
-    if not records:
-        raise ValidationError(
-            [Problem("is empty", Location(file=file), expected="a header: " + ", ".join(HEADER))]
-        )
-    reader = _Reader(framework, organisation, default_level, file)
-    reader.read_header(records[0])
-    if reader.problems:
-        raise ValidationError(reader.problems)
+    table = read_table(source, COLUMNS, REQUIRED)
+    reader = _Reader(framework, organisation, default_level, table)
     designations: dict[str, _Designation] = {}
-    for row, cells in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line holds nothing to account for
+    for row, cells in table.rows:
         requirement = reader.requirement(row, cells)
         if requirement is not None:
-            designation = cells[reader.columns["designation"][0]].strip()
+            designation = cells[table.columns["designation"][0]].strip()
             entry = designations.setdefault(name_key(designation), _Designation(designation))
-            _add(entry, requirement, row, file, reader.findings)
+            _add(entry, requirement, row, table.file, table.findings)
     if reader.problems:
         raise ValidationError(reader.problems)
-    return Imported(_positions(designations.values(), organisation), tuple(reader.findings))
+    return Imported(_positions(designations.values(), organisation), tuple(table.findings))
 
 
 @attrs.define
 class _Reader:
-    """Reads rows into requirements, collecting every problem and finding on the way."""
+    """Reads rows into requirements, collecting every problem on the way."""
 
     framework: Framework
     organisation: str | None
     default_level: ProficiencyLevel
-    file: str | None
-    columns: dict[str, tuple[int, str]] = attrs.Factory(dict)
-    width: int = 0
+    table: Table
     problems: list[Problem] = attrs.Factory(list)
-    findings: list[Finding] = attrs.Factory(list)
-
-    def read_header(self, header: list[str]) -> None:
-        self.width = len(header)
-        for index, title in enumerate(header):
-            column = _BY_KEY.get(name_key(title))
-            where = Location(file=self.file, row=1, field=title)
-            if column is None:
-                self.findings.append(
-                    Finding("ignored-column", f"column {title!r} is not read", where)
-                )
-            elif column in self.columns:
-                self.problems.append(
-                    Problem(
-                        f"repeats column {self.columns[column][1]!r}",
-                        where,
-                        expected="each column once",
-                        got=title,
-                    )
-                )
-            else:
-                self.columns[column] = (index, title)
-        missing = [COLUMNS[c][0] for c in REQUIRED if c not in self.columns]
-        if missing:
-            self.problems.append(
-                Problem(
-                    "is missing columns " + ", ".join(repr(m) for m in missing),
-                    Location(file=self.file, row=1),
-                    expected=", ".join(HEADER),
-                    got=", ".join(header),
-                )
-            )
 
     def requirement(self, row: int, cells: list[str]) -> Requirement | None:
         """The requirement a row states, or None after reporting its problems."""
-        if len(cells) > self.width:
-            self.problems.append(
-                Problem(
-                    "has more cells than the header has columns",
-                    Location(file=self.file, row=row),
-                    expected=f"at most {self.width} cells",
-                    got=str(len(cells)),
-                )
-            )
-            return None
-        values = {
-            column: (cells[index].strip() if index < len(cells) else "")
-            for column, (index, _title) in self.columns.items()
-        }
         before = len(self.problems)
+        values = self.table.values(row, cells, self.problems)
+        if len(self.problems) > before:
+            return None
 
         def problem(column: str, message: str, expected: str | None = None) -> None:
-            where = Location(file=self.file, row=row, field=self.columns[column][1])
+            where = self.table.where(row, column)
             self.problems.append(Problem(message, where, expected=expected, got=values[column]))
 
         if not values["designation"]:
@@ -275,7 +205,7 @@ def _positions(
 def write(
     positions: Iterable[Position],
     framework: Framework,
-    target: str | os.PathLike[str] | TextIO,
+    target: Source,
     *,
     with_level: bool,
 ) -> None:
@@ -290,7 +220,7 @@ def write(
             )
     if problems:
         raise ValidationError(problems)
-    with _opened(target, "w") as (_file, handle):
+    with opened(target, "w") as (_file, handle):
         out = csv.writer(handle)
         out.writerow(HEADER + EXTRA if with_level else HEADER)
         for position in positions:
@@ -301,17 +231,3 @@ def write(
                 if with_level:
                     cells += [str(int(requirement.level)), requirement.importance.value]
                 out.writerow(cells)
-
-
-@contextlib.contextmanager
-def _opened(
-    source: str | os.PathLike[str] | TextIO, mode: str
-) -> Iterator[tuple[str | None, TextIO]]:
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        encoding = "utf-8-sig" if mode == "r" else "utf-8"  # spreadsheets add a BOM
-        with path.open(mode, encoding=encoding, newline="") as handle:
-            yield str(path), cast(TextIO, handle)
-    else:
-        name = getattr(source, "name", None)
-        yield (name if isinstance(name, str) else None), source

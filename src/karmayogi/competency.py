@@ -32,7 +32,6 @@ import pydantic
 
 from karmayogi._document import Document, Identifier, Name, Text
 from karmayogi._names import close_matches, name_key, slug
-from karmayogi._time import today_in_india
 from karmayogi.errors import (
     AmbiguousNameError,
     Finding,
@@ -41,6 +40,7 @@ from karmayogi.errors import (
     UnknownNameError,
     ValidationError,
 )
+from karmayogi.periods import today_in_india
 
 if TYPE_CHECKING:
     from karmayogi._case import CasePackage

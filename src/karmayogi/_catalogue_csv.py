@@ -1,0 +1,184 @@
+"""A course catalogue as CSV: one row per course and competency it builds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from karmayogi._csv import Source, Table, read_table
+from karmayogi.cbp import Catalogue, Course
+from karmayogi.competency import (
+    CompetencyArea,
+    Framework,
+    Imported,
+    ProficiencyLevel,
+)
+from karmayogi.errors import Finding, LookupFailed, Problem, ValidationError
+
+__all__ = ["read"]
+
+COLUMNS = {
+    "id": ("Course Id", "Course ID", "Identifier", "do_id", "Content Id", "Course"),
+    "name": ("Course Name", "Name", "Content_Name", "Content Name"),
+    "provider": ("Provider", "Content_Provider", "Content Provider"),
+    "duration": ("Duration", "Content_Duration", "Content Duration", "Duration (seconds)"),
+    "content_type": ("Content Type", "Content_Type", "primaryCategory"),
+    "languages": ("Languages", "Language"),
+    "competency": ("Competency", "Competency Id", "Competency ID"),
+    "area": ("Competency Area", "Area"),
+    "theme": ("Competency Theme", "Theme"),
+    "sub_theme": ("Competency SubTheme", "Competency Sub-Theme", "SubTheme", "Sub-Theme"),
+    "level": ("Level", "Proficiency Level", "Competency Level"),
+}
+DETAILS = ("name", "provider", "duration", "content_type", "languages")
+
+
+@attrs.define
+class _Course:
+    row: int
+    details: dict[str, str]
+    competencies: dict[str, tuple[ProficiencyLevel, int]] = attrs.Factory(dict)
+
+
+def read(
+    source: Source, framework: Framework | None, default_level: ProficiencyLevel
+) -> Imported[Catalogue]:
+    table = read_table(source, COLUMNS, ("id", "name", "duration"))
+    problems: list[Problem] = []
+    courses: dict[str, _Course] = {}
+    for row, cells in table.rows:
+        before = len(problems)
+        values = table.values(row, cells, problems)
+        if len(problems) > before:
+            continue
+        if not values["id"]:
+            problems.append(Problem("is blank", table.where(row, "id"), expected="a course id"))
+            continue
+        details = {c: values.get(c, "") for c in DETAILS}
+        course = courses.setdefault(values["id"], _Course(row, details))
+        if course.details != details:
+            differing = [c for c in DETAILS if course.details[c] != details[c]]
+            problems.append(
+                Problem(
+                    f"differs from row {course.row} on the same course",
+                    table.where(row, differing[0]),
+                    expected=course.details[differing[0]],
+                    got=details[differing[0]],
+                )
+            )
+            continue
+        built = _competency(table, row, values, framework, problems)
+        if built is None:
+            continue
+        level = default_level
+        if values.get("level"):
+            try:
+                level = ProficiencyLevel.parse(values["level"])
+            except ValueError:
+                problems.append(
+                    Problem(
+                        "is not a proficiency level",
+                        table.where(row, "level"),
+                        expected="1-5, L1-L5 or Basic..Ustad",
+                        got=values["level"],
+                    )
+                )
+                continue
+        seen = course.competencies.get(built)
+        if seen is not None:
+            table.findings.append(
+                Finding(
+                    "duplicate-row",
+                    f"names {built!r} again (row {seen[1]}); the higher level counts",
+                    table.where(row),
+                )
+            )
+            level = max(level, seen[0])
+        course.competencies[built] = (level, seen[1] if seen else row)
+    catalogue_courses = []
+    for course_id, course in courses.items():
+        try:
+            catalogue_courses.append(Course(**_course_fields(course_id, course)))
+        except ValidationError as exc:
+            problems.extend(
+                Problem(
+                    p.message,
+                    table.where(course.row, _column(p.where.path)),
+                    expected=p.expected,
+                    got=p.got,
+                )
+                for p in exc.problems
+            )
+    if problems:
+        raise ValidationError(problems)
+    return Imported(Catalogue(courses=catalogue_courses), tuple(table.findings))
+
+
+def _competency(
+    table: Table,
+    row: int,
+    values: dict[str, str],
+    framework: Framework | None,
+    problems: list[Problem],
+) -> str | None:
+    """The competency a row names ("" for a course row that names none), or None after
+    reporting why it cannot be read."""
+    if values.get("competency"):
+        if framework is not None and values["competency"] not in framework:
+            problems.append(
+                Problem(
+                    f"is not in framework {framework.id!r}",
+                    table.where(row, "competency"),
+                    got=values["competency"],
+                )
+            )
+            return None
+        return values["competency"]
+    if not values.get("theme"):
+        return ""
+    if framework is None:
+        problems.append(
+            Problem(
+                "names a theme, but no framework was given to look it up",
+                table.where(row, "theme"),
+                expected="a Competency column of identifiers",
+                got=values["theme"],
+            )
+        )
+        return None
+    try:
+        area = CompetencyArea.parse(values["area"]) if values.get("area") else None
+        if values.get("sub_theme"):
+            return framework.find(values["theme"], values["sub_theme"], area=area).id
+        return framework.find(values["theme"], area=area).id
+    except (LookupFailed, ValueError) as exc:
+        column = "sub_theme" if values.get("sub_theme") else "theme"
+        problems.append(Problem(str(exc), table.where(row, column), got=values[column]))
+        return None
+
+
+def _course_fields(course_id: str, course: _Course) -> dict[str, Any]:
+    details = course.details
+    languages = [x.strip() for x in details["languages"].replace(";", ",").split(",") if x.strip()]
+    fields: dict[str, Any] = {
+        "id": course_id,
+        "name": details["name"],
+        "provider": details["provider"] or None,
+        "duration": details["duration"],
+        "languages": languages,
+        "competencies": [
+            {"competency": c, "level": level}
+            for c, (level, _row) in course.competencies.items()
+            if c
+        ],
+    }
+    if details["content_type"]:
+        fields["content_type"] = details["content_type"]
+    return fields
+
+
+def _column(path: str | None) -> str | None:
+    """The CSV column behind a field of a course, for the message."""
+    head = (path or "").split(".")[0].split("[")[0]
+    return {"competencies": "competency"}.get(head, head if head in COLUMNS else None)

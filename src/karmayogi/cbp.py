@@ -1,0 +1,1413 @@
+"""Capacity building plans: the course catalogue, the plan document and its lifecycle,
+the builder that turns role requirements into plans, and who must do what by when.
+
+An **annual capacity building plan** of an organisation (an MDO) lists courses, says
+which people must complete them (everyone, some designations, or named people) and by
+when, and whether they count for the appraisal (APAR). Plans follow the platform's
+lifecycle: Draft, then Live, then Retired (final); once Live only the name, the
+assignments and the due date may change, and each such change is a new version.
+
+>>> import datetime as dt
+>>> catalogue = Catalogue(courses=[
+...     Course(id="do_101", name="Noting and Drafting", duration="02:30:00",
+...            competencies=[{"competency": "KCM-F13-04", "level": 2}]),
+... ])
+>>> plan = (PlanBuilder("dept-revenue", "2025-26", "Drafting for all")
+...         .add("do_101").assign_all().due("31/03/2026").build(catalogue=catalogue))
+>>> plan.status, str(plan.year), plan.due
+(<PlanStatus.DRAFT: 'Draft'>, '2025-26', datetime.date(2026, 3, 31))
+>>> live = plan.publish(at=dt.datetime(2025, 4, 10, 9, 0))
+>>> people = [Person(id="u1", organisation="dept-revenue", designation="Tehsildar")]
+>>> [(a.person, a.course, a.due.isoformat()) for a in resolve([live], people).allocations]
+[('u1', 'do_101', '2026-03-31')]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import enum
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Self, TypeVar
+
+import attrs
+import pydantic
+
+from karmayogi._cover import Option, choose
+from karmayogi._csv import Source, opened
+from karmayogi._document import Document, Identifier, Name, Text
+from karmayogi._names import close_matches, name_key, slug
+from karmayogi.competency import (
+    CompetencyProfile,
+    Framework,
+    Imported,
+    Level,
+    Position,
+    ProficiencyLevel,
+    Requirement,
+    find_gaps,
+)
+from karmayogi.errors import Finding, Location, Problem, UnknownNameError, ValidationError
+from karmayogi.org import Person, check_unique
+from karmayogi.periods import (
+    IST,
+    FinancialYear,
+    IndiaDate,
+    PlanYear,
+    parse_date,
+    parse_datetime,
+)
+
+__all__ = [
+    "Allocation",
+    "Assignment",
+    "AssignmentType",
+    "BuildResult",
+    "Catalogue",
+    "Course",
+    "CourseCompetency",
+    "Lens",
+    "Pillar",
+    "Plan",
+    "PlanBuilder",
+    "PlanChange",
+    "PlanDiff",
+    "PlanHistory",
+    "PlanItem",
+    "PlanStatus",
+    "Reason",
+    "Resolution",
+    "Selection",
+    "Unclosed",
+    "build_plans",
+    "read_catalogue_csv",
+    "resolve",
+    "write_allocations_csv",
+]
+
+
+D = TypeVar("D", bound=Document)
+
+
+# --- Durations --------------------------------------------------------------------------
+
+_HMS = re.compile(r"(\d+):([0-5]?\d):([0-5]?\d)")
+_ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE)
+LONGEST_COURSE = dt.timedelta(hours=1000)
+
+
+def parse_duration(value: Any) -> dt.timedelta:
+    """A course's length as files write it: seconds (``5400``, as the platform stores
+    it), ``HH:MM:SS`` (as its reports print it, hours may pass 24) or ISO 8601
+    (``PT1H30M``). It must be more than zero and at most 1000 hours."""
+    if isinstance(value, dt.timedelta):
+        duration = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        duration = dt.timedelta(seconds=value)
+    elif isinstance(value, str):
+        duration = _duration_text(value.strip())
+    else:
+        raise ValueError(f"a duration must be seconds or HH:MM:SS, got {type(value).__name__}")
+    if not dt.timedelta(0) < duration <= LONGEST_COURSE:
+        raise ValueError(f"a duration must be more than 0 and at most 1000 hours, got {value!r}")
+    return duration
+
+
+def _duration_text(text: str) -> dt.timedelta:
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return dt.timedelta(seconds=float(text))
+    if match := _HMS.fullmatch(text):
+        hours, minutes, seconds = (int(part) for part in match.groups())
+        return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if (match := _ISO_DURATION.fullmatch(text)) and any(match.groups()):
+        days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    raise ValueError(f"a duration is seconds, HH:MM:SS or PT1H30M; got {text!r}")
+
+
+def format_duration(duration: dt.timedelta) -> str:
+    """``HH:MM:SS``, as the platform's reports write a duration."""
+    seconds = round(duration.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+Duration = Annotated[
+    dt.timedelta,
+    pydantic.BeforeValidator(parse_duration),
+    pydantic.PlainSerializer(format_duration, return_type=str),
+    pydantic.WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "description": "seconds"},
+                {"type": "string", "pattern": r"^\d+:[0-5]?\d:[0-5]?\d$"},
+            ]
+        }
+    ),
+]
+
+
+# --- The catalogue ------------------------------------------------------------------------
+
+
+class CourseCompetency(Document):
+    """A course builds this competency up to this level."""
+
+    competency: Identifier
+    level: Level
+
+
+class Course(Document):
+    """A course (or any content) on the platform, and what it builds."""
+
+    id: Identifier
+    """The platform's identifier, such as ``do_1137731307613716481136``."""
+    name: Name
+    provider: Text = None
+    duration: Duration
+    competencies: tuple[CourseCompetency, ...] = ()
+    languages: tuple[Name, ...] = ()
+    content_type: Name = "Course"
+
+    @pydantic.model_validator(mode="after")
+    def _unique(self) -> Course:
+        problems = _duplicates("competencies", [c.competency for c in self.competencies])
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    @property
+    def hours(self) -> float:
+        return self.duration.total_seconds() / 3600
+
+    def builds(self, competency: str, level: ProficiencyLevel | int = 1) -> bool:
+        """Whether this course builds ``competency`` to ``level`` or above."""
+        return any(c.competency == competency and c.level >= level for c in self.competencies)
+
+
+class Catalogue(Document):
+    """The courses a plan may use.
+
+    >>> catalogue = Catalogue(courses=[
+    ...     Course(id="do_1", name="RTI basics", duration=3600,
+    ...            competencies=[{"competency": "KCM-F05", "level": 1}]),
+    ...     Course(id="do_2", name="RTI in depth", duration="04:00:00",
+    ...            competencies=[{"competency": "KCM-F05", "level": 3}]),
+    ... ])
+    >>> [c.id for c in catalogue.for_competency("KCM-F05", level=2)]
+    ['do_2']
+    """
+
+    courses: tuple[Course, ...] = ()
+
+    @pydantic.model_validator(mode="after")
+    def _unique(self) -> Catalogue:
+        problems = _duplicates("courses", [c.id for c in self.courses])
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Course]:
+        return {course.id: course for course in self.courses}
+
+    def __contains__(self, course: object) -> bool:
+        return isinstance(course, str) and course in self._by_id
+
+    def __len__(self) -> int:
+        return len(self.courses)
+
+    def get(self, course: str) -> Course:
+        """The course with this identifier, or :class:`UnknownNameError`."""
+        found = self._by_id.get(course)
+        if found is None:
+            raise UnknownNameError("course", course, close_matches(course, self._by_id))
+        return found
+
+    def for_competency(
+        self, competency: str, level: ProficiencyLevel | int | str = 1
+    ) -> tuple[Course, ...]:
+        """Courses that build ``competency`` to ``level`` or above, shortest first."""
+        needed = ProficiencyLevel.parse(level)
+        found = [c for c in self.courses if c.builds(competency, needed)]
+        return tuple(sorted(found, key=lambda c: (c.duration, c.id)))
+
+    def check(self, framework: Framework) -> None:
+        """Raise :class:`ValidationError` naming every competency that ``framework`` does
+        not have."""
+        problems = [
+            Problem(
+                f"is not in framework {framework.id!r}",
+                Location(path=f"courses[{i}].competencies[{j}].competency"),
+                got=built.competency,
+            )
+            for i, course in enumerate(self.courses)
+            for j, built in enumerate(course.competencies)
+            if built.competency not in framework
+        ]
+        if problems:
+            raise ValidationError(problems)
+
+
+def read_catalogue_csv(
+    source: Source,
+    framework: Framework | None = None,
+    *,
+    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
+) -> Imported[Catalogue]:
+    """A catalogue from CSV, one row per course and competency it builds: ``Course Id,
+    Course Name, Provider, Duration, Content Type, Languages, Competency, Level``.
+
+    The competency is an identifier (``Competency``), or, given ``framework``, names in
+    ``Competency Area, Competency Theme, Competency SubTheme`` as the platform writes
+    them. The platform tags content without a level, so a blank ``Level`` is
+    ``default_level``. A course's rows must agree on its details. Every bad row is
+    reported at once; ignored columns are findings.
+    """
+    from karmayogi._catalogue_csv import read
+
+    return read(source, framework, ProficiencyLevel.parse(default_level))
+
+
+# --- The plan document --------------------------------------------------------------------
+
+
+class Lens(enum.StrEnum):
+    """The lenses through which an annual plan's needs are found."""
+
+    NATIONAL_PRIORITIES = "National Priorities"
+    CITIZEN_CENTRICITY = "Citizen Centricity"
+    EMERGING_TECHNOLOGY = "Emerging Technology"
+
+
+class Pillar(enum.StrEnum):
+    """The level at which a plan builds capacity."""
+
+    INDIVIDUAL = "Individual"
+    ORGANISATIONAL = "Organisational"
+    INSTITUTIONAL = "Institutional"
+
+
+class PlanStatus(enum.StrEnum):
+    """Draft -> Live -> Retired; Retired is final. The platform writes ``DRAFT``,
+    ``Live`` and ``RETIRE``; any of those spellings is read."""
+
+    DRAFT = "Draft"
+    LIVE = "Live"
+    RETIRED = "Retired"
+
+    @classmethod
+    def parse(cls, value: str | PlanStatus) -> PlanStatus:
+        if isinstance(value, PlanStatus):
+            return value
+        found = _STATUS_BY_KEY.get(name_key(value)) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(f"a plan status is Draft, Live or Retired; got {value!r}")
+        return found
+
+
+_STATUS_BY_KEY = {name_key(s.value): s for s in PlanStatus} | {
+    name_key("retire"): PlanStatus.RETIRED
+}
+
+
+class AssignmentType(enum.StrEnum):
+    """Who an assignment names, with the platform's words."""
+
+    ALL_USERS = "AllUser"
+    DESIGNATION = "Designation"
+    CUSTOM_USERS = "CustomUser"
+
+
+def _lens(value: Any) -> Any:
+    if isinstance(value, str):
+        return {name_key(lens.value): lens for lens in Lens}.get(name_key(value), value)
+    return value
+
+
+def _pillar(value: Any) -> Any:
+    if isinstance(value, str):
+        return {name_key(p.value): p for p in Pillar}.get(name_key(value), value)
+    return value
+
+
+def _status(value: Any) -> Any:
+    return PlanStatus.parse(value) if isinstance(value, str) else value
+
+
+class Assignment(Document):
+    """Who a plan applies to: all users of its organisation, people of the named
+    designations, or the named people.
+
+    >>> Assignment(type="Designation", names=["Section Officer"]).describe()
+    "Designation 'Section Officer'"
+    """
+
+    type: AssignmentType
+    names: tuple[Name, ...] = ()
+    """Designations (for ``Designation``) or person identifiers (for ``CustomUser``)."""
+
+    @pydantic.model_validator(mode="after")
+    def _names_fit_type(self) -> Assignment:
+        if self.type is AssignmentType.ALL_USERS and self.names:
+            raise ValidationError(
+                [
+                    Problem(
+                        "names no one for AllUser",
+                        Location(path="names"),
+                        expected="[]",
+                        got=", ".join(self.names),
+                    )
+                ]
+            )
+        if self.type is not AssignmentType.ALL_USERS and not self.names:
+            what = "designations" if self.type is AssignmentType.DESIGNATION else "people"
+            raise ValidationError(
+                [
+                    Problem(
+                        f"is empty; a {self.type.value} assignment names {what}",
+                        Location(path="names"),
+                    )
+                ]
+            )
+        key = name_key if self.type is AssignmentType.DESIGNATION else str
+        problems = _duplicates("names", [key(n) for n in self.names], field=None)
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    def matches(self, person: Person, organisation: str) -> str | None:
+        """How this assignment names ``person`` of a plan of ``organisation`` (for
+        :class:`Reason`), or None when it does not."""
+        if self.type is AssignmentType.CUSTOM_USERS:
+            return "CustomUser" if person.id in self.names else None
+        if person.organisation != organisation:
+            return None
+        if self.type is AssignmentType.ALL_USERS:
+            return "AllUser"
+        held = next((n for n in self.names if person.holds(n)), None)
+        return f"Designation {held!r}" if held is not None else None
+
+    def describe(self) -> str:
+        if self.type is AssignmentType.ALL_USERS:
+            return "AllUser"
+        return f"{self.type.value} " + ", ".join(repr(n) for n in self.names)
+
+
+class PlanItem(Document):
+    """A course of a plan, mandatory or not."""
+
+    course: Identifier
+    mandatory: bool = True
+
+
+def _aware(value: Any) -> Any:
+    return parse_datetime(value) if isinstance(value, str | dt.datetime) else value
+
+
+AwareTime = Annotated[dt.datetime, pydantic.BeforeValidator(_aware)]
+Status = Annotated[PlanStatus, pydantic.BeforeValidator(_status)]
+LensField = Annotated[Lens, pydantic.BeforeValidator(_lens)]
+PillarField = Annotated[Pillar, pydantic.BeforeValidator(_pillar)]
+CHANGEABLE_WHEN_LIVE = frozenset({"name", "assignments", "due"})
+
+
+class Plan(Document):
+    """An annual capacity building plan of one organisation.
+
+    The due date is a calendar date in Asia/Kolkata that includes its whole day, and
+    lies within the plan year (a financial year, April to March). Whether the plan's
+    courses exist and its assignments reach anyone depends on a catalogue and the
+    people: :meth:`check` asks both.
+    """
+
+    id: Identifier
+    organisation: Identifier
+    year: PlanYear
+    name: Name
+    items: tuple[PlanItem, ...]
+    assignments: tuple[Assignment, ...] = ()
+    due: IndiaDate
+    lenses: tuple[LensField, ...] = ()
+    pillar: PillarField | None = None
+    apar: bool = False
+    """Whether the plan's courses count for the annual appraisal (APAR)."""
+    status: Status = PlanStatus.DRAFT
+    version: Annotated[int, pydantic.Field(ge=1)] = 1
+    published_at: AwareTime | None = None
+    """When the plan went Live; a time without a zone is India's."""
+
+    @pydantic.model_validator(mode="after")
+    def _rules(self) -> Plan:
+        problems = _plan_rules(self.year, self.due, self.items, self.assignments)
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    @property
+    def courses(self) -> tuple[str, ...]:
+        return tuple(item.course for item in self.items)
+
+    # -- the lifecycle
+
+    def publish(self, *, at: dt.datetime | None = None) -> Plan:
+        """This Draft plan made Live (a naive ``at`` is India's time; default now)."""
+        if self.status is not PlanStatus.DRAFT:
+            raise _lifecycle(f"only a Draft plan can be published; this one is {self.status}")
+        when = parse_datetime(at) if at is not None else dt.datetime.now(IST)
+        return self.model_copy(update={"status": PlanStatus.LIVE, "published_at": when})
+
+    def retire(self) -> Plan:
+        """This Live plan retired, for good."""
+        if self.status is not PlanStatus.LIVE:
+            raise _lifecycle(f"only a Live plan can be retired; this one is {self.status}")
+        return self.model_copy(update={"status": PlanStatus.RETIRED})
+
+    def revise(self, **changes: Any) -> Plan:
+        """This plan with ``changes``. A Draft may change in anything; a Live plan only in
+        its name, assignments and due date, and each change is a new version; a Retired
+        plan does not change.
+
+        >>> plan = Plan(id="p", organisation="o", year="2025-26", name="A",
+        ...             items=[{"course": "do_1"}], assignments=[{"type": "AllUser"}],
+        ...             due="2026-03-31")
+        >>> live = plan.publish(at=dt.datetime(2025, 5, 1)).revise(due="2026-02-28")
+        >>> live.version, live.due
+        (2, datetime.date(2026, 2, 28))
+        >>> live.revise(items=[])
+        Traceback (most recent call last):
+        ...
+        karmayogi.errors.ValidationError: at 'items': cannot change once the plan is Live \
+(expected one of assignments, due, name)
+        """
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise ValidationError(
+                [Problem("is not a field of a plan", Location(path=n)) for n in unknown]
+            )
+        if self.status is PlanStatus.RETIRED:
+            raise _lifecycle("a Retired plan is final; make a new plan instead")
+        if self.status is PlanStatus.LIVE:
+            frozen = sorted(set(changes) - CHANGEABLE_WHEN_LIVE)
+            if frozen:
+                allowed = ", ".join(sorted(CHANGEABLE_WHEN_LIVE))
+                raise ValidationError(
+                    [
+                        Problem(
+                            "cannot change once the plan is Live",
+                            Location(path=name),
+                            expected=f"one of {allowed}",
+                        )
+                        for name in frozen
+                    ]
+                )
+            changes = {**changes, "version": self.version + 1}
+        return self.model_copy(update=changes)
+
+    # -- checks against the world
+
+    def check(
+        self, *, catalogue: Catalogue | None = None, people: Iterable[Person] | None = None
+    ) -> None:
+        """Raise :class:`ValidationError` with every problem that needs the world to see:
+        courses not in ``catalogue``, assignments that reach no one or a designation no
+        person holds (given ``people``), or no assignment at all."""
+        problems = _context_problems(
+            self.organisation, self.items, self.assignments, catalogue, people
+        )
+        if problems:
+            raise ValidationError(problems)
+
+    def diff(self, other: Plan) -> PlanDiff:
+        """What changed from this plan to ``other``, readably."""
+        return _diff(self, other)
+
+    # -- the platform's payload
+
+    def to_platform(self, *, item_form: bool = True) -> list[dict[str, Any]]:
+        """The platform's plan payload (``name, contentType, contentList, assignmentType,
+        assignmentTypeInfo, endDate``), ready to push.
+
+        The platform holds one assignment type per plan, so a plan that assigns in two
+        ways becomes two payloads. ``item_form`` writes each course as
+        ``{"identifier": ..., "mandatory": ...}``; without it, a list of identifiers, as
+        older plans had.
+        """
+        content: list[Any] = (
+            [{"identifier": i.course, "mandatory": i.mandatory} for i in self.items]
+            if item_form
+            else list(self.courses)
+        )
+        payloads = []
+        for assignment in self.assignments:
+            payload: dict[str, Any] = {
+                "name": self.name,
+                "contentType": "Course",
+                "contentList": content,
+                "assignmentType": assignment.type.value,
+                "assignmentTypeInfo": list(assignment.names),
+                "endDate": self.due.isoformat(),
+                "orgId": self.organisation,
+                "planYear": str(self.year),
+                "isApar": self.apar,
+                "status": _PLATFORM_STATUS[self.status],
+            }
+            if self.published_at is not None:
+                payload["publishedAt"] = self.published_at.isoformat()
+            payloads.append(payload)
+        return payloads
+
+    @classmethod
+    def from_platform(
+        cls, payload: Mapping[str, Any], *, id: str | None = None, file: str | None = None
+    ) -> Plan:
+        """A plan from the platform's payload (either form of ``contentList``); the plan
+        year is ``planYear`` or else the financial year of ``endDate``."""
+        data = dict(payload)
+        problems = []
+        content = data.get("contentList")
+        items: list[Any] = []
+        if not isinstance(content, list):
+            problems.append(
+                Problem("is missing or not a list", Location(file=file, path="contentList"))
+            )
+        else:
+            for entry in content:
+                if isinstance(entry, Mapping):
+                    items.append(
+                        {
+                            "course": entry.get("identifier"),
+                            "mandatory": entry.get("mandatory", True),
+                        }
+                    )
+                else:
+                    items.append({"course": entry})
+        kind = data.get("assignmentType")
+        names = data.get("assignmentTypeInfo") or []
+        year = data.get("planYear")
+        if year is None and isinstance(data.get("endDate"), str):
+            try:
+                year = str(FinancialYear.of(parse_date(data["endDate"])))
+            except ValueError:
+                year = None
+        if problems:
+            raise ValidationError(problems)
+        organisation = data.get("orgId")
+        fields = {
+            "id": id
+            or data.get("id")
+            or data.get("identifier")
+            or slug(f"{organisation}-{year}-{data.get('name')}"),
+            "organisation": organisation,
+            "year": year,
+            "name": data.get("name"),
+            "items": items,
+            "assignments": [{"type": kind, "names": names if isinstance(names, list) else [names]}],
+            "due": data.get("endDate"),
+            "apar": data.get("isApar", False),
+            "status": data.get("status", "Draft"),
+            "published_at": data.get("publishedAt"),
+        }
+        return cls.from_dict({k: v for k, v in fields.items() if v is not None}, file=file)
+
+
+_PLATFORM_STATUS = {
+    PlanStatus.DRAFT: "DRAFT",
+    PlanStatus.LIVE: "Live",
+    PlanStatus.RETIRED: "RETIRE",
+}
+
+
+def _lifecycle(message: str) -> ValidationError:
+    return ValidationError([Problem(message, Location(path="status"))])
+
+
+def _duplicates(kind: str, keys: Sequence[str], field: str | None = "id") -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, key in enumerate(keys):
+        if key in first:
+            path = f"{kind}[{i}]" + (f".{field}" if field else "")
+            problems.append(
+                Problem(
+                    f"repeats {kind}[{first[key]}]",
+                    Location(path=path),
+                    expected="each only once",
+                    got=key,
+                )
+            )
+        else:
+            first[key] = i
+    return problems
+
+
+def _plan_rules(
+    year: FinancialYear | None,
+    due: dt.date | None,
+    items: Sequence[PlanItem],
+    assignments: Sequence[Assignment],
+) -> list[Problem]:
+    """The rules a plan keeps by itself, whatever the world holds."""
+    problems = []
+    if year is not None and due is not None and due not in year:
+        problems.append(
+            Problem(
+                f"is outside the plan year {year}",
+                Location(path="due"),
+                expected=f"{year.start.isoformat()} to {year.end.isoformat()}",
+                got=due.isoformat(),
+            )
+        )
+    if not items:
+        problems.append(
+            Problem("is empty; a plan needs at least one course", Location(path="items"))
+        )
+    problems += _duplicates("items", [item.course for item in items], "course")
+    problems += _duplicates(
+        "assignments",
+        [a.type.value + "\0" + "\0".join(sorted(a.names)) for a in assignments],
+        field=None,
+    )
+    return problems
+
+
+def _context_problems(
+    organisation: str,
+    items: Sequence[PlanItem],
+    assignments: Sequence[Assignment],
+    catalogue: Catalogue | None,
+    people: Iterable[Person] | None,
+) -> list[Problem]:
+    problems = []
+    if catalogue is not None:
+        for i, item in enumerate(items):
+            if item.course not in catalogue:
+                hint = close_matches(item.course, (c.id for c in catalogue.courses))
+                problems.append(
+                    Problem(
+                        "is not in the catalogue",
+                        Location(path=f"items[{i}].course"),
+                        expected=" or ".join(repr(h) for h in hint) or None,
+                        got=item.course,
+                    )
+                )
+    if not assignments:
+        problems.append(
+            Problem("is empty; the plan is assigned to no one", Location(path="assignments"))
+        )
+    if people is None:
+        return problems
+    people = list(people)
+    reached = 0
+    for i, assignment in enumerate(assignments):
+        if assignment.type is AssignmentType.DESIGNATION:
+            for j, name in enumerate(assignment.names):
+                if not any(p.holds(name) and p.organisation == organisation for p in people):
+                    problems.append(
+                        Problem(
+                            f"is a designation no person of {organisation!r} holds",
+                            Location(path=f"assignments[{i}].names[{j}]"),
+                            got=name,
+                        )
+                    )
+        elif assignment.type is AssignmentType.CUSTOM_USERS:
+            known = {p.id for p in people}
+            problems.extend(
+                Problem(
+                    "is not among the people given",
+                    Location(path=f"assignments[{i}].names[{j}]"),
+                    got=name,
+                )
+                for j, name in enumerate(assignment.names)
+                if name not in known
+            )
+        reached += sum(
+            1 for p in people if p.active and assignment.matches(p, organisation) is not None
+        )
+    if assignments and reached == 0:
+        problems.append(Problem("reach no active person", Location(path="assignments")))
+    return problems
+
+
+# --- Changes: versions and diffs ----------------------------------------------------------
+
+
+@attrs.frozen
+class PlanChange:
+    """One change between two versions of a plan."""
+
+    field: str
+    change: str
+    """``added``, ``removed`` or ``changed``."""
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        if self.change == "added":
+            return f"+ {self.field}: {self.after}"
+        if self.change == "removed":
+            return f"- {self.field}: {self.before}"
+        return f"~ {self.field}: {self.before} -> {self.after}"
+
+
+@attrs.frozen
+class PlanDiff:
+    """The changes from one version of a plan to another; empty when they are equal."""
+
+    changes: tuple[PlanChange, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __str__(self) -> str:
+        return "\n".join(str(c) for c in self.changes) or "no changes"
+
+
+def _diff(old: Plan, new: Plan) -> PlanDiff:
+    changes: list[PlanChange] = []
+    for field in (
+        "id",
+        "organisation",
+        "year",
+        "name",
+        "due",
+        "pillar",
+        "apar",
+        "status",
+        "version",
+    ):
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            changes.append(PlanChange(field, "changed", _shown(before), _shown(after)))
+    old_items = {i.course: i for i in old.items}
+    new_items = {i.course: i for i in new.items}
+    for course, item in new_items.items():
+        if course not in old_items:
+            changes.append(PlanChange("items", "added", None, _item(item)))
+        elif old_items[course] != item:
+            changes.append(PlanChange("items", "changed", _item(old_items[course]), _item(item)))
+    changes += [
+        PlanChange("items", "removed", _item(i), None)
+        for c, i in old_items.items()
+        if c not in new_items
+    ]
+    for field, before_set, after_set in (
+        (
+            "assignments",
+            [a.describe() for a in old.assignments],
+            [a.describe() for a in new.assignments],
+        ),
+        ("lenses", [str(x) for x in old.lenses], [str(x) for x in new.lenses]),
+    ):
+        changes += [PlanChange(field, "added", None, x) for x in after_set if x not in before_set]
+        changes += [PlanChange(field, "removed", x, None) for x in before_set if x not in after_set]
+    return PlanDiff(tuple(changes))
+
+
+def _shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _item(item: PlanItem) -> str:
+    return f"{item.course} ({'mandatory' if item.mandatory else 'optional'})"
+
+
+class PlanHistory(Document):
+    """Every version of one plan, oldest first: what was Live, and when it changed.
+
+    Each step is a legal move of the lifecycle: a Draft edited or published, a Live plan
+    revised (a new version) or retired.
+
+    >>> plan = Plan(id="p", organisation="o", year="2025-26", name="A",
+    ...             items=[{"course": "do_1"}], assignments=[{"type": "AllUser"}],
+    ...             due="2026-03-31")
+    >>> history = PlanHistory.start(plan).publish(at=dt.datetime(2025, 5, 1))
+    >>> history = history.revise(name="A (revised)")
+    >>> print(history.diff())
+    ~ name: A -> A (revised)
+    ~ version: 1 -> 2
+    """
+
+    versions: Annotated[tuple[Plan, ...], pydantic.Field(min_length=1)]
+
+    @pydantic.model_validator(mode="after")
+    def _steps(self) -> PlanHistory:
+        problems = []
+        for i, (old, new) in enumerate(
+            zip(self.versions, self.versions[1:], strict=False), start=1
+        ):
+            message = _step_problem(old, new)
+            if message is not None:
+                problems.append(Problem(message, Location(path=f"versions[{i}]")))
+        if problems:
+            raise ValidationError(problems)
+        return self
+
+    @classmethod
+    def start(cls, plan: Plan) -> PlanHistory:
+        return cls(versions=(plan,))
+
+    @property
+    def current(self) -> Plan:
+        return self.versions[-1]
+
+    def revise(self, **changes: Any) -> PlanHistory:
+        return self._then(self.current.revise(**changes))
+
+    def publish(self, *, at: dt.datetime | None = None) -> PlanHistory:
+        return self._then(self.current.publish(at=at))
+
+    def retire(self) -> PlanHistory:
+        return self._then(self.current.retire())
+
+    def version(self, number: int) -> Plan:
+        """The last state of version ``number`` (a Draft's edits share its number)."""
+        found = [p for p in self.versions if p.version == number]
+        if not found:
+            raise UnknownNameError("version", str(number), [str(p.version) for p in self.versions])
+        return found[-1]
+
+    def diff(self, old: int = -2, new: int = -1) -> PlanDiff:
+        """The changes between two entries (by position; default the last two)."""
+        return self.versions[old].diff(self.versions[new])
+
+    def _then(self, plan: Plan) -> PlanHistory:
+        return type(self)(versions=(*self.versions, plan))
+
+
+def _step_problem(old: Plan, new: Plan) -> str | None:
+    if new.id != old.id:
+        return f"is plan {new.id!r}, not a version of {old.id!r}"
+    if old.status is PlanStatus.RETIRED:
+        return "follows a Retired plan, which is final"
+    if old.status is PlanStatus.DRAFT:
+        if new.version != old.version:
+            return "changes the version of a Draft; versions count Live changes"
+        return None
+    if new.status is PlanStatus.DRAFT:
+        return "turns a Live plan back into a Draft"
+    if new.status is PlanStatus.RETIRED:
+        same = new.model_copy(update={"status": PlanStatus.LIVE}) == old
+        return None if same else "retires the plan and changes it at once"
+    changed = {c.field for c in old.diff(new).changes} - {"version"}
+    if changed - CHANGEABLE_WHEN_LIVE:
+        fields = ", ".join(sorted(changed - CHANGEABLE_WHEN_LIVE))
+        return f"changes {fields} of a Live plan; only name, assignments and due may change"
+    if new.version != old.version + 1:
+        return f"is version {new.version}; a change to Live version {old.version} is the next"
+    return None
+
+
+# --- Building a plan item by item ---------------------------------------------------------
+
+
+@attrs.define(init=False)
+class PlanBuilder:
+    """Build a plan step by step; :meth:`build` reports every problem at once.
+
+    >>> plan = (PlanBuilder("dept-revenue", "2025-26", "Land records")
+    ...         .add("do_1").add("do_2", mandatory=False)
+    ...         .assign_designations("Tehsildar", "Naib Tehsildar")
+    ...         .lenses("Citizen Centricity").pillar("Individual").apar()
+    ...         .due("2026-03-31").build())
+    >>> [(i.course, i.mandatory) for i in plan.items]
+    [('do_1', True), ('do_2', False)]
+    >>> PlanBuilder("o", "2025-26", "x").add("do_1").add("do_1").due("2027-01-01").build()
+    Traceback (most recent call last):
+    ...
+    karmayogi.errors.ValidationError: 3 problems:
+      at 'due': is outside the plan year 2025-26 (expected 2025-04-01 to 2026-03-31, got '2027-01-01')
+      at 'items[1].course': repeats items[0] (expected each only once, got 'do_1')
+      at 'assignments': is empty; the plan is assigned to no one
+    """  # noqa: E501
+
+    _fields: dict[str, Any]
+    _items: list[dict[str, Any]]
+    _assignments: list[dict[str, Any]]
+
+    def __init__(
+        self, organisation: str, year: str | FinancialYear, name: str, *, id: str | None = None
+    ) -> None:
+        plan_id = id or slug(f"{organisation}-{year}-{name}")
+        self._fields = {"id": plan_id, "organisation": organisation, "year": year, "name": name}
+        self._items = []
+        self._assignments = []
+
+    def add(self, course: str, *, mandatory: bool = True) -> Self:
+        self._items.append({"course": course, "mandatory": mandatory})
+        return self
+
+    def assign_all(self) -> Self:
+        self._assignments.append({"type": AssignmentType.ALL_USERS})
+        return self
+
+    def assign_designations(self, *designations: str) -> Self:
+        self._assignments.append({"type": AssignmentType.DESIGNATION, "names": designations})
+        return self
+
+    def assign_people(self, *people: str) -> Self:
+        self._assignments.append({"type": AssignmentType.CUSTOM_USERS, "names": people})
+        return self
+
+    def due(self, when: str | dt.date) -> Self:
+        self._fields["due"] = when
+        return self
+
+    def lenses(self, *lenses: str | Lens) -> Self:
+        self._fields["lenses"] = lenses
+        return self
+
+    def pillar(self, pillar: str | Pillar) -> Self:
+        self._fields["pillar"] = pillar
+        return self
+
+    def apar(self, counts: bool = True) -> Self:
+        self._fields["apar"] = counts
+        return self
+
+    def build(
+        self, *, catalogue: Catalogue | None = None, people: Iterable[Person] | None = None
+    ) -> Plan:
+        """The Draft plan, or one :class:`ValidationError` with every problem: its own
+        fields and rules, and (given them) the catalogue's and the people's."""
+        data = {**self._fields, "items": self._items, "assignments": self._assignments}
+        try:
+            plan = Plan(**data)
+        except ValidationError as exc:
+            problems = list(exc.problems)
+        else:
+            plan.check(catalogue=catalogue, people=people)
+            return plan
+        # The plan is not whole, so check each part that is, and report it all.
+        parts = _valid_parts(data)
+        problems += [
+            p
+            for p in _plan_rules(
+                parts.get("year"), parts.get("due"), parts["items"], parts["assignments"]
+            )
+            if p not in problems
+        ]
+        problems += _context_problems(
+            str(data["organisation"]), parts["items"], parts["assignments"], catalogue, people
+        )
+        raise ValidationError(_unique_problems(problems))
+
+
+def _valid_parts(data: Mapping[str, Any]) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    with contextlib.suppress(ValueError, TypeError):
+        parts["year"] = FinancialYear.parse(data["year"])
+    with contextlib.suppress(KeyError, ValueError, TypeError):
+        parts["due"] = parse_date(data["due"])
+    parts["items"] = _each_valid(PlanItem, data["items"])
+    parts["assignments"] = _each_valid(Assignment, data["assignments"])
+    return parts
+
+
+def _each_valid(kind: type[D], entries: Iterable[Mapping[str, Any]]) -> list[D]:
+    valid = []
+    for entry in entries:
+        try:
+            valid.append(kind(**entry))
+        except ValidationError:
+            continue  # already reported by the plan's own validation
+    return valid
+
+
+def _unique_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+# --- Who must do what by when -------------------------------------------------------------
+
+
+@attrs.frozen
+class Allocation:
+    """One person must complete one course by a due date, because of one plan."""
+
+    person: str
+    course: str
+    due: dt.date
+    plan: str
+    mandatory: bool
+    apar: bool
+
+
+@attrs.frozen
+class Reason:
+    """Why a course of a plan applies to a person, or why it does not count."""
+
+    plan: str
+    course: str
+    due: dt.date
+    mandatory: bool
+    matched_by: tuple[str, ...]
+    """How the plan's assignments name the person: ``AllUser``, ``Designation '...'``,
+    ``CustomUser``."""
+    counts: bool
+    note: str
+
+    def __str__(self) -> str:
+        mark = "counts" if self.counts else "does not count"
+        return (
+            f"{self.course} by {self.due.isoformat()} from plan {self.plan} "
+            f"(matched by {', '.join(self.matched_by)}): {mark}; {self.note}"
+        )
+
+
+@attrs.frozen
+class Resolution:
+    """Who must do what by when: one allocation per (person, course), sorted by both."""
+
+    allocations: tuple[Allocation, ...]
+    _plans: tuple[Plan, ...] = attrs.field(repr=False, eq=False)
+    _people: Mapping[str, Person] = attrs.field(repr=False, eq=False)
+
+    def __len__(self) -> int:
+        return len(self.allocations)
+
+    def for_person(self, person: str) -> tuple[Allocation, ...]:
+        """The allocations of one person."""
+        return tuple(a for a in self.allocations if a.person == person)
+
+    def why(self, person: str) -> tuple[Reason, ...]:
+        """Every course of every plan that names ``person``, whether it counts, and why.
+
+        >>> base = dict(organisation="o", year="2025-26", due="2026-03-31",
+        ...             items=[{"course": "do_1"}], status="Live",
+        ...             published_at="2025-04-01T09:00:00+05:30")
+        >>> plans = [Plan(id="all", name="All", assignments=[{"type": "AllUser"}], **base),
+        ...          Plan(id="so", name="SO", **base | {"due": "2025-12-31"},
+        ...               assignments=[{"type": "Designation", "names": ["SO"]}])]
+        >>> result = resolve(plans, [Person(id="u1", organisation="o", designation="SO")])
+        >>> for reason in result.why("u1"):
+        ...     print(reason)
+        do_1 by 2026-03-31 from plan all (matched by AllUser): counts; the latest due date wins
+        do_1 by 2025-12-31 from plan so (matched by Designation 'SO'): does not count; \
+plan all asks for it by 2026-03-31, later
+        """
+        who = self._people.get(person)
+        if who is None:
+            raise UnknownNameError("person", person, close_matches(person, self._people))
+        counted = {(a.course, a.plan) for a in self.for_person(person)}
+        winner = {a.course: a for a in self.for_person(person)}
+        named = [
+            (plan, matched)
+            for plan in self._plans
+            if (
+                matched := tuple(
+                    how for a in plan.assignments if (how := a.matches(who, plan.organisation))
+                )
+            )
+        ]
+        rivals = Counter(
+            i.course for plan, _ in named if plan.status is PlanStatus.LIVE for i in plan.items
+        )
+        reasons = []
+        for plan, matched in named:
+            for item in plan.items:
+                counts = (item.course, plan.id) in counted
+                if plan.status is not PlanStatus.LIVE:
+                    note = f"the plan is {plan.status.value}; only Live plans count"
+                elif not who.active:
+                    note = "the person is inactive"
+                elif counts and rivals[item.course] == 1:
+                    note = "only this plan asks for it"
+                elif counts:
+                    note = "the latest due date wins"
+                else:
+                    won = winner[item.course]
+                    note = f"plan {won.plan} asks for it by {won.due.isoformat()}, later"
+                    if won.due == plan.due:
+                        note = f"plan {won.plan} asks for it by the same date and wins the tie"
+                reasons.append(
+                    Reason(plan.id, item.course, plan.due, item.mandatory, matched, counts, note)
+                )
+        return tuple(reasons)
+
+
+def resolve(
+    plans: Iterable[Plan], people: Iterable[Person], *, include_inactive: bool = False
+) -> Resolution:
+    """Who must do what by when, with the platform's rules made exact:
+
+    - only Live plans count;
+    - a person named by several assignments of one plan counts once;
+    - for the same person and course across plans, the latest due date wins (a tie goes
+      to a mandatory item, then to an APAR plan, then to the smaller plan identifier);
+    - inactive people are left out unless ``include_inactive``.
+
+    The result does not depend on the order of ``plans`` or ``people``.
+    """
+    plans = tuple(sorted(plans, key=lambda p: p.id))
+    people = list(people)
+    problems = check_unique(people)
+    problems += [
+        Problem(
+            "is given twice",
+            Location(path="plans"),
+            expected="one version of each plan",
+            got=plan_id,
+        )
+        for plan_id in sorted({p.id for p in plans if sum(q.id == p.id for q in plans) > 1})
+    ]
+    if problems:
+        raise ValidationError(problems)
+    everyone = {p.id: p for p in people}
+    index = _PeopleIndex.of(p for p in everyone.values() if p.active or include_inactive)
+    best: dict[tuple[str, str], tuple[tuple[int, bool, bool, str], Allocation]] = {}
+    for plan in plans:
+        if plan.status is not PlanStatus.LIVE:
+            continue
+        for person in index.named_by(plan):  # a set: each person once per plan
+            for item in plan.items:
+                allocation = Allocation(
+                    person, item.course, plan.due, plan.id, item.mandatory, plan.apar
+                )
+                # Larger wins: later due, mandatory, APAR, then the smaller plan id.
+                rank = (plan.due.toordinal(), item.mandatory, plan.apar, _inverse(plan.id))
+                key = (person, item.course)
+                if key not in best or rank > best[key][0]:
+                    best[key] = (rank, allocation)
+    allocations = tuple(a for _key, (_rank, a) in sorted(best.items()))
+    return Resolution(allocations, plans, everyone)
+
+
+def _inverse(text: str) -> str:
+    """A key under which a smaller text ranks higher (for "smallest wins" in a max)."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in text) + "\U0010ffff"
+
+
+@attrs.frozen
+class _PeopleIndex:
+    by_org: Mapping[str, frozenset[str]]
+    by_designation: Mapping[tuple[str, str], frozenset[str]]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, people: Iterable[Person]) -> _PeopleIndex:
+        by_org: dict[str, set[str]] = {}
+        by_designation: dict[tuple[str, str], set[str]] = {}
+        ids = set()
+        for p in people:
+            ids.add(p.id)
+            by_org.setdefault(p.organisation, set()).add(p.id)
+            if p.designation is not None:
+                key = (p.organisation, name_key(p.designation))
+                by_designation.setdefault(key, set()).add(p.id)
+        return cls(
+            {k: frozenset(v) for k, v in by_org.items()},
+            {k: frozenset(v) for k, v in by_designation.items()},
+            frozenset(ids),
+        )
+
+    def named_by(self, plan: Plan) -> set[str]:
+        named: set[str] = set()
+        for a in plan.assignments:
+            if a.type is AssignmentType.ALL_USERS:
+                named |= self.by_org.get(plan.organisation, frozenset())
+            elif a.type is AssignmentType.DESIGNATION:
+                for name in a.names:
+                    named |= self.by_designation.get((plan.organisation, name_key(name)), set())
+            else:
+                named |= self.ids & set(a.names)
+        return named
+
+
+def write_allocations_csv(allocations: Iterable[Allocation] | Resolution, target: Source) -> None:
+    """Write allocations as CSV: ``Person, Course, Due Date, Plan, Mandatory, APAR``."""
+    rows = allocations.allocations if isinstance(allocations, Resolution) else allocations
+    with opened(target, "w") as (_file, handle):
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["Person", "Course", "Due Date", "Plan", "Mandatory", "APAR"])
+        for a in rows:
+            out.writerow(
+                [
+                    a.person,
+                    a.course,
+                    a.due.isoformat(),
+                    a.plan,
+                    "Yes" if a.mandatory else "No",
+                    "Yes" if a.apar else "No",
+                ]
+            )
+
+
+# --- Building plans from role requirements ------------------------------------------------
+
+
+@attrs.frozen
+class Selection:
+    """The courses chosen for one designation, and which gaps each closes."""
+
+    designation: str
+    plan: str
+    courses: tuple[str, ...]
+    hours: float
+    closes: Mapping[str, tuple[str, ...]]
+    """Competency -> the chosen courses that close its gap."""
+    optimal: bool
+    """False only when the search hit its limit; the choice is then the best found."""
+
+
+@attrs.frozen
+class Unclosed:
+    """A gap that the built plan does not close, and why."""
+
+    designation: str
+    competency: str
+    required: ProficiencyLevel
+    mandatory: bool
+    reason: str
+
+
+@attrs.frozen
+class BuildResult:
+    """Plans built from role requirements, with what they leave open."""
+
+    plans: tuple[Plan, ...]
+    selections: tuple[Selection, ...]
+    unclosed: tuple[Unclosed, ...]
+    findings: tuple[Finding, ...]
+
+
+def build_plans(
+    positions: Iterable[Position],
+    people: Iterable[Person],
+    catalogue: Catalogue,
+    *,
+    organisation: str,
+    year: str | FinancialYear,
+    due: str | dt.date | None = None,
+    profiles: Mapping[str, CompetencyProfile] | None = None,
+    hours_cap: float | None = None,
+    on: dt.date | None = None,
+    apar: bool = False,
+    lenses: Sequence[str | Lens] = (),
+) -> BuildResult:
+    """One Draft plan per designation that someone in ``organisation`` holds: the
+    courses that close its competency gaps at the required level at the least total
+    hours.
+
+    A designation's gaps are its requirements that some holder falls short of (given
+    ``profiles``, by person id, on ``on``), or all its requirements. Mandatory gaps
+    come first; under ``hours_cap`` (hours per person per year) the choice closes the
+    most mandatory gaps, then the most gaps, then takes the least hours. Every gap left
+    open is reported with the reason: no course builds it to the level, or the cap.
+    The result does not depend on the order of the inputs.
+    """
+    fy = FinancialYear.parse(year)
+    due_date = parse_date(due) if due is not None else fy.end
+    staff = [p for p in people if p.organisation == organisation and p.active]
+    budget = round(hours_cap * 3600) if hours_cap is not None else None
+    plans, selections, unclosed, findings = [], [], [], []
+    covered_keys = set()
+    for position in sorted(positions, key=lambda p: (name_key(p.name), p.id)):
+        holders = [p for p in staff if p.holds(position.name)]
+        covered_keys.add(name_key(position.name))
+        if not holders:
+            findings.append(
+                Finding(
+                    "no-holders",
+                    f"no active person of {organisation!r} holds "
+                    f"{position.name!r}; no plan is built for it",
+                    Location(path=f"position {position.id}"),
+                )
+            )
+            continue
+        needs = _needs(position, holders, profiles, on)
+        options = [
+            Option(
+                c.id,
+                round(c.duration.total_seconds()),
+                frozenset(n for n, r in needs.items() if c.builds(n, r.level)),
+            )
+            for c in catalogue.courses
+        ]
+        cover = choose({n: r.mandatory for n, r in needs.items()}, options, budget=budget)
+        plan_id = slug(f"{organisation}-{fy}-{position.id}")
+        chosen = [catalogue.get(c) for c in cover.chosen]
+        closes = {
+            n: tuple(c.id for c in chosen if c.builds(n, r.level))
+            for n, r in sorted(needs.items())
+            if n in cover.covered
+        }
+        selections.append(
+            Selection(
+                position.name, plan_id, cover.chosen, cover.cost / 3600, closes, cover.optimal
+            )
+        )
+        for n, r in sorted(needs.items()):
+            if n in cover.covered:
+                continue
+            reason = (
+                f"over the cap of {hours_cap:g} hours per person"
+                if catalogue.for_competency(n, r.level)
+                else f"no course in the catalogue builds it to level {int(r.level)}"
+            )
+            unclosed.append(Unclosed(position.name, n, r.level, r.mandatory, reason))
+        if not chosen:
+            continue
+        plans.append(
+            Plan(
+                id=plan_id,
+                organisation=organisation,
+                year=fy,
+                name=f"Annual CBP {fy}: {position.name}",
+                items=[
+                    {
+                        "course": c.id,
+                        "mandatory": any(
+                            needs[n].mandatory
+                            for n in needs
+                            if n in cover.covered and c.builds(n, needs[n].level)
+                        ),
+                    }
+                    for c in chosen
+                ],
+                assignments=[{"type": AssignmentType.DESIGNATION, "names": [position.name]}],
+                due=due_date,
+                lenses=tuple(lenses),
+                pillar=Pillar.INDIVIDUAL,
+                apar=apar,
+            )
+        )
+    without = sorted(
+        {
+            p.designation or "(none)"
+            for p in staff
+            if p.designation is None or name_key(p.designation) not in covered_keys
+        }
+    )
+    findings += [
+        Finding(
+            "no-role-profile",
+            f"people holding {d!r} have no role profile; no plan is built for them",
+            Location(path="people"),
+        )
+        for d in without
+    ]
+    return BuildResult(tuple(plans), tuple(selections), tuple(unclosed), tuple(findings))
+
+
+def _needs(
+    position: Position,
+    holders: Sequence[Person],
+    profiles: Mapping[str, CompetencyProfile] | None,
+    on: dt.date | None,
+) -> dict[str, Requirement]:
+    requirements = {r.competency: r for r in position.requirements()}
+    if profiles is None:
+        return requirements
+    short: set[str] = set()
+    for person in holders:
+        profile = profiles.get(person.id, CompetencyProfile(person=person.id))
+        short |= {gap.competency for gap in find_gaps(profile, position, on=on)}
+    return {c: r for c, r in requirements.items() if c in short}
