@@ -8,6 +8,18 @@ import re
 from hypothesis import strategies as st
 
 from karmayogi._names import name_key
+from karmayogi.cbp import (
+    Assignment,
+    AssignmentType,
+    Catalogue,
+    Course,
+    CourseCompetency,
+    Lens,
+    Pillar,
+    Plan,
+    PlanItem,
+    PlanStatus,
+)
 from karmayogi.competency import (
     CompetencyArea,
     CompetencyProfile,
@@ -22,6 +34,8 @@ from karmayogi.competency import (
     SubTheme,
     Theme,
 )
+from karmayogi.org import Person
+from karmayogi.periods import IST, FinancialYear
 
 identifiers = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,20}", fullmatch=True)
 names = (
@@ -171,3 +185,120 @@ def spelled_differently(draw: st.DrawFn, name: str) -> str:
             out.append(ch)
     out.append(draw(st.sampled_from(["", " ", "."])))
     return "".join(out)
+
+
+# --- Plans ------------------------------------------------------------------------------
+
+PLAN_YEAR = FinancialYear(2025)
+COMPETENCIES = [f"KCM-B0{n}" for n in range(1, 7)]
+course_ids = st.from_regex(r"do_[0-9]{4}", fullmatch=True)
+durations = st.integers(60, 40 * 3600)
+
+
+def courses(competencies: list[str] = COMPETENCIES) -> st.SearchStrategy[Course]:
+    return st.builds(
+        Course,
+        id=course_ids,
+        name=names,
+        provider=st.none() | names,
+        duration=durations,
+        competencies=st.lists(
+            st.builds(CourseCompetency, competency=st.sampled_from(competencies), level=levels),
+            unique_by=lambda c: c.competency,
+            max_size=3,
+        ),
+        languages=st.lists(st.sampled_from(["English", "Hindi", "Tamil"]), unique=True, max_size=2),
+        content_type=st.sampled_from(["Course", "Program", "Learning Resource"]),
+    )
+
+
+def catalogues(max_size: int = 8) -> st.SearchStrategy[Catalogue]:
+    return st.builds(
+        Catalogue, courses=st.lists(courses(), unique_by=lambda c: c.id, max_size=max_size)
+    )
+
+
+ORGS = ["org-a", "org-b"]
+DESIGNATIONS = ["Section Officer", "Under Secretary", "Tehsildar"]
+
+
+def people(max_size: int = 8) -> st.SearchStrategy[list[Person]]:
+    return st.lists(
+        st.builds(
+            Person,
+            id=st.sampled_from([f"u{n}" for n in range(12)]),
+            organisation=st.sampled_from(ORGS),
+            designation=st.none() | st.sampled_from(DESIGNATIONS),
+            active=st.booleans(),
+        ),
+        unique_by=lambda p: p.id,
+        max_size=max_size,
+    )
+
+
+assignments = st.one_of(
+    st.builds(Assignment, type=st.just(AssignmentType.ALL_USERS)),
+    st.builds(
+        Assignment,
+        type=st.just(AssignmentType.DESIGNATION),
+        names=st.lists(st.sampled_from(DESIGNATIONS), min_size=1, max_size=2, unique=True),
+    ),
+    st.builds(
+        Assignment,
+        type=st.just(AssignmentType.CUSTOM_USERS),
+        names=st.lists(
+            st.sampled_from([f"u{n}" for n in range(12)]), min_size=1, max_size=3, unique=True
+        ),
+    ),
+)
+
+
+# Bounds of hypothesis' datetimes are naive by its API; the zone comes from timezones=.
+PUBLISHED = (dt.datetime(2025, 4, 1), dt.datetime(2026, 3, 1))  # noqa: DTZ001
+
+
+# Bounds of hypothesis' datetimes are naive by its API; the zone comes from timezones=.
+PUBLISHED = (dt.datetime(2025, 4, 1), dt.datetime(2026, 3, 1))  # noqa: DTZ001
+
+
+@st.composite
+def plans(draw: st.DrawFn, plan_id: str | None = None) -> Plan:
+    """Valid plans of 2025-26 over a small shared set of courses, often Live."""
+    status = draw(st.sampled_from(PlanStatus))
+    published = (
+        draw(
+            st.datetimes(
+                min_value=PUBLISHED[0],
+                max_value=PUBLISHED[1],
+                timezones=st.just(IST),
+            )
+        )
+        if status is not PlanStatus.DRAFT
+        else None
+    )
+    return Plan(
+        id=plan_id or draw(identifiers),
+        organisation=draw(st.sampled_from(ORGS)),
+        year=PLAN_YEAR,
+        name=draw(names),
+        items=draw(
+            st.lists(
+                st.builds(
+                    PlanItem,
+                    course=st.sampled_from(["do_1", "do_2", "do_3"]),
+                    mandatory=st.booleans(),
+                ),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda i: i.course,
+            )
+        ),
+        assignments=draw(st.lists(assignments, max_size=3, unique_by=lambda a: a.describe())),
+        due=draw(st.dates(min_value=PLAN_YEAR.start, max_value=PLAN_YEAR.end)),
+        lenses=draw(st.lists(st.sampled_from(Lens), unique=True, max_size=3)),
+        pillar=draw(st.none() | st.sampled_from(Pillar)),
+        apar=draw(st.booleans()),
+        status=status,
+        version=draw(st.integers(1, 3)) if status is not PlanStatus.DRAFT else 1,
+        published_at=published,
+    )

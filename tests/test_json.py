@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from karmayogi._document import Document
+from karmayogi.cbp import Catalogue, Plan, PlanHistory, PlanStatus
 from karmayogi.competency import (
     CompetencyProfile,
     Framework,
@@ -17,7 +19,8 @@ from karmayogi.competency import (
     default_framework,
 )
 from karmayogi.errors import ValidationError
-from tests.strategies import frameworks, positions, profiles
+from karmayogi.periods import IST
+from tests.strategies import catalogues, frameworks, plans, positions, profiles
 
 IDS = [c.id for c in default_framework().competencies()]
 
@@ -97,3 +100,20 @@ def test_bad_json_names_the_file_and_every_place(tmp_path: Path) -> None:
 def test_malformed_json_is_a_validation_error() -> None:
     with pytest.raises(ValidationError, match="Invalid JSON"):
         Framework.from_json("{not json")
+
+
+@given(catalogues())
+def test_catalogue_json_round_trip(catalogue: Catalogue) -> None:
+    assert_round_trip(catalogue)
+
+
+@given(plans())
+def test_plan_json_round_trip(plan: Plan) -> None:
+    assert_round_trip(plan)
+
+
+@given(plans(plan_id="p").filter(lambda p: p.status is PlanStatus.DRAFT and p.assignments))
+def test_plan_history_json_round_trip(plan: Plan) -> None:
+    history = PlanHistory.start(plan).publish(at=dt.datetime(2025, 4, 2, tzinfo=IST))
+    history = history.revise(name="renamed").retire()
+    assert_round_trip(history)

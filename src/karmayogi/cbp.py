@@ -647,10 +647,11 @@ def _duplicates(kind: str, keys: Sequence[str], field: str | None = "id") -> lis
 def _plan_rules(
     year: FinancialYear | None,
     due: dt.date | None,
-    items: Sequence[PlanItem],
-    assignments: Sequence[Assignment],
+    items: Sequence[PlanItem | None],
+    assignments: Sequence[Assignment | None],
 ) -> list[Problem]:
-    """The rules a plan keeps by itself, whatever the world holds."""
+    """The rules a plan keeps by itself, whatever the world holds (None stands for an
+    entry already found invalid)."""
     problems = []
     if year is not None and due is not None and due not in year:
         problems.append(
@@ -665,26 +666,28 @@ def _plan_rules(
         problems.append(
             Problem("is empty; a plan needs at least one course", Location(path="items"))
         )
-    problems += _duplicates("items", [item.course for item in items], "course")
-    problems += _duplicates(
-        "assignments",
-        [a.type.value + "\0" + "\0".join(sorted(a.names)) for a in assignments],
-        field=None,
-    )
+    # An invalid entry (None) gets a key of its own, so it repeats nothing.
+    item_keys = [i.course if i else f"\0{n}" for n, i in enumerate(items)]
+    problems += _duplicates("items", item_keys, "course")
+    assignment_keys = [
+        a.type.value + "\0" + "\0".join(sorted(a.names)) if a else f"\0{n}"
+        for n, a in enumerate(assignments)
+    ]
+    problems += _duplicates("assignments", assignment_keys, field=None)
     return problems
 
 
 def _context_problems(
     organisation: str,
-    items: Sequence[PlanItem],
-    assignments: Sequence[Assignment],
+    items: Sequence[PlanItem | None],
+    assignments: Sequence[Assignment | None],
     catalogue: Catalogue | None,
     people: Iterable[Person] | None,
 ) -> list[Problem]:
     problems = []
     if catalogue is not None:
         for i, item in enumerate(items):
-            if item.course not in catalogue:
+            if item is not None and item.course not in catalogue:
                 hint = close_matches(item.course, (c.id for c in catalogue.courses))
                 problems.append(
                     Problem(
@@ -703,6 +706,8 @@ def _context_problems(
     people = list(people)
     reached = 0
     for i, assignment in enumerate(assignments):
+        if assignment is None:
+            continue
         if assignment.type is AssignmentType.DESIGNATION:
             for j, name in enumerate(assignment.names):
                 if not any(p.holds(name) and p.organisation == organisation for p in people):
@@ -1011,13 +1016,14 @@ def _valid_parts(data: Mapping[str, Any]) -> dict[str, Any]:
     return parts
 
 
-def _each_valid(kind: type[D], entries: Iterable[Mapping[str, Any]]) -> list[D]:
-    valid = []
+def _each_valid(kind: type[D], entries: Iterable[Mapping[str, Any]]) -> list[D | None]:
+    """Each entry validated, or None in its place (so later paths keep their index)."""
+    valid: list[D | None] = []
     for entry in entries:
         try:
             valid.append(kind(**entry))
         except ValidationError:
-            continue  # already reported by the plan's own validation
+            valid.append(None)  # already reported by the plan's own validation
     return valid
 
 
