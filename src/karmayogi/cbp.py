@@ -174,7 +174,9 @@ class Course(Document):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Course:
-        problems = _duplicates("competencies", [c.competency for c in self.competencies])
+        problems = _duplicates(
+            "competencies", [c.competency for c in self.competencies], "competency"
+        )
         if problems:
             raise ValidationError(problems)
         return self
@@ -670,7 +672,7 @@ def _plan_rules(
     item_keys = [i.course if i else f"\0{n}" for n, i in enumerate(items)]
     problems += _duplicates("items", item_keys, "course")
     assignment_keys = [
-        a.type.value + "\0" + "\0".join(sorted(a.names)) if a else f"\0{n}"
+        f"{a.type.value}: {', '.join(sorted(a.names))}" if a else f"\0{n}"
         for n, a in enumerate(assignments)
     ]
     problems += _duplicates("assignments", assignment_keys, field=None)
