@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from karmayogi._cli import main
+from karmayogi.cbp import Plan
+from karmayogi.competency import Framework
+from karmayogi.periods import IST
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -67,3 +72,201 @@ def test_version() -> None:
 
     result = run("--version")
     assert result.stdout.strip() == f"karmayogi {karmayogi.__version__}"
+
+
+ROLES = """\
+Designation,Competency Area,Competency Theme,Competency SubTheme,Proficiency Level
+Tehsildar,Behavioural,Communication,Reading & Comprehension,2
+Tehsildar,Functional,Office Management,Noting & Drafting of official Communications,2
+Patwari,Functional,Office Management,Noting & Drafting of official Communications,1
+"""
+PEOPLE = """\
+Person,Organisation,Designation,Active
+u1,rev,Tehsildar,yes
+u2,rev,Patwari,yes
+u3,rev,Patwari,no
+"""
+
+
+def catalogue_csv(kcm_ids: dict[str, str]) -> str:
+    return (
+        "Course Id,Course Name,Duration,Competency,Level\n"
+        f"do_1,Reading files well,01:00:00,{kcm_ids['reading']},2\n"
+        f"do_2,Drafting basics,00:30:00,{kcm_ids['drafting']},1\n"
+        f"do_3,Drafting in depth,02:00:00,{kcm_ids['drafting']},3\n"
+    )
+
+
+@pytest.fixture
+def files(tmp_path: Path, kcm: Framework) -> Path:
+    ids = {
+        "reading": kcm.find("Communication", "Reading & Comprehension").id,
+        "drafting": kcm.find(
+            "Office Management", "Noting and drafting of official communications"
+        ).id,
+    }
+    (tmp_path / "roles.csv").write_text(ROLES, encoding="utf-8")
+    (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    (tmp_path / "courses.csv").write_text(catalogue_csv(ids), encoding="utf-8")
+    return tmp_path
+
+
+def test_plan_build_check_and_allocations(files: Path) -> None:
+    build = run(
+        "plan",
+        "build",
+        "--roles",
+        str(files / "roles.csv"),
+        "--people",
+        str(files / "people.csv"),
+        "--catalogue",
+        str(files / "courses.csv"),
+        "--organisation",
+        "rev",
+        "--year",
+        "2025-26",
+        "--out",
+        str(files / "plans"),
+    )
+    assert build.returncode == 0, build.stderr
+    assert "2 plans written into" in build.stderr
+    assert "Tehsildar: 2 courses, 3 hours, closing 2 gaps" in build.stderr
+    written = sorted(p.name for p in (files / "plans").iterdir())
+    assert written == ["rev-2025-26-Patwari.json", "rev-2025-26-Tehsildar.json"]
+    tehsildar = Plan.from_file(files / "plans" / "rev-2025-26-Tehsildar.json")
+    assert tehsildar.courses == ("do_1", "do_3")
+    check = run(
+        "plan",
+        "check",
+        *map(str, sorted((files / "plans").iterdir())),
+        "--catalogue",
+        str(files / "courses.csv"),
+        "--people",
+        str(files / "people.csv"),
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.count(": ok") == 2
+    # Published, they resolve to allocations.
+    for path in (files / "plans").iterdir():
+        live = Plan.from_file(path).publish(at=dt.datetime(2025, 4, 1, tzinfo=IST))
+        path.write_text(live.to_json(), encoding="utf-8")
+    out = run(
+        "plan",
+        "allocations",
+        *map(str, sorted((files / "plans").iterdir())),
+        "--people",
+        str(files / "people.csv"),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "Person,Course,Due Date,Plan,Mandatory,APAR",
+        "u1,do_1,2026-03-31,rev-2025-26-Tehsildar,Yes,No",
+        "u1,do_3,2026-03-31,rev-2025-26-Tehsildar,Yes,No",
+        "u2,do_2,2026-03-31,rev-2025-26-Patwari,Yes,No",
+    ]
+
+
+def test_plan_build_prints_platform_payloads(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "plan",
+            "build",
+            "--roles",
+            str(files / "roles.csv"),
+            "--people",
+            str(files / "people.csv"),
+            "--catalogue",
+            str(files / "courses.csv"),
+            "--organisation",
+            "rev",
+            "--year",
+            "2025-26",
+            "--format",
+            "platform",
+            "--hours-cap",
+            "1",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    payloads = json.loads(captured.out)
+    assert [p[0]["assignmentTypeInfo"] for p in payloads] == [["Patwari"], ["Tehsildar"]]
+    assert payloads[1][0]["contentList"] == [{"identifier": "do_1", "mandatory": True}]
+    assert "stays open: over the cap of 1 hours per person" in captured.err
+
+
+def test_plan_check_reports_every_problem_with_the_file(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = files / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "id": "p",
+                "organisation": "rev",
+                "year": "2025-26",
+                "name": "x",
+                "due": "2026-05-01",
+                "items": [{"course": "do_1"}, {"course": "do_1"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert main(["plan", "check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: 2 problems:" in err
+    assert "at 'due': is outside the plan year 2025-26" in err
+    assert "at 'items[1].course': repeats items[0]" in err
+    unknown = files / "unknown.json"
+    unknown.write_text(
+        json.dumps(
+            {
+                "id": "p",
+                "organisation": "rev",
+                "year": "2025-26",
+                "name": "x",
+                "due": "2026-03-01",
+                "items": [{"course": "do_9"}],
+                "assignments": [{"type": "Designation", "names": ["Collector"]}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "plan",
+                "check",
+                str(unknown),
+                "--catalogue",
+                str(files / "courses.csv"),
+                "--people",
+                str(files / "people.csv"),
+            ]
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "at 'items[0].course': is not in the catalogue" in err
+    assert "at 'assignments[0].names[0]': is a designation no person of 'rev' holds" in err
+
+
+def test_bad_files_are_one_line_errors(files: Path) -> None:
+    broken = files / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    result = run("plan", "check", str(broken))
+    assert result.returncode == 1
+    assert "is not JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = run("plan", "allocations", str(files / "nope.json"), "--people", "nope.csv")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("karmayogi: error:")
+
+
+def test_plan_without_an_action_shows_its_help() -> None:
+    result = run("plan")
+    assert result.returncode == 2
+    assert "build" in result.stdout
+    assert "allocations" in result.stdout

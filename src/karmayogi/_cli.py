@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
 
 from karmayogi import __version__
-from karmayogi.competency import Competency, CompetencyArea, Framework, default_framework
-from karmayogi.errors import KarmayogiError
+from karmayogi.cbp import (
+    Catalogue,
+    Plan,
+    build_plans,
+    read_catalogue_csv,
+    resolve,
+    write_allocations_csv,
+)
+from karmayogi.competency import (
+    Competency,
+    CompetencyArea,
+    Framework,
+    Position,
+    default_framework,
+    read_designation_csv,
+)
+from karmayogi.errors import KarmayogiError, Location, Problem, ValidationError
+from karmayogi.org import read_people_csv
 
 __all__ = ["main"]
 
@@ -19,6 +40,25 @@ examples:
   karmayogi taxonomy --area functional    one area only
   karmayogi taxonomy --format csv > kcm.csv
   karmayogi taxonomy --format json        the framework document, as JSON
+  karmayogi plan build --roles roles.csv --people people.csv --catalogue courses.csv \\
+      --organisation dept-revenue --year 2025-26 --out plans/
+  karmayogi plan check plans/dept-revenue-2025-26-tehsildar.json --catalogue courses.csv
+  karmayogi plan allocations plans/*.json --people people.csv > allocations.csv
+"""
+
+PLAN_EXAMPLES = """\
+examples:
+  karmayogi plan build --roles roles.csv --people people.csv --catalogue courses.csv \\
+      --organisation dept-revenue --year 2025-26 --hours-cap 20 --out plans/
+  karmayogi plan build ... --format platform     the payloads to push to the platform
+  karmayogi plan check plan.json --catalogue courses.json --people people.csv
+  karmayogi plan allocations plans/*.json --people people.csv --out allocations.csv
+
+files:
+  roles       the platform's designation-competency CSV, or positions as JSON
+  people      CSV: Person, Organisation, Designation, Unit, Active
+  catalogue   CSV (Course Id, Course Name, Duration, Competency, Level) or JSON
+  plan        a plan as JSON (karmayogi's document or the platform's payload)
 """
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -26,11 +66,29 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None or (args.command == "plan" and args.action is None):
+        (parser if args.command is None else args.plan_parser).print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "taxonomy":
+            area = CompetencyArea.parse(args.area) if args.area else None
+            print_taxonomy(default_framework(), area=area, output_format=args.format)
+            return EXIT_OK
+        return _PLAN_ACTIONS[args.action](args)
+    except (KarmayogiError, ValueError, OSError) as exc:
+        print(f"karmayogi: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="karmayogi",
         description="Mission Karmayogi in Python: the competency model, plans and progress.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=raw,
     )
     parser.add_argument("--version", action="version", version=f"karmayogi {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,21 +97,190 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print the bundled Karmayogi Competency Model",
         description="Print the bundled Karmayogi Competency Model: areas, themes, sub-themes.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=raw,
     )
     taxonomy.add_argument("--area", help="only this area (Behavioural, Functional, Domain)")
     taxonomy.add_argument("--format", choices=("tree", "csv", "json"), default="tree")
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    try:
-        area = CompetencyArea.parse(args.area) if args.area else None
-        print_taxonomy(default_framework(), area=area, output_format=args.format)
-    except (KarmayogiError, ValueError) as exc:
-        print(f"karmayogi: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+
+    plan = commands.add_parser(
+        "plan",
+        help="build, check and resolve capacity building plans",
+        description="Build capacity building plans from files, check them, resolve them.",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=raw,
+    )
+    plan.set_defaults(plan_parser=plan)
+    actions = plan.add_subparsers(dest="action", metavar="ACTION")
+    build = actions.add_parser(
+        "build",
+        help="build one plan per designation from roles, people and a catalogue",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=raw,
+    )
+    build.add_argument("--roles", required=True, help="designation-competency CSV or JSON")
+    build.add_argument("--people", required=True, help="people CSV")
+    build.add_argument("--catalogue", required=True, help="catalogue CSV or JSON")
+    build.add_argument("--organisation", required=True, help="the organisation (MDO) id")
+    build.add_argument("--year", required=True, help="the plan year, such as 2025-26")
+    build.add_argument("--due", help="the due date (default: 31 March of the plan year)")
+    build.add_argument("--hours-cap", type=float, help="most hours per person per year")
+    build.add_argument("--apar", action="store_true", help="the plans count for the APAR")
+    build.add_argument(
+        "--format",
+        choices=("json", "platform"),
+        default="json",
+        help="karmayogi's plan documents, or the platform's payloads",
+    )
+    build.add_argument("--out", help="a directory to write one file per plan into")
+    check = actions.add_parser(
+        "check",
+        help="check plan files, reporting every problem",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=raw,
+    )
+    check.add_argument("plans", nargs="+", metavar="PLAN")
+    check.add_argument("--catalogue", help="catalogue CSV or JSON: are the courses in it?")
+    check.add_argument("--people", help="people CSV: do the assignments reach anyone?")
+    allocations = actions.add_parser(
+        "allocations",
+        help="who must do what by when, as CSV",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=raw,
+    )
+    allocations.add_argument("plans", nargs="+", metavar="PLAN")
+    allocations.add_argument("--people", required=True, help="people CSV")
+    allocations.add_argument("--out", help="write the CSV here instead of standard output")
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    framework = default_framework()
+    roles = _read_roles(args.roles, framework, args.organisation)
+    people = read_people_csv(args.people, organisation=args.organisation)
+    catalogue = _read_catalogue(args.catalogue, framework)
+    result = build_plans(
+        roles,
+        people,
+        catalogue,
+        organisation=args.organisation,
+        year=args.year,
+        due=args.due,
+        hours_cap=args.hours_cap,
+        apar=args.apar,
+    )
+    documents = [
+        (
+            plan.id,
+            plan.to_platform()
+            if args.format == "platform"
+            else plan.model_dump(mode="json", exclude_defaults=True),
+        )
+        for plan in result.plans
+    ]
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for plan_id, document in documents:
+            (out / f"{plan_id}.json").write_text(
+                json.dumps(document, indent=2) + "\n", encoding="utf-8"
+            )
+    else:
+        print(json.dumps([d for _id, d in documents], indent=2))
+    for selection in result.selections:
+        _note(
+            f"{selection.designation}: {len(selection.courses)} courses, "
+            f"{selection.hours:g} hours, closing {len(selection.closes)} gaps"
+        )
+    for gap in result.unclosed:
+        _note(
+            f"{gap.designation}: {gap.competency} (level {int(gap.required)}) stays open: "
+            f"{gap.reason}"
+        )
+    for finding in result.findings:
+        _note(finding.message)
+    where = f" into {args.out}" if args.out else ""
+    _note(f"{len(result.plans)} plans written{where}")
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    catalogue = _read_catalogue(args.catalogue, default_framework()) if args.catalogue else None
+    people = read_people_csv(args.people) if args.people else None
+    failed = 0
+    for path in args.plans:
+        try:
+            _read_plan(path).check(catalogue=catalogue, people=people)
+        except ValidationError as exc:
+            failed += 1
+            print(f"{path}: {exc}", file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _allocations(args: argparse.Namespace) -> int:
+    plans = [_read_plan(path) for path in args.plans]
+    result = resolve(plans, read_people_csv(args.people))
+    write_allocations_csv(result, args.out or sys.stdout)
+    return EXIT_OK
+
+
+_PLAN_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build,
+    "check": _check,
+    "allocations": _allocations,
+}
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _read_roles(path: str, framework: Framework, organisation: str) -> list[Position]:
+    if path.lower().endswith(".csv"):
+        imported = read_designation_csv(path, framework, organisation=organisation)
+        for finding in imported.findings:
+            _note(str(finding))
+        return list(imported.value)
+    data = _json(path)
+    entries = data if isinstance(data, list) else [data]
+    problems = []
+    positions = []
+    for i, entry in enumerate(entries):
+        try:
+            positions.append(Position.from_dict(entry, file=path))
+        except ValidationError as exc:
+            problems += [attrs.evolve(p, where=p.where.within(f"[{i}]")) for p in exc.problems]
+    if problems:
+        raise ValidationError(problems)
+    return positions
+
+
+def _read_catalogue(path: str, framework: Framework) -> Catalogue:
+    if path.lower().endswith(".csv"):
+        imported = read_catalogue_csv(path, framework)
+        for finding in imported.findings:
+            _note(str(finding))
+        return imported.value
+    return Catalogue.from_file(path)
+
+
+def _read_plan(path: str) -> Plan:
+    data = _json(path)
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]  # a platform payload list of one, as "plan build --format platform"
+    if isinstance(data, dict) and "contentList" in data:
+        return Plan.from_platform(data, file=path)
+    return Plan.from_dict(data, file=path)
+
+
+def _json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_bytes())
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            [Problem("is not JSON", Location(file=path, row=exc.lineno), got=exc.msg)]
+        ) from None
 
 
 def print_taxonomy(
