@@ -132,8 +132,8 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
     assert "2 plans written into" in build.stderr
     assert "Tehsildar: 2 courses, 3 hours, closing 2 gaps" in build.stderr
     written = sorted(p.name for p in (files / "plans").iterdir())
-    assert written == ["rev-2025-26-Patwari.json", "rev-2025-26-Tehsildar.json"]
-    tehsildar = Plan.from_file(files / "plans" / "rev-2025-26-Tehsildar.json")
+    assert written == ["rev-2025-26-patwari.json", "rev-2025-26-tehsildar.json"]
+    tehsildar = Plan.from_file(files / "plans" / "rev-2025-26-tehsildar.json")
     assert tehsildar.courses == ("do_1", "do_3")
     check = run(
         "plan",
@@ -160,9 +160,9 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "Person,Course,Due Date,Plan,Mandatory,APAR",
-        "u1,do_1,2026-03-31,rev-2025-26-Tehsildar,Yes,No",
-        "u1,do_3,2026-03-31,rev-2025-26-Tehsildar,Yes,No",
-        "u2,do_2,2026-03-31,rev-2025-26-Patwari,Yes,No",
+        "u1,do_1,2026-03-31,rev-2025-26-tehsildar,Yes,No",
+        "u1,do_3,2026-03-31,rev-2025-26-tehsildar,Yes,No",
+        "u2,do_2,2026-03-31,rev-2025-26-patwari,Yes,No",
     ]
 
 

@@ -602,7 +602,7 @@ class Plan(Document):
             "id": id
             or data.get("id")
             or data.get("identifier")
-            or slug(f"{organisation}-{year}-{data.get('name')}"),
+            or _plan_id(organisation, year, data.get("name")),
             "organisation": organisation,
             "year": year,
             "name": data.get("name"),
@@ -621,6 +621,11 @@ _PLATFORM_STATUS = {
     PlanStatus.LIVE: "Live",
     PlanStatus.RETIRED: "RETIRE",
 }
+
+
+def _plan_id(organisation: object, year: object, name: object) -> str:
+    """An identifier made from what names a plan: ``dept-revenue-2025-26-tehsildar``."""
+    return slug(f"{organisation}-{year}-{name}").lower()
 
 
 def _lifecycle(message: str) -> ValidationError:
@@ -942,7 +947,7 @@ class PlanBuilder:
     def __init__(
         self, organisation: str, year: str | FinancialYear, name: str, *, id: str | None = None
     ) -> None:
-        plan_id = id or slug(f"{organisation}-{year}-{name}")
+        plan_id = id or _plan_id(organisation, year, name)
         self._fields = {"id": plan_id, "organisation": organisation, "year": year, "name": name}
         self._items = []
         self._assignments = []
@@ -1340,7 +1345,7 @@ def build_plans(
             for c in catalogue.courses
         ]
         cover = choose({n: r.mandatory for n, r in needs.items()}, options, budget=budget)
-        plan_id = slug(f"{organisation}-{fy}-{position.id}")
+        plan_id = _plan_id(organisation, fy, position.id)
         chosen = [catalogue.get(c) for c in cover.chosen]
         closes = {
             n: tuple(c.id for c in chosen if c.builds(n, r.level))

@@ -46,3 +46,41 @@ try:
     Framework.from_dict({})
 except ValidationError as exc:
     assert_type(exc.problems, tuple[Problem, ...])
+
+# Plans
+from karmayogi.cbp import (  # noqa: E402 - grouped by concept, as users read it
+    Allocation,
+    BuildResult,
+    Catalogue,
+    Course,
+    Plan,
+    PlanBuilder,
+    PlanDiff,
+    PlanHistory,
+    Reason,
+    Resolution,
+    build_plans,
+    read_catalogue_csv,
+    resolve,
+)
+from karmayogi.org import Person  # noqa: E402
+from karmayogi.periods import FinancialYear, Quarter, is_on_time, parse_date  # noqa: E402
+
+catalogue = Catalogue(courses=[Course(id="do_1", name="x", duration=60)])
+assert_type(catalogue.get("do_1"), Course)
+assert_type(catalogue.for_competency("KCM-B04", 2), tuple[Course, ...])
+assert_type(read_catalogue_csv(io.StringIO(""), kcm), Imported[Catalogue])
+plan = PlanBuilder("o", "2025-26", "p").add("do_1").assign_all().due("2026-03-31").build()
+assert_type(plan, Plan)
+assert_type(plan.publish(), Plan)
+assert_type(plan.diff(plan), PlanDiff)
+assert_type(PlanHistory.start(plan).current, Plan)
+people = [Person(id="u1", organisation="o")]
+result = resolve([plan], people)
+assert_type(result, Resolution)
+assert_type(result.allocations, tuple[Allocation, ...])
+assert_type(result.why("u1"), tuple[Reason, ...])
+assert_type(build_plans([], people, catalogue, organisation="o", year="2025-26"), BuildResult)
+assert_type(FinancialYear.parse("2025-26").quarters(), tuple[Quarter, ...])
+assert_type(parse_date("05/04/2025"), dt.date)
+assert_type(is_on_time("2026-03-31 23:59:00", dt.date(2026, 3, 31)), bool)
