@@ -136,6 +136,7 @@ def test_a_live_plan_changes_only_name_assignments_and_due_each_a_new_version() 
     )
     assert (v2.version, v2.name, v2.due) == (2, "Land records (revised)", dt.date(2026, 2, 28))
     assert v2.status is PlanStatus.LIVE
+    assert live.revise(name=live.name) is live  # no change, no new version
     with pytest.raises(ValidationError) as caught:
         live.revise(items=[{"course": "do_3"}], apar=True, name="ok")
     assert paths(caught) == ["apar", "items"]
@@ -333,3 +334,15 @@ def test_a_bad_payload_names_the_file() -> None:
             file="plan.json",
         )
     assert {p.where.file for p in caught.value.problems} == {"plan.json"}
+    assert {p.where.path for p in caught.value.problems} == {"assignments[0].type", "due", "year"}
+    with pytest.raises(ValidationError) as caught:
+        Plan.from_platform(
+            {
+                "name": "x",
+                "orgId": "rev",
+                "contentList": "do_1",
+                "assignmentType": "AllUser",
+                "endDate": "soon",
+            }
+        )
+    assert [p.where.path for p in caught.value.problems] == ["contentList", "year", "due"]

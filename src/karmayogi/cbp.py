@@ -506,6 +506,9 @@ class Plan(Document):
                         for name in frozen
                     ]
                 )
+            revised = self.model_copy(update=changes)
+            if revised == self:
+                return self  # nothing changed, so no new version
             changes = {**changes, "version": self.version + 1}
         return self.model_copy(update=changes)
 
@@ -595,8 +598,6 @@ class Plan(Document):
                 year = str(FinancialYear.of(parse_date(data["endDate"])))
             except ValueError:
                 year = None
-        if problems:
-            raise ValidationError(problems)
         organisation = data.get("orgId")
         fields = {
             "id": id
@@ -613,7 +614,13 @@ class Plan(Document):
             "status": data.get("status", "Draft"),
             "published_at": data.get("publishedAt"),
         }
-        return cls.from_dict({k: v for k, v in fields.items() if v is not None}, file=file)
+        try:
+            plan = cls.from_dict({k: v for k, v in fields.items() if v is not None}, file=file)
+        except ValidationError as exc:
+            raise ValidationError([*problems, *exc.problems]) from None
+        if problems:
+            raise ValidationError(problems)
+        return plan
 
 
 _PLATFORM_STATUS = {
@@ -953,34 +960,42 @@ class PlanBuilder:
         self._assignments = []
 
     def add(self, course: str, *, mandatory: bool = True) -> Self:
+        """Add a course (by identifier), mandatory unless said otherwise."""
         self._items.append({"course": course, "mandatory": mandatory})
         return self
 
     def assign_all(self) -> Self:
+        """Assign the plan to every user of its organisation (``AllUser``)."""
         self._assignments.append({"type": AssignmentType.ALL_USERS})
         return self
 
     def assign_designations(self, *designations: str) -> Self:
+        """Assign the plan to the holders of these designations (``Designation``)."""
         self._assignments.append({"type": AssignmentType.DESIGNATION, "names": designations})
         return self
 
     def assign_people(self, *people: str) -> Self:
+        """Assign the plan to these people, by identifier (``CustomUser``)."""
         self._assignments.append({"type": AssignmentType.CUSTOM_USERS, "names": people})
         return self
 
     def due(self, when: str | dt.date) -> Self:
+        """Set the due date: a date, ISO text or day-first text (``31/03/2026``)."""
         self._fields["due"] = when
         return self
 
     def lenses(self, *lenses: str | Lens) -> Self:
+        """Set the lenses the plan answers to."""
         self._fields["lenses"] = lenses
         return self
 
     def pillar(self, pillar: str | Pillar) -> Self:
+        """Set the pillar the plan builds."""
         self._fields["pillar"] = pillar
         return self
 
     def apar(self, counts: bool = True) -> Self:
+        """Say whether the plan counts for the APAR (by default, that it does)."""
         self._fields["apar"] = counts
         return self
 
@@ -1169,7 +1184,8 @@ def resolve(
             expected="one version of each plan",
             got=plan_id,
         )
-        for plan_id in sorted({p.id for p in plans if sum(q.id == p.id for q in plans) > 1})
+        for plan_id, times in sorted(Counter(p.id for p in plans).items())
+        if times > 1
     ]
     if problems:
         raise ValidationError(problems)
