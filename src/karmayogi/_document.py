@@ -9,7 +9,7 @@ constructor, ``from_dict``, ``from_json``, ``from_file``), bad input raises
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -19,7 +19,7 @@ from pydantic import ConfigDict, StringConstraints
 
 from karmayogi.errors import Location, Problem, ValidationError
 
-__all__ = ["Document", "Identifier", "Name", "Text", "problems_from_pydantic"]
+__all__ = ["Document", "Identifier", "Name", "Text", "duplicates", "problems_from_pydantic"]
 
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^\S+$")
@@ -89,6 +89,27 @@ class Document(pydantic.BaseModel):
     def json_schema(cls) -> dict[str, Any]:
         """The JSON Schema of this document, for a portal's forms and checks."""
         return cls.model_json_schema()
+
+
+def duplicates(kind: str, keys: Sequence[str], field: str | None = None) -> list[Problem]:
+    """A problem for each entry of the list ``kind`` whose key an earlier entry has, at
+    ``kind[i].field`` (or ``kind[i]`` without a field)."""
+    first: dict[str, int] = {}
+    problems = []
+    for i, key in enumerate(keys):
+        if key in first:
+            path = f"{kind}[{i}]" + (f".{field}" if field else "")
+            problems.append(
+                Problem(
+                    f"repeats {kind}[{first[key]}]",
+                    Location(path=path),
+                    expected="each only once",
+                    got=key,
+                )
+            )
+        else:
+            first[key] = i
+    return problems
 
 
 def problems_from_pydantic(

@@ -39,7 +39,7 @@ import pydantic
 
 from karmayogi._cover import Option, choose
 from karmayogi._csv import Source, opened
-from karmayogi._document import Document, Identifier, Name, Text
+from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.competency import (
     CompetencyProfile,
@@ -174,7 +174,7 @@ class Course(Document):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Course:
-        problems = _duplicates(
+        problems = duplicates(
             "competencies", [c.competency for c in self.competencies], "competency"
         )
         if problems:
@@ -207,7 +207,7 @@ class Catalogue(Document):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Catalogue:
-        problems = _duplicates("courses", [c.id for c in self.courses])
+        problems = duplicates("courses", [c.id for c in self.courses], "id")
         if problems:
             raise ValidationError(problems)
         return self
@@ -376,7 +376,7 @@ class Assignment(Document):
                 ]
             )
         key = name_key if self.type is AssignmentType.DESIGNATION else str
-        problems = _duplicates("names", [key(n) for n in self.names], field=None)
+        problems = duplicates("names", [key(n) for n in self.names])
         if problems:
             raise ValidationError(problems)
         return self
@@ -639,25 +639,6 @@ def _lifecycle(message: str) -> ValidationError:
     return ValidationError([Problem(message, Location(path="status"))])
 
 
-def _duplicates(kind: str, keys: Sequence[str], field: str | None = "id") -> list[Problem]:
-    first: dict[str, int] = {}
-    problems = []
-    for i, key in enumerate(keys):
-        if key in first:
-            path = f"{kind}[{i}]" + (f".{field}" if field else "")
-            problems.append(
-                Problem(
-                    f"repeats {kind}[{first[key]}]",
-                    Location(path=path),
-                    expected="each only once",
-                    got=key,
-                )
-            )
-        else:
-            first[key] = i
-    return problems
-
-
 def _plan_rules(
     year: FinancialYear | None,
     due: dt.date | None,
@@ -682,12 +663,12 @@ def _plan_rules(
         )
     # An invalid entry (None) gets a key of its own, so it repeats nothing.
     item_keys = [i.course if i else f"\0{n}" for n, i in enumerate(items)]
-    problems += _duplicates("items", item_keys, "course")
+    problems += duplicates("items", item_keys, "course")
     assignment_keys = [
         f"{a.type.value}: {', '.join(sorted(a.names))}" if a else f"\0{n}"
         for n, a in enumerate(assignments)
     ]
-    problems += _duplicates("assignments", assignment_keys, field=None)
+    problems += duplicates("assignments", assignment_keys)
     return problems
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, Type
 import attrs
 import pydantic
 
-from karmayogi._document import Document, Identifier, Name, Text
+from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.errors import (
     AmbiguousNameError,
@@ -771,8 +771,8 @@ class Role(Document):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Role:
-        problems = _duplicates("activities", [a.id for a in self.activities], "id")
-        problems += _duplicates(
+        problems = duplicates("activities", [a.id for a in self.activities], "id")
+        problems += duplicates(
             "requirements", [r.competency for r in self.requirements], "competency"
         )
         if problems:
@@ -801,7 +801,7 @@ class Position(Document):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Position:
-        problems = _duplicates("roles", [r.id for r in self.roles], "id")
+        problems = duplicates("roles", [r.id for r in self.roles], "id")
         if problems:
             raise ValidationError(problems)
         return self
@@ -824,24 +824,6 @@ def _merge_requirements(requirements: Iterable[Requirement]) -> tuple[Requiremen
             competency=req.competency, level=max(seen.level, req.level), importance=importance
         )
     return tuple(merged.values())
-
-
-def _duplicates(kind: str, keys: Sequence[str], field: str) -> list[Problem]:
-    first: dict[str, int] = {}
-    problems = []
-    for i, key in enumerate(keys):
-        if key in first:
-            problems.append(
-                Problem(
-                    f"is already used by {kind}[{first[key]}]",
-                    Location(path=f"{kind}[{i}].{field}"),
-                    expected="each only once",
-                    got=key,
-                )
-            )
-        else:
-            first[key] = i
-    return problems
 
 
 PLATFORM_MINIMUM: Mapping[CompetencyArea, int] = {
