@@ -111,23 +111,17 @@ def files(tmp_path: Path, kcm: Framework) -> Path:
     return tmp_path
 
 
+def build_args(files: Path) -> list[str]:
+    """``plan build`` over the fixture's files, for the revenue department's 2025-26."""
+    return [
+        "plan", "build", "--roles", str(files / "roles.csv"), "--people",
+        str(files / "people.csv"), "--catalogue", str(files / "courses.csv"),
+        "--organisation", "rev", "--year", "2025-26",
+    ]  # fmt: skip
+
+
 def test_plan_build_check_and_allocations(files: Path) -> None:
-    build = run(
-        "plan",
-        "build",
-        "--roles",
-        str(files / "roles.csv"),
-        "--people",
-        str(files / "people.csv"),
-        "--catalogue",
-        str(files / "courses.csv"),
-        "--organisation",
-        "rev",
-        "--year",
-        "2025-26",
-        "--out",
-        str(files / "plans"),
-    )
+    build = run(*build_args(files), "--out", str(files / "plans"))
     assert build.returncode == 0, build.stderr
     assert "2 plans written into" in build.stderr
     assert "Tehsildar: 2 courses, 3 hours, closing 2 gaps" in build.stderr
@@ -169,26 +163,7 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
 def test_plan_build_prints_platform_payloads(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(
-        [
-            "plan",
-            "build",
-            "--roles",
-            str(files / "roles.csv"),
-            "--people",
-            str(files / "people.csv"),
-            "--catalogue",
-            str(files / "courses.csv"),
-            "--organisation",
-            "rev",
-            "--year",
-            "2025-26",
-            "--format",
-            "platform",
-            "--hours-cap",
-            "1",
-        ]
-    )
+    code = main([*build_args(files), "--format", "platform", "--hours-cap", "1"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     payloads = json.loads(captured.out)
