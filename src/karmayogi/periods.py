@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import attrs
 import pydantic
@@ -32,12 +32,18 @@ from dateutil import parser as dateutil_parser
 
 __all__ = [
     "IST",
+    "PERIOD_KINDS",
     "FinancialYear",
+    "Month",
+    "Period",
+    "PeriodKind",
     "Quarter",
     "deadline",
     "is_on_time",
     "parse_date",
     "parse_datetime",
+    "period_at",
+    "period_index",
     "today_in_india",
 ]
 
@@ -163,6 +169,89 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.number}"
+
+
+@attrs.frozen(order=True)
+class Month:
+    """A calendar month, written ``2025-04``; it belongs to one financial year.
+
+    >>> m = Month.of(dt.date(2026, 1, 15))
+    >>> str(m), str(m.financial_year), m.end
+    ('2026-01', '2025-26', datetime.date(2026, 1, 31))
+    """
+
+    year: int = attrs.field(validator=[attrs.validators.ge(1900), attrs.validators.le(9999)])
+    number: int = attrs.field(validator=[attrs.validators.ge(1), attrs.validators.le(12)])
+
+    @classmethod
+    def parse(cls, value: str | Month) -> Month:
+        """A month written ``2025-04``."""
+        if isinstance(value, Month):
+            return value
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip() if isinstance(value, str) else "")
+        if match is None or not 1 <= int(match[2]) <= 12:
+            raise ValueError(f"a month is written like '2025-04', got {value!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, when: dt.date | dt.datetime) -> Month:
+        """The month ``when`` falls in (a timestamp by its date in India)."""
+        day = _india_date(when)
+        return cls(day.year, day.month)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.number, 1)
+
+    @property
+    def end(self) -> dt.date:
+        following = Month(self.year + self.number // 12, self.number % 12 + 1)
+        return following.start - dt.timedelta(days=1)
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear.of(self.start)
+
+    def __contains__(self, when: object) -> bool:
+        if not isinstance(when, dt.date):
+            return False
+        return self.start <= _india_date(when) <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.number:02d}"
+
+
+Period = FinancialYear | Quarter | Month
+"""A period that progress is counted over."""
+
+PeriodKind = Literal["fy", "quarter", "month"]
+"""How a roll-up divides time: financial years, quarters or months."""
+
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("fy", "quarter", "month")
+
+
+def period_index(kind: PeriodKind, day: dt.date) -> int:
+    """A period as one integer, consecutive periods as consecutive integers: the fast form
+    that roll-ups count with (``day`` is already India's date)."""
+    if kind == "month":
+        return day.year * 12 + day.month - 1
+    year = day.year if day.month >= 4 else day.year - 1
+    if kind == "fy":
+        return year
+    return year * 4 + (day.month - 4) % 12 // 3
+
+
+def period_at(kind: PeriodKind, index: int) -> Period:
+    """The period that :func:`period_index` numbered ``index``.
+
+    >>> str(period_at("quarter", period_index("quarter", dt.date(2026, 2, 1))))
+    '2025-26 Q4'
+    """
+    if kind == "month":
+        return Month(index // 12, index % 12 + 1)
+    if kind == "fy":
+        return FinancialYear(index)
+    return Quarter(FinancialYear(index // 4), index % 4 + 1)
 
 
 def _india_date(when: dt.date | dt.datetime) -> dt.date:

@@ -1,0 +1,256 @@
+"""Enrolment records and the ledger that joins them.
+
+The state of one person on one course is a join-semilattice: status only rises,
+progress takes the maximum, the first enrolment and the first completion the minimum,
+certificates and the rows that said so the union. So a record *is* a state, and the
+ledger holds one joined record per (person, course): records may come in any order,
+twice, or split across files and machines, and the ledger ends the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+import attrs
+
+from karmayogi._names import name_key
+from karmayogi.periods import IST
+
+__all__ = ["Enrolment", "Ledger", "Origin", "Status"]
+
+
+class Status(enum.IntEnum):
+    """Where a person is on a course; the order is the order it only moves in."""
+
+    NOT_STARTED = 0
+    IN_PROGRESS = 1
+    COMPLETED = 2
+
+    @classmethod
+    def parse(cls, value: str | int) -> Status:
+        """The platform's words (``not-started``, ``in-progress``, ``completed``), its older
+        ones (``Not Started``, ``In Progress``, ``Completed``) or its numbers 0, 1, 2.
+
+        >>> Status.parse("In Progress"), Status.parse("2")
+        (<Status.IN_PROGRESS: 1>, <Status.COMPLETED: 2>)
+        """
+        if isinstance(value, int):
+            return cls(value)
+        status = _STATUS_WORDS.get(name_key(value))
+        if status is None:
+            raise ValueError(
+                f"a status is not-started, in-progress or completed (or 0, 1, 2), got {value!r}"
+            )
+        return status
+
+    def __str__(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+_STATUS_WORDS = {
+    **{name_key(str(s)): s for s in Status},
+    **{str(s.value): s for s in Status},
+    "notstarted": Status.NOT_STARTED,
+    "inprogress": Status.IN_PROGRESS,
+    "started": Status.IN_PROGRESS,
+    "completed": Status.COMPLETED,
+}
+
+
+class Origin(NamedTuple):
+    """Where a record came from: a file (None for records made in code) and a row, or the
+    position of a statement or mapping in its list (1-based)."""
+
+    file: str | None
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}" if self.file else f"record {self.row}"
+
+
+def _in_india(value: dt.datetime | None) -> dt.datetime | None:
+    """Times are kept in India's zone, so a record's date is India's date; a naive time is
+    India's time."""
+    if value is None or value.tzinfo is IST:
+        return value
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"a time must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None:
+        return value.replace(tzinfo=IST)
+    return value.astimezone(IST)
+
+
+def _certificates(value: Iterable[str]) -> frozenset[str]:
+    return value if isinstance(value, frozenset) else frozenset(value)
+
+
+@attrs.frozen(kw_only=True)
+class Enrolment:
+    """One person's enrolment in one course, as a record says it or as the ledger joined it.
+
+    ``duration`` is the course's content duration in seconds, which learning hours add up.
+    A certificate whose id the source does not give is recorded as ``""``. A record must be
+    consistent: completed exactly when it has a completion time, with progress 100; not
+    started with progress 0; certificates only when completed.
+
+    >>> first = Enrolment(person="a@x.in", course="do_1", status=Status.IN_PROGRESS,
+    ...                   progress=40, enrolled_at=dt.datetime(2025, 4, 5, 10, 0))
+    >>> done = Enrolment(person="a@x.in", course="do_1", status=Status.COMPLETED,
+    ...                  progress=100, enrolled_at=dt.datetime(2025, 4, 9, 9, 0),
+    ...                  completed_at=dt.datetime(2025, 5, 1, 17, 30), certificates={"c-9"})
+    >>> joined = first.join(done)
+    >>> joined.status, joined.enrolled_at.date(), sorted(joined.certificates)
+    (<Status.COMPLETED: 2>, datetime.date(2025, 4, 5), ['c-9'])
+    >>> joined == done.join(first) == joined.join(first)
+    True
+    """
+
+    person: str
+    course: str
+    status: Status = Status.NOT_STARTED
+    progress: float = 0.0
+    enrolled_at: dt.datetime | None = attrs.field(default=None, converter=_in_india)
+    completed_at: dt.datetime | None = attrs.field(default=None, converter=_in_india)
+    certificates: frozenset[str] = attrs.field(default=frozenset(), converter=_certificates)
+    duration: int | None = None
+    origins: tuple[Origin, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        problem = self.inconsistency()
+        if problem:
+            raise ValueError(f"enrolment of {self.person!r} in {self.course!r}: {problem}")
+
+    def inconsistency(self) -> str | None:
+        """What makes this record contradict itself, or None."""
+        if not self.person or not self.course:
+            return "the person and the course must not be blank"
+        if not 0 <= self.progress <= 100:
+            return f"progress must be 0..100, got {self.progress}"
+        if self.duration is not None and self.duration < 0:
+            return f"a duration cannot be negative, got {self.duration}"
+        done = self.status is Status.COMPLETED
+        if done != (self.completed_at is not None):
+            return "a completion time goes with the status completed, and only with it"
+        if done and self.progress != 100:
+            return f"a completed course has progress 100, got {self.progress}"
+        if self.status is Status.NOT_STARTED and self.progress != 0:
+            return f"a course not started has progress 0, got {self.progress}"
+        if self.certificates and not done:
+            return "a certificate goes with a completed course"
+        return None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.person, self.course)
+
+    def join(self, other: Enrolment) -> Enrolment:
+        """The least state that both records imply: associative, commutative, idempotent."""
+        if other.key != self.key:
+            raise ValueError(f"cannot join the records of {self.key} and {other.key}")
+        if other == self:
+            return self
+        return Enrolment(
+            person=self.person,
+            course=self.course,
+            status=max(self.status, other.status),
+            progress=max(self.progress, other.progress),
+            enrolled_at=_earliest(self.enrolled_at, other.enrolled_at),
+            completed_at=_earliest(self.completed_at, other.completed_at),
+            certificates=self.certificates | other.certificates,
+            duration=_largest(self.duration, other.duration),
+            origins=tuple(sorted(set(self.origins) | set(other.origins), key=_origin_order)),
+        )
+
+
+def _origin_order(origin: Origin) -> tuple[str, int]:
+    return (origin.file or "", origin.row)
+
+
+def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _largest(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+class Ledger:
+    """One joined :class:`Enrolment` per (person, course).
+
+    >>> ledger = Ledger([Enrolment(person="a", course="do_1")])
+    >>> ledger.add(Enrolment(person="a", course="do_1", status=Status.IN_PROGRESS, progress=10))
+    False
+    >>> ledger["a", "do_1"].status, len(ledger)
+    (<Status.IN_PROGRESS: 1>, 1)
+    """
+
+    def __init__(self, records: Iterable[Enrolment] = ()) -> None:
+        self._entries: dict[tuple[str, str], Enrolment] = {}
+        self.update(records)
+
+    def add(self, record: Enrolment) -> bool:
+        """Join one record in; True if it is the first record of its (person, course)."""
+        return self.put(record)[0] is None
+
+    def put(self, record: Enrolment) -> tuple[Enrolment | None, Enrolment]:
+        """Join one record in, and give the entry before (None if new) and after."""
+        key = (record.person, record.course)
+        before = self._entries.get(key)
+        after = record if before is None else before.join(record)
+        self._entries[key] = after
+        return before, after
+
+    def update(self, records: Iterable[Enrolment]) -> None:
+        """Join many records in."""
+        entries = self._entries
+        for record in records:
+            key = (record.person, record.course)
+            before = entries.get(key)
+            entries[key] = record if before is None else before.join(record)
+
+    def merge(self, other: Ledger) -> None:
+        """Join another ledger's entries in (as from another file, or another machine)."""
+        self.update(other._entries.values())
+
+    def __or__(self, other: Ledger) -> Ledger:
+        joined = Ledger(self._entries.values())
+        joined.merge(other)
+        return joined
+
+    def __getitem__(self, key: tuple[str, str]) -> Enrolment:
+        return self._entries[key]
+
+    def get(self, person: str, course: str) -> Enrolment | None:
+        return self._entries.get((person, course))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[Enrolment]:
+        """Entries in the order their (person, course) first arrived."""
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ledger) and self._entries == other._entries
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ledger({len(self)} entries)"
+
+    def people(self) -> frozenset[str]:
+        return frozenset(person for person, _course in self._entries)

@@ -1,0 +1,307 @@
+"""The reference roll-up engine: counters per (unit, period), kept right one record at a
+time.
+
+Every unit's counters include its descendants'. A record changes one ledger entry; the
+engine takes back what the entry counted before and adds what it counts now, at the
+person's unit and each ancestor: the cost is the depth of the tree, not the size of the
+data. A bulk load counts every entry at its own unit first and then adds each unit's
+counters to its ancestors once. Both must give the same counters, and the tests demand it.
+
+Distinct-person counts are kept per person: how many of their entries fall in each
+period. A person counts in a period while that number is above zero; since a person sits
+in one unit, a parent's count of people is its children's (and its own) without overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import ClassVar, Literal
+
+import attrs
+
+from karmayogi._ledger import Enrolment, Status
+from karmayogi.periods import PeriodKind, period_index
+
+__all__ = ["CountingPolicy", "Engine", "Slot"]
+
+
+@attrs.frozen(kw_only=True)
+class CountingPolicy:
+    """The rules of what counts, named so that every result can say which it used.
+
+    >>> print(CountingPolicy.PLATFORM)
+    platform: learning hours from completions with a certificate; inactive people left out
+    """
+
+    name: str
+    hours_from: Literal["certified", "completed"] = "certified"
+    """Learning hours from completions with a certificate (as the platform counts them) or
+    from every completion."""
+    include_inactive: bool = False
+    """Whether people marked inactive, and their records, count."""
+
+    PLATFORM: ClassVar[CountingPolicy]
+    """As the platform counts: hours only from certified completions; inactive people out."""
+    ALL_COMPLETIONS: ClassVar[CountingPolicy]
+    """Hours from every completion; inactive people out."""
+
+    def counts_hours(self, entry: Enrolment) -> bool:
+        if entry.completed_at is None or not entry.duration:
+            return False
+        return self.hours_from == "completed" or bool(entry.certificates)
+
+    def __str__(self) -> str:
+        hours = {
+            "certified": "learning hours from completions with a certificate",
+            "completed": "learning hours from every completion",
+        }[self.hours_from]
+        people = "inactive people counted" if self.include_inactive else "inactive people left out"
+        return f"{self.name}: {hours}; {people}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "hours_from": self.hours_from,
+            "include_inactive": self.include_inactive,
+        }
+
+
+CountingPolicy.PLATFORM = CountingPolicy(name="platform")
+CountingPolicy.ALL_COMPLETIONS = CountingPolicy(name="all-completions", hours_from="completed")
+
+
+class Slot:
+    """Positions of the counters each (unit, period) keeps."""
+
+    ENROLMENTS = 0
+    COMPLETIONS = 1
+    CERTIFICATES = 2
+    SECONDS = 3
+    COHORT_FLOW = 4
+    """Enrolled in the period and completed by its end."""
+    COHORT_UP_TO = 5
+    """Counted at the later of the enrolment and completion periods: summed up to a
+    period, the enrolments up to its end that were completed by its end."""
+    ENROLLED_USERS = 6
+    STARTED_USERS = 7
+    COMPLETED_USERS = 8
+    FIRST_ENROLLED = 9
+    """A person's first enrolment period: summed up to a period, the people enrolled by
+    its end."""
+    FIRST_STARTED = 10
+    FIRST_COMPLETED = 11
+    COUNT = 12
+
+
+_Deltas = dict[tuple[int, int], int]
+
+
+class Engine:
+    """Counters for one division of time, over one tree, under one policy."""
+
+    def __init__(
+        self,
+        paths: Mapping[str, tuple[str, ...]],
+        places: Mapping[str, str],
+        by: PeriodKind,
+        policy: CountingPolicy,
+    ) -> None:
+        self.paths = paths
+        self.places = places
+        self.by = by
+        self.policy = policy
+        self.cells: dict[str, dict[int, list[int]]] = {}
+        # person -> (enrolled, started, completed): period -> number of their entries
+        self.persons: dict[str, tuple[dict[int, int], dict[int, int], dict[int, int]]] = {}
+        self._periods: dict[dt.date, int] = {}
+
+    def period(self, when: dt.datetime | None) -> int | None:
+        if when is None:
+            return None
+        day = when.date()  # records keep India's time, so this is India's date
+        index = self._periods.get(day)
+        if index is None:
+            index = self._periods[day] = period_index(self.by, day)
+        return index
+
+    def _entry_deltas(self, entry: Enrolment, sign: int, deltas: _Deltas) -> None:
+        enrolled = self.period(entry.enrolled_at)
+        completed = self.period(entry.completed_at)
+        if enrolled is not None:
+            key = (enrolled, Slot.ENROLMENTS)
+            deltas[key] = deltas.get(key, 0) + sign
+        if completed is not None:
+            for slot, counts in (
+                (Slot.COMPLETIONS, True),
+                (Slot.CERTIFICATES, bool(entry.certificates)),
+            ):
+                if counts:
+                    key = (completed, slot)
+                    deltas[key] = deltas.get(key, 0) + sign
+            if self.policy.counts_hours(entry):
+                key = (completed, Slot.SECONDS)
+                deltas[key] = deltas.get(key, 0) + sign * (entry.duration or 0)
+            if enrolled is not None:
+                if completed <= enrolled:
+                    key = (enrolled, Slot.COHORT_FLOW)
+                    deltas[key] = deltas.get(key, 0) + sign
+                key = (max(enrolled, completed), Slot.COHORT_UP_TO)
+                deltas[key] = deltas.get(key, 0) + sign
+
+    def _person_deltas(
+        self, person: str, before: Enrolment | None, after: Enrolment, deltas: _Deltas
+    ) -> None:
+        counts = self.persons.get(person)
+        if counts is None:
+            counts = self.persons[person] = ({}, {}, {})
+        for which, (in_period, first) in enumerate(
+            (
+                (Slot.ENROLLED_USERS, Slot.FIRST_ENROLLED),
+                (Slot.STARTED_USERS, Slot.FIRST_STARTED),
+                (Slot.COMPLETED_USERS, Slot.FIRST_COMPLETED),
+            )
+        ):
+            old = self._person_period(which, before)
+            new = self._person_period(which, after)
+            if old == new:
+                continue
+            periods = counts[which]
+            first_before = min(periods) if periods else None
+            if old is not None:
+                periods[old] -= 1
+                if not periods[old]:
+                    del periods[old]
+                    deltas[(old, in_period)] = deltas.get((old, in_period), 0) - 1
+            if new is not None:
+                periods[new] = periods.get(new, 0) + 1
+                if periods[new] == 1:
+                    deltas[(new, in_period)] = deltas.get((new, in_period), 0) + 1
+            first_after = min(periods) if periods else None
+            if first_before != first_after:
+                if first_before is not None:
+                    key = (first_before, first)
+                    deltas[key] = deltas.get(key, 0) - 1
+                if first_after is not None:
+                    key = (first_after, first)
+                    deltas[key] = deltas.get(key, 0) + 1
+
+    def _person_period(self, which: int, entry: Enrolment | None) -> int | None:
+        """The period an entry puts its person in, for enrolled (0), started (1) or
+        completed (2) people."""
+        if entry is None:
+            return None
+        if which == 2:
+            return self.period(entry.completed_at)
+        if which == 1 and entry.status is Status.NOT_STARTED:
+            return None
+        return self.period(entry.enrolled_at)
+
+    def update(self, unit: str, before: Enrolment | None, after: Enrolment) -> None:
+        """Count ``after`` instead of ``before`` (None: nothing yet) at ``unit`` and above."""
+        deltas: _Deltas = {}
+        if before is not None:
+            self._entry_deltas(before, -1, deltas)
+        self._entry_deltas(after, 1, deltas)
+        self._person_deltas(after.person, before, after, deltas)
+        for ancestor in self.paths[unit]:
+            cells = self.cells.setdefault(ancestor, {})
+            for (period, slot), delta in deltas.items():
+                if delta:
+                    row = cells.get(period)
+                    if row is None:
+                        row = cells[period] = [0] * Slot.COUNT
+                    row[slot] += delta
+
+    def load(self, entries: Iterable[tuple[str, Enrolment]]) -> None:
+        """Count many (unit, entry) pairs into an empty engine: each at its own unit, then
+        each unit's counters added to its ancestors once."""
+        own: dict[str, dict[int, list[int]]] = {}
+        persons = self.persons
+        policy = self.policy
+        period = self.period
+        for unit, entry in entries:
+            cells = own.get(unit)
+            if cells is None:
+                cells = own[unit] = {}
+            enrolled = period(entry.enrolled_at)
+            completed = period(entry.completed_at)
+            counts = persons.get(entry.person)
+            if counts is None:
+                counts = persons[entry.person] = ({}, {}, {})
+            if enrolled is not None:
+                row = cells.get(enrolled)
+                if row is None:
+                    row = cells[enrolled] = [0] * Slot.COUNT
+                row[Slot.ENROLMENTS] += 1
+                counts[0][enrolled] = counts[0].get(enrolled, 0) + 1
+                if entry.status is not Status.NOT_STARTED:
+                    counts[1][enrolled] = counts[1].get(enrolled, 0) + 1
+            if completed is not None:
+                row = cells.get(completed)
+                if row is None:
+                    row = cells[completed] = [0] * Slot.COUNT
+                row[Slot.COMPLETIONS] += 1
+                if entry.certificates:
+                    row[Slot.CERTIFICATES] += 1
+                if policy.counts_hours(entry):
+                    row[Slot.SECONDS] += entry.duration or 0
+                counts[2][completed] = counts[2].get(completed, 0) + 1
+                if enrolled is not None:
+                    if completed <= enrolled:
+                        cells[enrolled][Slot.COHORT_FLOW] += 1
+                    later = max(enrolled, completed)
+                    row = cells.get(later)
+                    if row is None:
+                        row = cells[later] = [0] * Slot.COUNT
+                    row[Slot.COHORT_UP_TO] += 1
+        self._count_people(own)
+        for unit, cells in own.items():
+            for ancestor in self.paths[unit]:
+                into = self.cells.setdefault(ancestor, {})
+                for index, row in cells.items():
+                    total = into.get(index)
+                    if total is None:
+                        into[index] = row.copy()
+                    else:
+                        for slot, value in enumerate(row):
+                            total[slot] += value
+
+    def _count_people(self, own: dict[str, dict[int, list[int]]]) -> None:
+        """Each person once in each period they have entries in, at their own unit."""
+        for person, counts in self.persons.items():
+            cells = own[self.places[person]]
+            for periods, in_period, first in zip(
+                counts,
+                (Slot.ENROLLED_USERS, Slot.STARTED_USERS, Slot.COMPLETED_USERS),
+                (Slot.FIRST_ENROLLED, Slot.FIRST_STARTED, Slot.FIRST_COMPLETED),
+                strict=True,
+            ):
+                for index in periods:
+                    row = cells.get(index)
+                    if row is None:
+                        row = cells[index] = [0] * Slot.COUNT
+                    row[in_period] += 1
+                if periods:
+                    cells[min(periods)][first] += 1
+
+    def periods(self) -> tuple[int, ...]:
+        """Every period from the first with anything counted to the last."""
+        seen = {index for cells in self.cells.values() for index in cells}
+        return tuple(range(min(seen), max(seen) + 1)) if seen else ()
+
+    def flow(self, unit: str, index: int) -> list[int]:
+        return list(self.cells.get(unit, {}).get(index, [0] * Slot.COUNT))
+
+    def running(self, unit: str, indexes: Iterable[int]) -> Iterator[tuple[int, list[int]]]:
+        """Each period of ``indexes`` (ascending) with the sum of every counter up to it."""
+        cells = self.cells.get(unit, {})
+        ordered = sorted(cells)
+        total = [0] * Slot.COUNT
+        position = 0
+        for index in indexes:
+            while position < len(ordered) and ordered[position] <= index:
+                for slot, value in enumerate(cells[ordered[position]]):
+                    total[slot] += value
+                position += 1
+            yield index, total.copy()

@@ -1,0 +1,776 @@
+"""Progress: enrolment records, the ledger that joins them, and roll-ups over the
+organisation tree and financial-year periods.
+
+The state of one person on one course is a join-semilattice (status only rises,
+progress takes the maximum, the first enrolment and completion the minimum,
+certificates the union), so records may come in any order, twice, or split, and the
+numbers do not change. A :class:`Rollup` counts every unit (with its descendants) and
+every period; it takes records one at a time, at the cost of the tree's depth, or in bulk.
+
+>>> import datetime as dt
+>>> from karmayogi.org import OrgTree, Person, Unit
+>>> tree = OrgTree([Unit(id="rev", name="Revenue", level="department"),
+...                 Unit(id="raipur", name="Raipur", level="district", parent="rev")])
+>>> people = [Person(id="a", organisation="rev", unit="raipur"),
+...           Person(id="b", organisation="rev")]
+>>> rollup = Rollup(tree, people=people, by="fy")
+>>> rollup.add(Enrolment(person="a", course="do_1", status=Status.COMPLETED, progress=100,
+...                      enrolled_at=dt.datetime(2025, 4, 2, 10, 0),
+...                      completed_at=dt.datetime(2025, 4, 9, 18, 0),
+...                      certificates={"c-1"}, duration=5400))
+>>> rollup.add(Enrolment(person="b", course="do_1", enrolled_at=dt.datetime(2025, 6, 1, 9, 0)))
+>>> row = rollup.row("rev", "2025-26")
+>>> row.users, row.enrolled_users, row.completions, row.completion_rate, row.learning_hours
+(2, 2, 1, 0.5, 1.5)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from karmayogi._csv import Source, opened
+from karmayogi._ledger import Enrolment, Ledger, Origin, Status
+from karmayogi._publish import hidden_units, pseudonym
+from karmayogi._rollup import CountingPolicy, Engine, Slot
+from karmayogi.cbp import Allocation, Resolution
+from karmayogi.errors import Location, Problem, ValidationError
+from karmayogi.org import OrgTree, Person
+from karmayogi.periods import (
+    PERIOD_KINDS,
+    FinancialYear,
+    Month,
+    Period,
+    PeriodKind,
+    Quarter,
+    deadline,
+    period_at,
+    period_index,
+)
+
+__all__ = [
+    "METRICS",
+    "ComplianceTable",
+    "CountingPolicy",
+    "Enrolment",
+    "Explanation",
+    "Ledger",
+    "Origin",
+    "PersonCompliance",
+    "ProgressRow",
+    "ProgressTable",
+    "Rollup",
+    "Status",
+    "UnitCompliance",
+    "View",
+    "pseudonym",
+]
+
+View = Literal["flow", "cumulative"]
+"""A period read as what happened in it (flow) or everything up to its end (cumulative)."""
+
+METRICS = (
+    "users",
+    "enrolled_users",
+    "started_users",
+    "completed_users",
+    "enrolments",
+    "completions",
+    "completion_rate",
+    "certificates",
+    "learning_hours",
+)
+"""The roll-up's metrics, by the names dashboards and the platform use."""
+
+_COUNTS = (
+    "users",
+    "enrolled_users",
+    "started_users",
+    "completed_users",
+    "enrolments",
+    "completions",
+    "certificates",
+    "enrolments_completed",
+)
+"""The metrics that are counts, which add up from children to parents."""
+
+
+@attrs.frozen(kw_only=True)
+class ProgressRow:
+    """One unit (with its descendants) in one period.
+
+    ``completion_rate`` is ``enrolments_completed / enrolments``: of the enrolments the row
+    counts, the share completed by the period's end, so it never exceeds 1 and it is None
+    when there are no enrolments. ``users`` is None when no people were given; in a
+    suppressed table a hidden number is None.
+    """
+
+    unit: str
+    name: str
+    period: Period
+    users: int | None
+    enrolled_users: int | None
+    started_users: int | None
+    completed_users: int | None
+    enrolments: int | None
+    completions: int | None
+    completion_rate: float | None
+    certificates: int | None
+    learning_hours: float | None
+    enrolments_completed: int | None
+    """The completion rate's numerator."""
+
+    def to_dict(self) -> dict[str, object]:
+        values = attrs.asdict(self, recurse=False)
+        values["period"] = str(self.period)
+        return values
+
+
+_CSV_COLUMNS = ("unit", "name", "period", *METRICS, "enrolments_completed")
+
+
+@attrs.frozen(kw_only=True)
+class ProgressTable:
+    """A roll-up's rows (units parents first, then periods), with the rules that made them:
+    the period kind, the view, the counting policy, what was left out and why, and the
+    suppression threshold if any. Printing it prints all of that."""
+
+    by: PeriodKind
+    view: View
+    policy: CountingPolicy
+    rows: tuple[ProgressRow, ...]
+    excluded: Mapping[str, int] = attrs.field(factory=dict)
+    """Ledger entries left out of every number, by reason."""
+    undated: int = 0
+    """Entries with no enrolment date: counted in completions, not in enrolments."""
+    suppressed_below: int | None = None
+    _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
+
+    def __iter__(self) -> Iterator[ProgressRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, unit: str, period: Period | str) -> ProgressRow:
+        wanted = _parse_period(self.by, period)
+        for row in self.rows:
+            if row.unit == unit and row.period == wanted:
+                return row
+        raise KeyError(f"no row for unit {unit!r} in {wanted}")
+
+    def notes(self) -> list[str]:
+        """What a reader must know to read the numbers right."""
+        lines = [f"counting policy {self.policy}", f"periods: {_KIND_WORDS[self.by]}, {self.view}"]
+        for reason, count in sorted(self.excluded.items()):
+            lines.append(f"left out: {count} enrolment(s) of {reason}")
+        if self.undated:
+            lines.append(
+                f"{self.undated} enrolment(s) without an enrolment date: not in enrolments"
+            )
+        if self.suppressed_below is not None:
+            lines.append(
+                f"counts from 1 to {self.suppressed_below - 1} suppressed, and enough others "
+                "that none can be worked out (shown as *)"
+            )
+        return lines
+
+    def suppressed(self, below: int) -> ProgressTable:
+        """This table with every count from 1 to ``below - 1`` hidden, and with it enough
+        other cells that no hidden count can be worked out from a parent and its other
+        children. Learning hours hide with completions, a completion rate with its
+        enrolments or its numerator."""
+        if below < 2:
+            raise ValueError(f"a suppression threshold is 2 or more, got {below}")
+        if self._tree is None:
+            raise ValueError("this table no longer knows its tree")
+        tree = self._tree
+        by_period: dict[Period, list[ProgressRow]] = {}
+        for row in self.rows:
+            by_period.setdefault(row.period, []).append(row)
+        hidden: dict[tuple[str, Period], set[str]] = {}
+        for period, rows in by_period.items():
+            for metric in _COUNTS:
+                values = {r.unit: getattr(r, metric) for r in rows}
+                if any(v is None for v in values.values()):
+                    continue
+                for unit in hidden_units(values, tree, below):
+                    hidden.setdefault((unit, period), set()).add(metric)
+        rows_out = []
+        for row in self.rows:
+            gone = hidden.get((row.unit, row.period), set())
+            if "completions" in gone:
+                gone = gone | {"learning_hours"}
+            if gone & {"enrolments", "enrolments_completed"}:
+                gone = gone | {"completion_rate"}
+            blank: dict[str, Any] = dict.fromkeys(gone)
+            rows_out.append(attrs.evolve(row, **blank))
+        return attrs.evolve(self, rows=tuple(rows_out), suppressed_below=below)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "by": self.by,
+            "view": self.view,
+            "policy": self.policy.to_dict(),
+            "excluded": dict(sorted(self.excluded.items())),
+            "undated": self.undated,
+            "suppressed_below": self.suppressed_below,
+            "rows": [row.to_dict() for row in self.rows],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self, target: Source | None = None) -> str | None:
+        """The rows as CSV, the counting policy in a column of every row (so that it
+        travels with any part of the file); written to ``target``, or returned as text."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*_CSV_COLUMNS, "view", "policy"])
+        for row in self.rows:
+            values = row.to_dict()
+            writer.writerow(
+                [_cell(values[c]) for c in _CSV_COLUMNS] + [self.view, self.policy.name]
+            )
+        return _deliver(buffer.getvalue(), target)
+
+    def __str__(self) -> str:
+        header = ["unit", "period", *METRICS]
+        depth = {u.id: len(self._tree.path(u.id)) - 1 for u in self._tree} if self._tree else {}
+        body = [
+            ["  " * depth.get(row.unit, 0) + row.name, str(row.period)]
+            + [_cell(getattr(row, m), "*" if self.suppressed_below else "") for m in METRICS]
+            for row in self.rows
+        ]
+        return _render(header, body, self.notes(), left=2)
+
+
+_KIND_WORDS = {"fy": "financial years", "quarter": "quarters", "month": "months"}
+
+
+def _cell(value: object, missing: str = "") -> str:
+    if value is None:
+        return missing
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _render(header: list[str], body: list[list[str]], notes: list[str], left: int) -> str:
+    """A text table: the first ``left`` columns read as words, the rest as numbers."""
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in [header, *body]
+    ]
+    return "\n".join([*lines, "", *notes])
+
+
+def _deliver(text: str, target: Source | None) -> str | None:
+    if target is None:
+        return text
+    with opened(target, "w") as (_file, handle):
+        handle.write(text)
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """The records that made one number: for counts of records, the records counted; for
+    counts of people, the records that put each person in; for learning hours, the
+    completions whose durations add up; for a completion rate, the enrolments of its
+    denominator (those completed by the period's end are its numerator)."""
+
+    unit: str
+    period: Period
+    metric: str
+    view: View
+    value: int | float | None
+    records: tuple[Enrolment, ...]
+    people: tuple[str, ...]
+
+    def pseudonymised(self, key: bytes | str) -> Explanation:
+        """The same explanation with every person replaced by a keyed pseudonym."""
+        return attrs.evolve(
+            self,
+            records=tuple(attrs.evolve(r, person=pseudonym(r.person, key)) for r in self.records),
+            people=tuple(sorted(pseudonym(p, key) for p in self.people)),
+        )
+
+    def __str__(self) -> str:
+        lines = [f"{self.metric} of {self.unit} in {self.period} ({self.view}) = {self.value}"]
+        for record in self.records:
+            where = "; ".join(str(o) for o in record.origins) or "made in code"
+            lines.append(f"  {record.person} / {record.course}: {record.status} ({where})")
+        return "\n".join(lines)
+
+
+# --- Plan compliance -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PersonCompliance:
+    """One person's capacity building plan courses: allocated, completed, completed by the
+    due date (its whole day, in India), and the APAR rule: at least half of the allocated
+    APAR courses completed by the end of their financial year (None without APAR courses)."""
+
+    person: str
+    unit: str
+    cbp_allocated: int
+    cbp_completed: int
+    cbp_completed_on_time: int
+    apar_allocated: int
+    apar_completed: int
+    apar_compliant: bool | None
+
+
+@attrs.frozen(kw_only=True)
+class UnitCompliance:
+    """A unit (with its descendants): people with allocations, courses allocated,
+    completed and completed on time, people with APAR courses and those who comply."""
+
+    unit: str
+    name: str
+    users: int | None
+    cbp_allocated: int | None
+    cbp_completed: int | None
+    cbp_completed_on_time: int | None
+    apar_users: int | None
+    apar_compliant_users: int | None
+
+
+_COMPLIANCE_COUNTS = (
+    "users",
+    "cbp_allocated",
+    "cbp_completed",
+    "cbp_completed_on_time",
+    "apar_users",
+    "apar_compliant_users",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ComplianceTable:
+    """Plan compliance per person and rolled up per unit, under a counting policy."""
+
+    policy: CountingPolicy
+    people: tuple[PersonCompliance, ...]
+    units: tuple[UnitCompliance, ...]
+    excluded: Mapping[str, int] = attrs.field(factory=dict)
+    """Allocations left out, by reason."""
+    suppressed_below: int | None = None
+    _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
+
+    def unit(self, unit: str) -> UnitCompliance:
+        for row in self.units:
+            if row.unit == unit:
+                return row
+        raise KeyError(f"no unit {unit!r}")
+
+    def person(self, person: str) -> PersonCompliance:
+        for row in self.people:
+            if row.person == person:
+                return row
+        raise KeyError(f"no person {person!r} has an allocation")
+
+    def pseudonymised(self, key: bytes | str) -> ComplianceTable:
+        """Every person replaced by a keyed pseudonym (the key is not kept)."""
+        people = sorted(
+            (attrs.evolve(p, person=pseudonym(p.person, key)) for p in self.people),
+            key=lambda p: (p.unit, p.person),
+        )
+        return attrs.evolve(self, people=tuple(people))
+
+    def suppressed(self, below: int) -> ComplianceTable:
+        """The unit rows with small counts hidden so that none can be worked out, as
+        :meth:`ProgressTable.suppressed`; the per-person rows are left out."""
+        if self._tree is None:
+            raise ValueError("this table no longer knows its tree")
+        gone: dict[str, set[str]] = {}
+        for metric in _COMPLIANCE_COUNTS:
+            values = {row.unit: getattr(row, metric) for row in self.units}
+            for unit in hidden_units(values, self._tree, below):
+                gone.setdefault(unit, set()).add(metric)
+        blank: dict[str, dict[str, Any]] = {u: dict.fromkeys(m) for u, m in gone.items()}
+        units = tuple(attrs.evolve(u, **blank.get(u.unit, {})) for u in self.units)
+        return attrs.evolve(self, units=units, people=(), suppressed_below=below)
+
+    def notes(self) -> list[str]:
+        lines = [
+            f"counting policy {self.policy}",
+            "on time: completed on or before the due date (its whole day, in India); "
+            "APAR: at least half of the allocated APAR courses completed by the end of "
+            "their financial year",
+        ]
+        lines += [
+            f"left out: {n} allocation(s) of {why}" for why, n in sorted(self.excluded.items())
+        ]
+        if self.suppressed_below is not None:
+            lines.append(f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *)")
+        return lines
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "policy": self.policy.to_dict(),
+            "excluded": dict(sorted(self.excluded.items())),
+            "suppressed_below": self.suppressed_below,
+            "units": [attrs.asdict(u) for u in self.units],
+            "people": [attrs.asdict(p) for p in self.people],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self, target: Source | None = None) -> str | None:
+        """The unit rows as CSV, with the policy in every row."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        columns = [f.name for f in attrs.fields(UnitCompliance)]
+        writer.writerow([*columns, "policy"])
+        for row in self.units:
+            values = attrs.asdict(row)
+            writer.writerow([_cell(values[c]) for c in columns] + [self.policy.name])
+        return _deliver(buffer.getvalue(), target)
+
+    def __str__(self) -> str:
+        header = ["unit", *_COMPLIANCE_COUNTS]
+        depth = {u.id: len(self._tree.path(u.id)) - 1 for u in self._tree} if self._tree else {}
+        missing = "*" if self.suppressed_below else ""
+        body = [
+            ["  " * depth.get(row.unit, 0) + row.name]
+            + [_cell(getattr(row, m), missing) for m in _COMPLIANCE_COUNTS]
+            for row in self.units
+        ]
+        return _render(header, body, self.notes(), left=1)
+
+
+# --- The roll-up -------------------------------------------------------------------------------
+
+_NOT_PLACED = "people not placed in the organisation tree"
+_INACTIVE = "inactive people"
+
+
+class Rollup:
+    """Progress counted for every unit of a tree (with its descendants) and every period.
+
+    Place people by giving them (``people``: then ``users`` counts them, and inactive
+    people are left out unless the policy counts them) or by a mapping of person to unit
+    (``places``, as a report reader derives it). Records of people who are not placed
+    are left out, and the tables say how many.
+    """
+
+    def __init__(
+        self,
+        tree: OrgTree,
+        *,
+        people: Iterable[Person] | None = None,
+        places: Mapping[str, str] | None = None,
+        by: PeriodKind = "quarter",
+        policy: CountingPolicy = CountingPolicy.PLATFORM,
+        records: Iterable[Enrolment] = (),
+    ) -> None:
+        if by not in PERIOD_KINDS:
+            raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
+        if (people is None) == (places is None):
+            raise TypeError("give either people or places, to place each person in a unit")
+        self.tree = tree
+        self.by: PeriodKind = by
+        self.policy = policy
+        self._users: dict[str, int] | None = None
+        self._inactive: set[str] = set()
+        if people is not None:
+            people = list(people)
+            placed = tree.place(people)
+            self._inactive = {p.id for p in people if not p.active and not policy.include_inactive}
+            self._places = {p: u for p, u in placed.items() if p not in self._inactive}
+            self._users = {}
+            for unit in self._places.values():
+                for ancestor in tree.path(unit):
+                    self._users[ancestor] = self._users.get(ancestor, 0) + 1
+        else:
+            assert places is not None
+            problems = [
+                Problem(
+                    "names a unit that is not in the organisation tree",
+                    Location(path=f"places[{person!r}]"),
+                    expected="the id of a unit",
+                    got=unit,
+                )
+                for person, unit in places.items()
+                if unit not in tree
+            ]
+            if problems:
+                raise ValidationError(problems)
+            self._places = dict(places)
+        self._paths = {unit.id: tree.path(unit.id) for unit in tree}
+        self._engine = Engine(self._paths, self._places, by, policy)
+        self._ledger = Ledger()
+        self._excluded: dict[str, int] = {}
+        self._undated = 0
+        self.extend(records)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The joined records (every record given, placed or not)."""
+        return self._ledger
+
+    def add(self, record: Enrolment) -> None:
+        """Count one record: only the counters of its person's unit and the unit's ancestors
+        change, and they change to what a recount of everything would give."""
+        before, after = self._ledger.put(record)
+        if after == before:
+            return
+        unit = self._unit_of(after.person, new=before is None)
+        if unit is None:
+            return
+        if before is None and after.enrolled_at is None:
+            self._undated += 1
+        elif before is not None and before.enrolled_at is None and after.enrolled_at:
+            self._undated -= 1
+        self._engine.update(unit, before, after)
+
+    def extend(self, records: Iterable[Enrolment]) -> None:
+        """Count many records: in bulk into an empty roll-up, else one at a time."""
+        if len(self._ledger):
+            for record in records:
+                self.add(record)
+            return
+        self._ledger.update(records)
+        self._engine.load(self._placed())
+
+    def _placed(self) -> Iterator[tuple[str, Enrolment]]:
+        for entry in self._ledger:
+            unit = self._unit_of(entry.person, new=True)
+            if unit is not None:
+                if entry.enrolled_at is None:
+                    self._undated += 1
+                yield unit, entry
+
+    def _unit_of(self, person: str, *, new: bool) -> str | None:
+        unit = self._places.get(person)
+        if unit is None and new:
+            reason = _INACTIVE if person in self._inactive else _NOT_PLACED
+            self._excluded[reason] = self._excluded.get(reason, 0) + 1
+        return unit
+
+    # --- reading the numbers ----------------------------------------------------------------
+
+    def periods(self) -> tuple[Period, ...]:
+        """Every period from the first with anything counted to the last."""
+        return tuple(period_at(self.by, i) for i in self._engine.periods())
+
+    def table(
+        self,
+        view: View = "flow",
+        periods: Iterable[Period | str] | FinancialYear | None = None,
+    ) -> ProgressTable:
+        """Every unit (parents first) in every period: by default from the first period
+        with anything counted to the last; or the periods given; or those of a financial
+        year. A cumulative period counts everything up to its end, before the first shown
+        period too."""
+        indexes = self._indexes(periods)
+        rows: list[ProgressRow] = []
+        for unit in self.tree:
+            counters: Iterable[tuple[int, list[int]]]
+            if view == "flow":
+                counters = ((i, self._engine.flow(unit.id, i)) for i in indexes)
+            else:
+                counters = self._engine.running(unit.id, indexes)
+            rows.extend(self._row(unit.id, i, c, view) for i, c in counters)
+        return ProgressTable(
+            by=self.by,
+            view=view,
+            policy=self.policy,
+            rows=tuple(rows),
+            excluded=dict(self._excluded),
+            undated=self._undated,
+            tree=self.tree,
+        )
+
+    def row(self, unit: str, period: Period | str, view: View = "flow") -> ProgressRow:
+        """One unit (with its descendants) in one period."""
+        index = period_index(self.by, _parse_period(self.by, period).start)
+        self.tree[unit]  # an unknown unit raises, with close matches
+        if view == "flow":
+            return self._row(unit, index, self._engine.flow(unit, index), view)
+        ((_i, counters),) = self._engine.running(unit, [index])
+        return self._row(unit, index, counters, view)
+
+    def _row(self, unit: str, index: int, c: list[int], view: View) -> ProgressRow:
+        flow = view == "flow"
+        enrolled = c[Slot.ENROLLED_USERS if flow else Slot.FIRST_ENROLLED]
+        started = c[Slot.STARTED_USERS if flow else Slot.FIRST_STARTED]
+        completed = c[Slot.COMPLETED_USERS if flow else Slot.FIRST_COMPLETED]
+        done = c[Slot.COHORT_FLOW if flow else Slot.COHORT_UP_TO]
+        enrolments = c[Slot.ENROLMENTS]
+        return ProgressRow(
+            unit=unit,
+            name=self.tree[unit].name,
+            period=period_at(self.by, index),
+            users=None if self._users is None else self._users.get(unit, 0),
+            enrolled_users=enrolled,
+            started_users=started,
+            completed_users=completed,
+            enrolments=enrolments,
+            completions=c[Slot.COMPLETIONS],
+            completion_rate=done / enrolments if enrolments else None,
+            certificates=c[Slot.CERTIFICATES],
+            learning_hours=c[Slot.SECONDS] / 3600,
+            enrolments_completed=done,
+        )
+
+    def _indexes(self, periods: Iterable[Period | str] | FinancialYear | None) -> list[int]:
+        if periods is None:
+            return list(self._engine.periods())
+        if isinstance(periods, FinancialYear):
+            first = period_index(self.by, periods.start)
+            return list(range(first, period_index(self.by, periods.end) + 1))
+        return sorted({period_index(self.by, _parse_period(self.by, p).start) for p in periods})
+
+    def explain(
+        self, unit: str, period: Period | str, metric: str, view: View = "flow"
+    ) -> Explanation:
+        """The records that made one number of :meth:`row`."""
+        if metric not in METRICS:
+            raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
+        wanted = _parse_period(self.by, period)
+        index = period_index(self.by, wanted.start)
+        value = getattr(self.row(unit, wanted, view), metric)
+        inside = set(self.tree.descendants(unit))
+        if metric == "users":
+            people = sorted(p for p, u in self._places.items() if u in inside)
+            return Explanation(
+                unit=unit, period=wanted, metric=metric, view=view, value=value, records=(),
+                people=tuple(people),
+            )  # fmt: skip
+
+        def within(when: dt.datetime | None) -> bool:
+            if when is None:
+                return False
+            at = self._engine.period(when)
+            assert at is not None
+            return at == index if view == "flow" else at <= index
+
+        records = []
+        for entry in self._ledger:
+            if self._places.get(entry.person) not in inside:
+                continue
+            if metric in ("enrolments", "enrolled_users", "completion_rate"):
+                counted = within(entry.enrolled_at)
+            elif metric == "started_users":
+                counted = within(entry.enrolled_at) and entry.status is not Status.NOT_STARTED
+            elif metric in ("completions", "completed_users"):
+                counted = within(entry.completed_at)
+            elif metric == "certificates":
+                counted = within(entry.completed_at) and bool(entry.certificates)
+            else:  # learning_hours
+                counted = within(entry.completed_at) and self.policy.counts_hours(entry)
+            if counted:
+                records.append(entry)
+        records.sort(key=lambda r: (r.person, r.course))
+        return Explanation(
+            unit=unit,
+            period=wanted,
+            metric=metric,
+            view=view,
+            value=value,
+            records=tuple(records),
+            people=tuple(sorted({r.person for r in records})),
+        )
+
+    def learners_with_hours(self, hours: float, start: dt.date, end: dt.date) -> dict[str, int]:
+        """For every unit, the people with at least ``hours`` learning hours from
+        completions dated ``start`` to ``end`` (both whole days, in India), as a learning
+        week counts its "4+ hours" learners. Hours follow the counting policy."""
+        seconds: dict[str, int] = {}
+        for entry in self._ledger:
+            if entry.person not in self._places or not self.policy.counts_hours(entry):
+                continue
+            assert entry.completed_at is not None
+            if start <= entry.completed_at.date() <= end:
+                seconds[entry.person] = seconds.get(entry.person, 0) + (entry.duration or 0)
+        counts = dict.fromkeys(self._paths, 0)
+        for person, total in seconds.items():
+            if total >= hours * 3600:
+                for ancestor in self._paths[self._places[person]]:
+                    counts[ancestor] += 1
+        return counts
+
+    def compliance(self, allocations: Resolution | Iterable[Allocation]) -> ComplianceTable:
+        """Plan compliance of the allocations (as :func:`karmayogi.cbp.resolve` gives them)
+        against this roll-up's records, per person and per unit."""
+        if isinstance(allocations, Resolution):
+            allocations = allocations.allocations
+        excluded: dict[str, int] = {}
+        per_person: dict[str, list[Allocation]] = {}
+        for allocation in allocations:
+            if allocation.person not in self._places:
+                reason = _INACTIVE if allocation.person in self._inactive else _NOT_PLACED
+                excluded[reason] = excluded.get(reason, 0) + 1
+                continue
+            per_person.setdefault(allocation.person, []).append(allocation)
+        people = [self._person_compliance(p, a) for p, a in sorted(per_person.items())]
+        totals: dict[str, list[int]] = {unit: [0] * 6 for unit in self._paths}
+        for row in people:
+            adds = (
+                1,
+                row.cbp_allocated,
+                row.cbp_completed,
+                row.cbp_completed_on_time,
+                int(row.apar_compliant is not None),
+                int(bool(row.apar_compliant)),
+            )
+            for ancestor in self._paths[row.unit]:
+                for i, value in enumerate(adds):
+                    totals[ancestor][i] += value
+        units = tuple(
+            UnitCompliance(
+                unit=u.id, name=u.name, **dict(zip(_COMPLIANCE_COUNTS, totals[u.id], strict=True))
+            )
+            for u in self.tree
+        )
+        return ComplianceTable(
+            policy=self.policy, people=tuple(people), units=units, excluded=excluded, tree=self.tree
+        )
+
+    def _person_compliance(self, person: str, allocations: list[Allocation]) -> PersonCompliance:
+        completed = on_time = apar = apar_done = 0
+        for allocation in allocations:
+            entry = self._ledger.get(person, allocation.course)
+            done = entry.completed_at if entry is not None else None
+            completed += done is not None
+            on_time += done is not None and done < deadline(allocation.due)
+            if allocation.apar:
+                apar += 1
+                year_end = FinancialYear.of(allocation.due).end
+                apar_done += done is not None and done < deadline(year_end)
+        return PersonCompliance(
+            person=person,
+            unit=self._places[person],
+            cbp_allocated=len(allocations),
+            cbp_completed=completed,
+            cbp_completed_on_time=on_time,
+            apar_allocated=apar,
+            apar_completed=apar_done,
+            apar_compliant=2 * apar_done >= apar if apar else None,
+        )
+
+
+def _parse_period(kind: PeriodKind, period: Period | str) -> Period:
+    if isinstance(period, str):
+        if kind == "fy":
+            return FinancialYear.parse(period)
+        return Quarter.parse(period) if kind == "quarter" else Month.parse(period)
+    expected = {"fy": FinancialYear, "quarter": Quarter, "month": Month}[kind]
+    if not isinstance(period, expected):
+        raise ValueError(f"this roll-up is by {kind}, so a period is a {expected.__name__}")
+    return period
