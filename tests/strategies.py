@@ -34,7 +34,8 @@ from karmayogi.competency import (
     SubTheme,
     Theme,
 )
-from karmayogi.org import Person
+from karmayogi.org import OrgTree, Person, Unit, UnitLevel
+from karmayogi.progress import Enrolment, Origin, Status
 from karmayogi.periods import IST, FinancialYear
 
 identifiers = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,20}", fullmatch=True)
@@ -257,10 +258,6 @@ assignments = st.one_of(
 PUBLISHED = (dt.datetime(2025, 4, 1), dt.datetime(2026, 3, 1))  # noqa: DTZ001
 
 
-# Bounds of hypothesis' datetimes are naive by its API; the zone comes from timezones=.
-PUBLISHED = (dt.datetime(2025, 4, 1), dt.datetime(2026, 3, 1))  # noqa: DTZ001
-
-
 @st.composite
 def plans(draw: st.DrawFn, plan_id: str | None = None) -> Plan:
     """Valid plans of 2025-26 over a small shared set of courses, often Live."""
@@ -303,4 +300,74 @@ def plans(draw: st.DrawFn, plan_id: str | None = None) -> Plan:
         status=status,
         version=draw(st.integers(1, 3)) if status is not PlanStatus.DRAFT else 1,
         published_at=published,
+    )
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+@st.composite
+def org_trees(draw: st.DrawFn, max_units: int = 7) -> OrgTree:
+    """A forest of up to ``max_units`` units, each deeper than its parent."""
+    units = [Unit(id="u0", name="State", level=UnitLevel.STATE)]
+    for i in range(1, draw(st.integers(1, max_units))):
+        parents = [u for u in units if u.level < UnitLevel.OFFICE]
+        parent = draw(st.none() | st.sampled_from(parents))
+        if parent is None:
+            units.append(Unit(id=f"u{i}", name=f"Unit {i}", level=UnitLevel.STATE))
+        else:
+            level = draw(st.integers(parent.level + 1, UnitLevel.OFFICE))
+            units.append(Unit(id=f"u{i}", name=f"Unit {i}", level=level, parent=parent.id))
+    return OrgTree(units)
+
+
+LEARNERS = [f"p{n}@x.in" for n in range(8)]
+COURSES = ["do_1", "do_2", "do_3"]
+
+
+@st.composite
+def placed_people(draw: st.DrawFn, tree: OrgTree) -> list[Person]:
+    """Some of :data:`LEARNERS`, each in a unit of ``tree``, some inactive."""
+    chosen = draw(st.lists(st.sampled_from(LEARNERS), min_size=1, max_size=8, unique=True))
+    units = sorted(tree.units)
+    return [
+        Person(
+            id=person,
+            organisation=draw(st.sampled_from(units)),
+            active=draw(st.sampled_from([True, True, False])),
+        )
+        for person in chosen
+    ]
+
+
+ZONES = [None, IST, dt.UTC, dt.timezone(dt.timedelta(hours=-4))]
+
+# Two financial years and their edges; times come naive or in any zone.
+moments = st.builds(
+    lambda naive, zone: naive if zone is None else naive.replace(tzinfo=zone),
+    st.datetimes(dt.datetime(2024, 3, 1), dt.datetime(2026, 4, 30)),  # noqa: DTZ001
+    st.sampled_from(ZONES),
+)
+
+
+@st.composite
+def enrolments(draw: st.DrawFn, people: list[str] = LEARNERS) -> Enrolment:
+    """A consistent enrolment record of one of ``people`` on one of :data:`COURSES`."""
+    status = draw(st.sampled_from(Status))
+    done = status is Status.COMPLETED
+    progress = {Status.NOT_STARTED: 0.0, Status.COMPLETED: 100.0}.get(
+        status, float(draw(st.integers(0, 100)))
+    )
+    return Enrolment(
+        person=draw(st.sampled_from(people)),
+        course=draw(st.sampled_from(COURSES)),
+        status=status,
+        progress=progress,
+        enrolled_at=draw(st.none() | moments),
+        completed_at=draw(moments) if done else None,
+        certificates=draw(st.frozensets(st.sampled_from(["c1", "c2", ""]), max_size=2))
+        if done
+        else frozenset(),
+        duration=draw(st.none() | st.integers(0, 20_000)),
+        origins=(Origin("report.csv", draw(st.integers(2, 40))),),
     )
