@@ -35,8 +35,8 @@ from karmayogi.competency import (
     Theme,
 )
 from karmayogi.org import OrgTree, Person, Unit, UnitLevel
-from karmayogi.progress import Enrolment, Origin, Status
 from karmayogi.periods import IST, FinancialYear
+from karmayogi.progress import Enrolment, Origin, Status
 
 identifiers = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,20}", fullmatch=True)
 names = (

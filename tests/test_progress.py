@@ -25,6 +25,7 @@ from karmayogi.progress import (
     ProgressRow,
     Rollup,
     Status,
+    View,
     pseudonym,
 )
 from tests.strategies import enrolments, org_trees, placed_people
@@ -36,7 +37,7 @@ POLICIES = [CountingPolicy.PLATFORM, CountingPolicy.ALL_COMPLETIONS,
 @st.composite
 def scenarios(
     draw: st.DrawFn,
-) -> tuple[OrgTree, list[Person], list[Enrolment], PeriodKind, CountingPolicy]:  # noqa: E501
+) -> tuple[OrgTree, list[Person], list[Enrolment], PeriodKind, CountingPolicy]:
     tree = draw(org_trees())
     people = draw(placed_people(tree))
     # Records of people who are not given are left out (and counted as such).
@@ -47,12 +48,12 @@ def scenarios(
         records,
         draw(st.sampled_from(PERIOD_KINDS)),
         draw(st.sampled_from(POLICIES)),
-    )  # noqa: E501
+    )
 
 
 def expected_row(
     rollup: Rollup, people: list[Person], unit: str, index: int, view: str
-) -> dict[str, object]:  # noqa: E501
+) -> dict[str, object]:
     """Each metric straight from its definition, over the ledger's entries."""
     policy = rollup.policy
     counted = {p.id: p for p in people if p.active or policy.include_inactive}
@@ -73,7 +74,7 @@ def expected_row(
     done = [e for e in enrolled if e.completed_at is not None and at(e.completed_at) <= index]  # type: ignore[operator]
     hours = [
         e for e in completed if e.duration and (policy.hours_from == "completed" or e.certificates)
-    ]  # noqa: E501
+    ]
     return {
         "users": sum(1 for p in counted.values() if p.place in inside),
         "enrolled_users": len({e.person for e in enrolled}),
@@ -96,7 +97,7 @@ def assert_matches_definitions(rollup: Rollup, people: list[Person]) -> None:
             assert got == pytest.approx(expected_row(rollup, people, row.unit, index, view)), (
                 view,
                 row,
-            )  # noqa: E501
+            )
 
 
 @given(scenarios())
@@ -127,12 +128,12 @@ def test_one_at_a_time_equals_bulk(scenario: tuple, rnd: random.Random) -> None:
 @given(scenarios(), st.randoms(use_true_random=False), st.integers(0, 25))
 def test_order_duplication_and_split_do_not_matter(
     scenario: tuple, rnd: random.Random, cut: int
-) -> None:  # type: ignore[type-arg]  # noqa: E501
+) -> None:  # type: ignore[type-arg]
     """Shuffled, duplicated, or split into two ledgers merged later: the same numbers."""
     tree, people, records, by, policy = scenario
     reference = Rollup(tree, people=people, by=by, policy=policy, records=records).table(
         "cumulative"
-    )  # noqa: E501
+    )
     doubled = records + rnd.sample(records, k=len(records) // 2)
     rnd.shuffle(doubled)
     first, second = Ledger(doubled[:cut]), Ledger(doubled[cut:])
@@ -159,15 +160,19 @@ def test_join_is_a_semilattice(a: Enrolment, b: Enrolment, c: Enrolment) -> None
 def test_records_that_contradict_themselves_are_refused() -> None:
     when = dt.datetime(2025, 4, 1, 10, 0, tzinfo=IST)
     cases = {
-        "completion time goes with the status completed": dict(
-            status=Status.IN_PROGRESS, progress=50, completed_at=when
-        ),  # noqa: E501
-        "has progress 100": dict(status=Status.COMPLETED, progress=90, completed_at=when),
-        "not started has progress 0": dict(status=Status.NOT_STARTED, progress=10),
-        "certificate goes with a completed": dict(
-            status=Status.IN_PROGRESS, progress=5, certificates={"c"}
-        ),  # noqa: E501
-        "0..100": dict(status=Status.IN_PROGRESS, progress=120),
+        "completion time goes with the status completed": {
+            "status": Status.IN_PROGRESS,
+            "progress": 50,
+            "completed_at": when,
+        },
+        "has progress 100": {"status": Status.COMPLETED, "progress": 90, "completed_at": when},
+        "not started has progress 0": {"status": Status.NOT_STARTED, "progress": 10},
+        "certificate goes with a completed": {
+            "status": Status.IN_PROGRESS,
+            "progress": 5,
+            "certificates": {"c"},
+        },
+        "0..100": {"status": Status.IN_PROGRESS, "progress": 120},
     }
     for message, fields in cases.items():
         with pytest.raises(ValueError, match=message):
@@ -175,7 +180,7 @@ def test_records_that_contradict_themselves_are_refused() -> None:
 
 
 @given(scenarios(), st.data())
-def test_explanations_add_up_to_their_numbers(scenario: tuple, data: st.DataObject) -> None:  # type: ignore[type-arg]  # noqa: E501
+def test_explanations_add_up_to_their_numbers(scenario: tuple, data: st.DataObject) -> None:  # type: ignore[type-arg]
     tree, people, records, by, policy = scenario
     rollup = Rollup(tree, people=people, by=by, policy=policy, records=records)
     table = rollup.table("flow")
@@ -183,7 +188,7 @@ def test_explanations_add_up_to_their_numbers(scenario: tuple, data: st.DataObje
         return
     row = data.draw(st.sampled_from(table.rows))
     metric = data.draw(st.sampled_from(METRICS))
-    view = data.draw(st.sampled_from(["flow", "cumulative"]))
+    view: View = data.draw(st.sampled_from(["flow", "cumulative"]))
     why = rollup.explain(row.unit, row.period, metric, view)
     value = getattr(rollup.row(row.unit, row.period, view), metric)
     assert why.value == value
@@ -195,6 +200,10 @@ def test_explanations_add_up_to_their_numbers(scenario: tuple, data: st.DataObje
         assert sum(r.duration or 0 for r in why.records) / 3600 == pytest.approx(value)
     else:
         assert len(why.records) == rollup.row(row.unit, row.period, view).enrolments
+
+
+def ist(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=IST)  # type: ignore[arg-type,misc]
 
 
 def people_and_tree() -> tuple[OrgTree, list[Person]]:
@@ -213,7 +222,7 @@ def people_and_tree() -> tuple[OrgTree, list[Person]]:
 
 def done(
     person: str, course: str, when: dt.datetime, *, certificate: bool = True, seconds: int = 3600
-) -> Enrolment:  # noqa: E501
+) -> Enrolment:
     return Enrolment(
         person=person, course=course, status=Status.COMPLETED, progress=100,
         enrolled_at=when - dt.timedelta(days=3), completed_at=when,
@@ -224,9 +233,9 @@ def done(
 def test_the_policy_travels_with_the_table_and_decides_hours_and_inactive_people() -> None:
     tree, people = people_and_tree()
     records = [
-        done("a", "do_1", dt.datetime(2025, 5, 1, 12, 0)),
-        done("b", "do_1", dt.datetime(2025, 5, 2, 12, 0), certificate=False),
-        done("c", "do_1", dt.datetime(2025, 5, 3, 12, 0)),
+        done("a", "do_1", ist(2025, 5, 1, 12, 0)),
+        done("b", "do_1", ist(2025, 5, 2, 12, 0), certificate=False),
+        done("c", "do_1", ist(2025, 5, 3, 12, 0)),
     ]
     platform = Rollup(tree, people=people, by="fy", records=records).table()
     every = Rollup(
@@ -235,7 +244,7 @@ def test_the_policy_travels_with_the_table_and_decides_hours_and_inactive_people
         by="fy",
         records=records,
         policy=CountingPolicy(name="all", hours_from="completed", include_inactive=True),
-    ).table()  # noqa: E501
+    ).table()
     assert platform.row("rev", "2025-26").learning_hours == 1.0
     assert platform.row("rev", "2025-26").users == 2
     assert platform.excluded == {"inactive people": 1}
@@ -268,7 +277,7 @@ def test_period_boundaries_hold_with_the_machine_in_another_zone() -> None:
     env = {**os.environ, "TZ": "America/New_York"}
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )  # noqa: E501
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -286,7 +295,7 @@ def test_compliance_counts_the_whole_due_day_in_india() -> None:
     records = [
         done("a", "do_1", dt.datetime(2025, 12, 31, 23, 59, tzinfo=IST)),  # on time
         done("b", "do_1", dt.datetime(2025, 12, 31, 18, 31, tzinfo=dt.UTC)),  # 00:01 IST: late
-        done("b", "do_3", dt.datetime(2026, 4, 1, 0, 30)),  # after the financial year
+        done("b", "do_3", ist(2026, 4, 1, 0, 30)),  # after the financial year
     ]
     table = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
     a, b = table.person("a"), table.person("b")
@@ -305,9 +314,9 @@ def test_apar_needs_half_by_the_end_of_the_financial_year() -> None:
     allocations = [
         Allocation(person="a", course=f"do_{n}", due=due, plan="p", mandatory=True, apar=True)
         for n in (1, 2, 3)
-    ]  # noqa: E501
-    records = [done("a", "do_1", dt.datetime(2026, 3, 31, 23, 0)),
-               done("a", "do_2", dt.datetime(2026, 4, 1, 9, 0))]  # fmt: skip
+    ]
+    records = [done("a", "do_1", ist(2026, 3, 31, 23, 0)),
+               done("a", "do_2", ist(2026, 4, 1, 9, 0))]  # fmt: skip
     row = Rollup(tree, people=people, by="fy", records=records).compliance(allocations).person("a")
     assert (row.apar_allocated, row.apar_completed, row.apar_compliant) == (3, 1, False)
 
@@ -316,9 +325,9 @@ def test_learners_with_hours_in_a_window() -> None:
     tree, people = people_and_tree()
     week = (dt.date(2024, 10, 19), dt.date(2024, 10, 25))
     records = [
-        done("a", "do_1", dt.datetime(2024, 10, 19, 0, 5), seconds=3 * 3600),
-        done("a", "do_2", dt.datetime(2024, 10, 25, 23, 55), seconds=3600),
-        done("b", "do_1", dt.datetime(2024, 10, 26, 0, 5), seconds=5 * 3600),  # a day late
+        done("a", "do_1", ist(2024, 10, 19, 0, 5), seconds=3 * 3600),
+        done("a", "do_2", ist(2024, 10, 25, 23, 55), seconds=3600),
+        done("b", "do_1", ist(2024, 10, 26, 0, 5), seconds=5 * 3600),  # a day late
     ]
     counts = Rollup(tree, people=people, by="month", records=records).learners_with_hours(4, *week)
     assert counts == {"rev": 1, "raipur": 1, "durg": 0}
@@ -327,22 +336,24 @@ def test_learners_with_hours_in_a_window() -> None:
 def test_suppressed_counts_cannot_be_worked_out_from_the_parent() -> None:
     tree, people = people_and_tree()
     people = people + [Person(id=f"x{n}", organisation="rev", unit="durg") for n in range(8)]
-    records = [done("a", "do_1", dt.datetime(2025, 5, 1, 12, 0))] + [
-        done(f"x{n}", "do_1", dt.datetime(2025, 5, 1, 12, 0)) for n in range(8)]  # fmt: skip
+    records = [done("a", "do_1", ist(2025, 5, 1, 12, 0))] + [
+        done(f"x{n}", "do_1", ist(2025, 5, 1, 12, 0)) for n in range(8)]  # fmt: skip
     table = Rollup(tree, people=people, by="fy", records=records).table().suppressed(below=5)
     raipur, durg, rev = (table.row(u, "2025-26") for u in ("raipur", "durg", "rev"))
     assert raipur.completions is None  # 1 is below 5
     assert durg.completions is None  # else rev - durg = raipur
     assert rev.completions == 9
-    assert raipur.learning_hours is None and raipur.completion_rate is None
-    assert "suppressed" in str(table) and "*" in str(table)
+    assert raipur.learning_hours is None
+    assert raipur.completion_rate is None
+    assert "suppressed" in str(table)
+    assert "*" in str(table)
 
 
 values_by_unit = st.dictionaries(st.sampled_from([f"u{n}" for n in range(7)]), st.integers(0, 12))
 
 
 @given(org_trees(), st.data(), st.integers(2, 6))
-def test_suppression_leaves_no_lone_unknown(tree: OrgTree, data: st.DataObject, below: int) -> None:  # noqa: E501
+def test_suppression_leaves_no_lone_unknown(tree: OrgTree, data: st.DataObject, below: int) -> None:
     """Every small count is hidden, and no published parent has exactly one unknown among its
     children and its own remainder (else that one is the parent minus the rest)."""
     from karmayogi._publish import hidden_units
