@@ -203,7 +203,7 @@ def test_explanations_add_up_to_their_numbers(scenario: tuple, data: st.DataObje
 
 
 def ist(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=IST)  # type: ignore[arg-type,misc]
+    return dt.datetime(*parts, tzinfo=IST)  # type: ignore[arg-type]
 
 
 def people_and_tree() -> tuple[OrgTree, list[Person]]:

@@ -287,7 +287,9 @@ class Engine:
 
     def periods(self) -> tuple[int, ...]:
         """Every period from the first with anything counted to the last."""
-        seen = {index for cells in self.cells.values() for index in cells}
+        # A period whose counters went back to zero (an enrolment found to be earlier) is
+        # not "with anything counted", so one record at a time shows what bulk shows.
+        seen = {index for cells in self.cells.values() for index, row in cells.items() if any(row)}
         return tuple(range(min(seen), max(seen) + 1)) if seen else ()
 
     def flow(self, unit: str, index: int) -> list[int]:
