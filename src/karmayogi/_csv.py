@@ -16,7 +16,15 @@ import attrs
 from karmayogi._names import name_key
 from karmayogi.errors import Finding, Location, Problem, ValidationError
 
-__all__ = ["Source", "Table", "opened", "read_records", "read_table"]
+__all__ = [
+    "Source",
+    "Table",
+    "header_table",
+    "opened",
+    "read_records",
+    "read_table",
+    "stream_records",
+]
 
 Source = str | os.PathLike[str] | TextIO
 """A path, or a text stream already open."""
@@ -98,13 +106,28 @@ def read_table(
     (compared by :func:`karmayogi._names.name_key`). A column not listed is a finding;
     a missing required column or one given twice is an error, all reported at once."""
     file, records = read_records(source)
+    table = header_table(file, records[0] if records else None, columns, required)
+    table.rows = [
+        (row, cells)
+        for row, cells in enumerate(records[1:], start=2)
+        if any(cell.strip() for cell in cells)  # a blank line holds nothing to account for
+    ]
+    return table
+
+
+def header_table(
+    file: str | None,
+    header: list[str] | None,
+    columns: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+) -> Table:
+    """A table with no rows yet: its columns found in ``header``, or every problem."""
     expected = ", ".join(columns[c][0] for c in required)
-    if not records:
+    if header is None:
         raise ValidationError(
             [Problem("is empty", Location(file=file), expected=f"a header: {expected}")]
         )
     by_key = {name_key(spelling): column for column, names in columns.items() for spelling in names}
-    header = records[0]
     table = Table(file, {}, [], len(header))
     problems = []
     for index, title in enumerate(header):
@@ -131,9 +154,39 @@ def read_table(
         )
     if problems:
         raise ValidationError(problems)
-    table.rows = [
-        (row, cells)
-        for row, cells in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in cells)  # a blank line holds nothing to account for
-    ]
     return table
+
+
+def stream_records(handle: TextIO, file: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells) of each non-blank record, the header being record 1, read
+    lazily so that a file of millions of rows is never held whole. A line without quotes is
+    split directly (the common case, and several times faster); a line with quotes goes
+    through the csv module, with the following lines while a quoted field spans them."""
+    number = 0
+    lines = iter(handle)
+    try:
+        for line in lines:
+            number += 1
+            if '"' in line:
+                record = line
+                while record.count('"') % 2:
+                    following = next(lines, None)
+                    if following is None:
+                        break
+                    record += following
+                cells = next(csv.reader([record]), [])
+            else:
+                cells = line.rstrip("\r\n").split(",")
+            if number == 1 or any(cell.strip() for cell in cells):
+                yield number, cells
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            [
+                Problem(
+                    "is not UTF-8 text",
+                    Location(file=file, row=number + 1),
+                    expected="a UTF-8 CSV file",
+                    got=f"byte {exc.object[exc.start : exc.start + 1]!r}",
+                )
+            ]
+        ) from None

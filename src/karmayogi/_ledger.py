@@ -83,8 +83,14 @@ def _in_india(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(IST)
 
 
-def _certificates(value: Iterable[str]) -> frozenset[str]:
-    return value if isinstance(value, frozenset) else frozenset(value)
+def _certificates(value: Iterable[str]) -> tuple[str, ...]:
+    """Certificates as a sorted tuple of distinct ids: a set in meaning, a fifth of a
+    frozenset's memory, which counts at millions of records."""
+    if isinstance(value, tuple) and list(value) == sorted(set(value)):
+        return value
+    if isinstance(value, str):
+        raise TypeError("certificates are a collection of ids, not one string")
+    return tuple(sorted(set(value)))
 
 
 @attrs.frozen(kw_only=True)
@@ -102,8 +108,8 @@ class Enrolment:
     ...                  progress=100, enrolled_at=dt.datetime(2025, 4, 9, 9, 0),
     ...                  completed_at=dt.datetime(2025, 5, 1, 17, 30), certificates={"c-9"})
     >>> joined = first.join(done)
-    >>> joined.status, joined.enrolled_at.date(), sorted(joined.certificates)
-    (<Status.COMPLETED: 2>, datetime.date(2025, 4, 5), ['c-9'])
+    >>> joined.status, joined.enrolled_at.date(), joined.certificates
+    (<Status.COMPLETED: 2>, datetime.date(2025, 4, 5), ('c-9',))
     >>> joined == done.join(first) == joined.join(first)
     True
     """
@@ -114,7 +120,7 @@ class Enrolment:
     progress: float = 0.0
     enrolled_at: dt.datetime | None = attrs.field(default=None, converter=_in_india)
     completed_at: dt.datetime | None = attrs.field(default=None, converter=_in_india)
-    certificates: frozenset[str] = attrs.field(default=frozenset(), converter=_certificates)
+    certificates: tuple[str, ...] = attrs.field(default=(), converter=_certificates)
     duration: int | None = None
     origins: tuple[Origin, ...] = ()
 
@@ -159,10 +165,16 @@ class Enrolment:
             progress=max(self.progress, other.progress),
             enrolled_at=_earliest(self.enrolled_at, other.enrolled_at),
             completed_at=_earliest(self.completed_at, other.completed_at),
-            certificates=self.certificates | other.certificates,
+            certificates=_union(self.certificates, other.certificates),
             duration=_largest(self.duration, other.duration),
             origins=tuple(sorted(set(self.origins) | set(other.origins), key=_origin_order)),
         )
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    if a == b or not b:
+        return a
+    return tuple(sorted(set(a) | set(b))) if a else b
 
 
 def _origin_order(origin: Origin) -> tuple[str, int]:

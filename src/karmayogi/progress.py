@@ -38,6 +38,14 @@ import attrs
 from karmayogi._csv import Source, opened
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._publish import hidden_units, pseudonym
+from karmayogi._reports import (
+    Import,
+    Rejection,
+    read_cbp_report,
+    read_consumption_report,
+    read_enrolments,
+    read_xapi,
+)
 from karmayogi._rollup import CountingPolicy, Engine, Slot
 from karmayogi.cbp import Allocation, Resolution
 from karmayogi.errors import Location, Problem, ValidationError
@@ -60,16 +68,22 @@ __all__ = [
     "CountingPolicy",
     "Enrolment",
     "Explanation",
+    "Import",
     "Ledger",
     "Origin",
     "PersonCompliance",
     "ProgressRow",
     "ProgressTable",
+    "Rejection",
     "Rollup",
     "Status",
     "UnitCompliance",
     "View",
     "pseudonym",
+    "read_cbp_report",
+    "read_consumption_report",
+    "read_enrolments",
+    "read_xapi",
 ]
 
 View = Literal["flow", "cumulative"]

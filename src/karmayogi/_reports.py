@@ -1,0 +1,890 @@
+"""Readers of enrolment records: the platform's CSV exports, xAPI statements and plain
+mappings. Each gives an :class:`Import`: the ledger the records joined into, and what became
+of every row (used, merged as a duplicate, or rejected with its row and reasons), so that
+the counts add up to the rows read."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
+
+import attrs
+
+from karmayogi._csv import Source, Table, header_table, opened, stream_records
+from karmayogi._ledger import Enrolment, Ledger, Origin, Status
+from karmayogi._names import name_key
+from karmayogi.cbp import Allocation, Catalogue, _duration_text
+from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.org import OrgTree
+from karmayogi.periods import IST, parse_date, parse_datetime
+
+__all__ = [
+    "Import",
+    "Rejection",
+    "read_cbp_report",
+    "read_consumption_report",
+    "read_enrolments",
+    "read_xapi",
+]
+
+_LONGEST = 1000 * 3600
+
+
+@attrs.frozen
+class Rejection:
+    """A row that was not used, and every reason why."""
+
+    row: int
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.problems)
+
+
+@attrs.define
+class Import:
+    """What a reader made of its input: the ledger, and what became of every row.
+
+    ``rows`` counts the rows read (blank lines hold nothing and are not rows); each was
+    ``used`` (it began a ledger entry or an allocation), merged into an entry an earlier
+    row began (``duplicates``), or ``rejected`` with its reasons.
+    """
+
+    file: str | None
+    ledger: Ledger = attrs.Factory(Ledger)
+    rows: int = 0
+    used: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = attrs.Factory(list)
+    findings: list[Finding] = attrs.Factory(list)
+    tree: OrgTree | None = None
+    """The organisation tree the rows' Ministry / Department / Organization columns spell."""
+    places: dict[str, str] = attrs.Factory(dict)
+    """Each person's unit in :attr:`tree`, where the rows say."""
+    allocations: list[Allocation] = attrs.Factory(list)
+    """Plan allocations, from a CBP enrolment report."""
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every row read is used, a duplicate or rejected (always, by design)."""
+        return self.rows == self.used + self.duplicates + len(self.rejected)
+
+    def summary(self) -> str:
+        name = self.file or "the input"
+        return (
+            f"{name}: {self.rows} rows read: {self.used} used, {self.duplicates} merged as "
+            f"duplicates, {len(self.rejected)} rejected"
+        )
+
+    def _take(self, record: Enrolment) -> None:
+        """Join a valid record in and count its row."""
+        if self.ledger.add(record):
+            self.used += 1
+        else:
+            self.duplicates += 1
+
+    def _reject(self, row: int, problems: list[Problem]) -> None:
+        self.rejected.append(Rejection(row, tuple(problems)))
+
+
+# --- Making records fast ---------------------------------------------------------------------
+
+_FIELD_NAMES = ("person", "course", "status", "progress", "enrolled_at", "completed_at",
+                "certificates", "duration", "origins")  # fmt: skip
+(
+    _set_person,
+    _set_course,
+    _set_status,
+    _set_progress,
+    _set_enrolled_at,
+    _set_completed_at,
+    _set_certificates,
+    _set_duration,
+    _set_origins,
+) = (Enrolment.__dict__[name].__set__ for name in _FIELD_NAMES)
+_NEW = object.__new__
+_origin = tuple.__new__
+
+
+def _record(  # noqa: PLR0917 - one argument per field, as fast as a call can be
+    person: str,
+    course: str,
+    status: Status,
+    progress: float,
+    enrolled_at: dt.datetime | None,
+    completed_at: dt.datetime | None,
+    certificates: tuple[str, ...],
+    duration: int | None,
+    origins: tuple[Origin, ...],
+) -> Enrolment | str:
+    """A record without the cost of attrs' checks and conversions, for readers that give
+    every field in its final form (times in IST); then one consistency check. Gives the
+    record, or what is inconsistent about it."""
+    record = _NEW(Enrolment)
+    _set_person(record, person)
+    _set_course(record, course)
+    _set_status(record, status)
+    _set_progress(record, progress)
+    _set_enrolled_at(record, enrolled_at)
+    _set_completed_at(record, completed_at)
+    _set_certificates(record, certificates)
+    _set_duration(record, duration)
+    _set_origins(record, origins)
+    # The common consistent cases pass here at once; anything else gets the full check.
+    if status is COMPLETED:
+        if progress == 100.0 and completed_at is not None:
+            return record
+    elif (
+        completed_at is None
+        and not certificates
+        and 0.0 <= progress <= 100.0
+        and (status is IN_PROGRESS or progress == 0.0)
+    ):
+        return record
+    return record.inconsistency() or record
+
+
+COMPLETED, IN_PROGRESS = Status.COMPLETED, Status.IN_PROGRESS
+
+
+_NO_CERTIFICATES: tuple[str, ...] = ()
+_UNKNOWN_CERTIFICATE = ("",)
+
+
+def _time(text: str) -> dt.datetime:
+    """A timestamp in India's zone; the platform's ``yyyy-MM-dd HH:mm:ss`` (IST) quickly,
+    anything else through :func:`parse_datetime` (ISO with zones, day-first dates)."""
+    if len(text) == 19 and text[4] == "-":
+        try:
+            # A shift from a naive epoch to IST's: several times faster than replace().
+            return _IST_EPOCH + (_fromisoformat(text) - _NAIVE_EPOCH)
+        except ValueError:
+            pass
+    return parse_datetime(text).astimezone(IST)
+
+
+_IST_EPOCH = dt.datetime(2000, 1, 1, tzinfo=IST)
+_NAIVE_EPOCH = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - the naive twin of the line above
+_fromisoformat = dt.datetime.fromisoformat
+
+
+_YES = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "": False,
+}
+
+
+def _seconds(text: str) -> int:
+    seconds = int(_duration_text(text).total_seconds())
+    if seconds > _LONGEST:
+        raise ValueError(f"a duration is at most 1000 hours, got {text!r}")
+    return seconds
+
+
+# --- The platform's enrolment export (ConsumptionReport.csv) ----------------------------------
+
+CONSUMPTION_COLUMNS = {
+    "email": ("Email",),
+    "external_id": ("External_System_Id",),
+    "designation": ("Designation",),
+    "ministry": ("Ministry",),
+    "department": ("Department",),
+    "organisation": ("Organization", "Organisation"),
+    "mdo": ("MDO_Name",),
+    "course": ("Content_Name",),
+    "course_id": ("Content_Id", "Course_Id", "do_id"),
+    "duration": ("Content_Duration",),
+    "enrolled": ("Enrolled_On",),
+    "status": ("Status",),
+    "progress": ("Content_Progress_Percentage",),
+    "completed": ("Completed_On",),
+    "certificate": ("Certificate_Generated",),
+    "certificate_id": ("Certificate_ID",),
+}
+"""The columns read, by the platform's names; the other columns (names, phones, ratings,
+batches) are not read, and only listed as findings."""
+
+_PERSON_KEYS = {"email": "email", "external_system_id": "external_id"}
+
+
+def read_consumption_report(
+    source: Source, *, person_key: str = "Email", catalogue: Catalogue | None = None
+) -> Import:
+    """The platform's enrolment export, ``ConsumptionReport.csv``, read row by row.
+
+    A person is known by ``Email``, compared case-insensitively, or by the column the
+    caller names (``External_System_Id``, where a state's HR system fills it). Times are
+    the platform's ``yyyy-MM-dd HH:mm:ss`` in IST, or as spreadsheets write them
+    (day-first). A course is known by its ``Content_Name``, or by its id where a
+    ``catalogue`` knows the name. The ``Ministry, Department, Organization`` columns
+    give the organisation tree and each person's unit (the unit of their latest
+    enrolment, if rows disagree, with a finding).
+
+    >>> import io
+    >>> report = read_consumption_report(io.StringIO(
+    ...     "Email,Ministry,Department,Organization,Content_Name,Content_Duration,"
+    ...     "Enrolled_On,Status,Content_Progress_Percentage,Completed_On,"
+    ...     "Certificate_Generated\\n"
+    ...     "Ravi@CG.gov.in,Chhattisgarh,Revenue,,RTI Act,01:30:00,2025-04-05 10:30:00,"
+    ...     "completed,100,2025-05-01 17:30:00,Yes\\n"
+    ...     "ravi@cg.gov.in,Chhattisgarh,Revenue,,RTI Act,01:30:00,2025-04-02 09:00:00,"
+    ...     "in-progress,40,,No\\n"
+    ...     "asha@cg.gov.in,Chhattisgarh,Revenue,,RTI Act,,2025-04-05,finished,,,No\\n"))
+    >>> print(report.summary())
+    the input: 3 rows read: 1 used, 1 merged as duplicates, 1 rejected
+    >>> entry = report.ledger["ravi@cg.gov.in", "RTI Act"]
+    >>> str(entry.status), str(entry.enrolled_at), report.places["ravi@cg.gov.in"]
+    ('completed', '2025-04-02 09:00:00+05:30', 'Chhattisgarh/Revenue')
+    >>> print(report.rejected[0])
+    row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
+    """  # noqa: E501
+    key_column = _PERSON_KEYS.get(name_key(person_key).replace(" ", ""), "person")
+    columns = dict(CONSUMPTION_COLUMNS)
+    if key_column == "person":
+        columns["person"] = (person_key,)
+    required = (key_column, "enrolled", "status")
+    with opened(source, "r") as (file, handle):
+        records = stream_records(handle, file)
+        first = next(records, None)
+        header = first[1] if first else None
+        table = header_table(file, header, columns, required)
+        if "course" not in table.columns and "course_id" not in table.columns:
+            raise ValidationError(
+                [
+                    Problem(
+                        "is missing a course column",
+                        Location(file=file, row=1),
+                        expected="Content_Name (or Content_Id)",
+                        got=", ".join(header or []),
+                    )
+                ]
+            )
+        result = Import(file, findings=list(table.findings))
+        reader = _ConsumptionRows(table, result, key_column, catalogue)
+        for row, cells in records:
+            result.rows += 1
+            reader.read(row, cells)
+        reader.finish()
+    return result
+
+
+_Bad = Callable[[str, str, str], None]
+"""Reports a problem with a row's column: (column, message, expected)."""
+
+
+class _ConsumptionRows:
+    """The per-row work of :func:`read_consumption_report`, with its caches."""
+
+    def __init__(
+        self, table: Table, result: Import, key_column: str, catalogue: Catalogue | None
+    ) -> None:
+        self.table = table
+        self.result = result
+        self.email = key_column == "email"
+        self.at = {c: i for c, (i, _title) in table.columns.items()}
+        self.key_index = self.at[key_column]
+        # Every column the fast path reads, an absent one at the blank cell after the row.
+        wanted = [*CONSUMPTION_COLUMNS, "person"]
+        self.index = {c: self.at.get(c, table.width) for c in wanted}
+        self.index["person"] = self.key_index
+        self.index["course"] = self.at.get("course_id", self.at.get("course", table.width))
+        self.courses = {name_key(c.name): c.id for c in catalogue.courses} if catalogue else {}
+        self.by_name = bool(self.courses) and "course_id" not in self.at
+        self.statuses: dict[str, Status] = {}
+        self.strings: dict[str, str] = {}
+        # A percentage read once, as one float object: millions of rows share a hundred.
+        self.numbers = {str(n): float(n) for n in range(101)}
+        self.durations: dict[str, int] = {}
+        self.units: dict[tuple[str, ...], str | None] = {}
+        self.paths: set[tuple[str, ...]] = set()
+        # person -> (latest enrolment, unit): the unit a person is placed in
+        self.latest: dict[str, tuple[dt.datetime, str]] = {}
+        self.other_units: dict[str, set[str]] = {}
+
+    def cell(self, cells: list[str], column: str) -> str:
+        index = self.at.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def read(self, row: int, cells: list[str]) -> None:
+        """The fast path, for a row that is right; anything amiss goes to the careful
+        path, which finds every problem of the row."""
+        width = self.table.width
+        if len(cells) != width:
+            if len(cells) > width:
+                self._diagnose(row, cells)
+                return
+            cells += [""] * (width - len(cells))
+        cells.append("")  # where absent columns point
+        at = self.index
+        try:
+            person = cells[at["person"]].strip()
+            if self.email:
+                person = person.casefold()
+            # One string per person and per course, shared by all their records.
+            person = self.strings.setdefault(person, person)
+            course = cells[at["course"]].strip()
+            course = self.strings.setdefault(course, course)
+            if self.by_name:
+                course = self.courses.get(name_key(course), course)
+            status = self.statuses[cells[at["status"]].strip()]
+            enrolled_at = _time(cells[at["enrolled"]].strip())
+            text = cells[at["completed"]].strip()
+            completed_at = _time(text) if text else None
+            text = cells[at["progress"]].strip()
+            progress = self.numbers[text] if text else (100.0 if status is COMPLETED else 0.0)
+            certificates = _NO_CERTIFICATES
+            if _YES[cells[at["certificate"]].strip().casefold()]:
+                text = cells[at["certificate_id"]].strip()
+                certificates = (text,) if text else _UNKNOWN_CERTIFICATE
+            text = cells[at["duration"]].strip()
+            duration = self.durations[text] if text else None
+        except (KeyError, ValueError):
+            self._diagnose(row, cells[:width])
+            return
+        if not person or not course:
+            self._diagnose(row, cells[:width])
+            return
+        record = _record(
+            person,
+            course,
+            status,
+            progress,
+            enrolled_at,
+            completed_at,
+            certificates,
+            duration,
+            (_origin(Origin, (self.table.file, row)),),
+        )
+        if isinstance(record, str):
+            self.result._reject(row, [Problem(record, Location(file=self.table.file, row=row))])
+            return
+        self.result._take(record)
+        self._place(person, cells, enrolled_at)
+
+    def _diagnose(self, row: int, cells: list[str]) -> None:
+        """The careful path: every problem of the row, or the row taken after all (when the
+        fast path only missed a cache, such as a status or duration not seen before)."""
+        problems: list[Problem] = []
+        table = self.table
+
+        def bad(column: str, message: str, expected: str | None = None) -> None:
+            where = table.where(row, column)
+            got = self.cell(cells, column)
+            problems.append(Problem(message, where, expected=expected, got=got))
+
+        if len(cells) > table.width:
+            where = Location(file=table.file, row=row)
+            expected = f"at most {table.width} cells"
+            message = "has more cells than the header has columns"
+            problems.append(Problem(message, where, expected=expected, got=str(len(cells))))
+        person, course = self._who(cells, bad)
+        status = self._status(cells, bad)
+        enrolled_at, completed_at = self._times(cells, bad)
+        progress, certified, duration = self._amounts(cells, status, bad)
+        if problems:
+            self.result._reject(row, problems)
+            return
+        assert status is not None
+        assert enrolled_at is not None
+        certificates = _NO_CERTIFICATES
+        if certified:
+            certificate_id = self.cell(cells, "certificate_id")
+            certificates = (certificate_id,) if certificate_id else _UNKNOWN_CERTIFICATE
+        record = _record(
+            person,
+            course,
+            status,
+            progress,
+            enrolled_at,
+            completed_at,
+            certificates,
+            duration,
+            (Origin(table.file, row),),
+        )
+        if isinstance(record, str):
+            self.result._reject(row, [Problem(record, Location(file=table.file, row=row))])
+            return
+        self.result._take(record)
+        self._place(person, cells, enrolled_at)
+
+    def _who(self, cells: list[str], bad: _Bad) -> tuple[str, str]:
+        person = cells[self.key_index].strip() if self.key_index < len(cells) else ""
+        if self.email:
+            person = person.casefold()
+        if not person:
+            bad("email" if self.email else "person", "is blank", "the person's key")
+        course = self.cell(cells, "course_id") or self.cell(cells, "course")
+        if not course:
+            bad("course", "is blank", "the course's name")
+        elif self.by_name:
+            course = self.courses.get(name_key(course), course)
+        return person, course
+
+    def _status(self, cells: list[str], bad: _Bad) -> Status | None:
+        text = self.cell(cells, "status")
+        status = self.statuses.get(text)
+        if status is None:
+            try:
+                status = self.statuses[text] = Status.parse(text)
+            except ValueError:
+                bad("status", "is not a status", "not-started, in-progress or completed")
+        return status
+
+    def _times(self, cells: list[str], bad: _Bad) -> tuple[dt.datetime | None, dt.datetime | None]:
+        enrolled_at = completed_at = None
+        enrolled_text = self.cell(cells, "enrolled")
+        if not enrolled_text:
+            bad("enrolled", "is blank", "the time of enrolment")
+        else:
+            try:
+                enrolled_at = _time(enrolled_text)
+            except ValueError:
+                bad("enrolled", "is not a time", "yyyy-MM-dd HH:mm:ss")
+        completed_text = self.cell(cells, "completed")
+        if completed_text:
+            try:
+                completed_at = _time(completed_text)
+            except ValueError:
+                bad("completed", "is not a time", "yyyy-MM-dd HH:mm:ss")
+        return enrolled_at, completed_at
+
+    def _amounts(
+        self, cells: list[str], status: Status | None, bad: _Bad
+    ) -> tuple[float, bool | None, int | None]:
+        text = self.cell(cells, "progress")
+        progress = 100.0 if status is Status.COMPLETED else 0.0
+        if text:
+            try:
+                progress = float(text)
+            except ValueError:
+                bad("progress", "is not a number", "0..100")
+        certified = _YES.get(self.cell(cells, "certificate").casefold())
+        if certified is None:
+            bad("certificate", "is not Yes or No", "Yes or No")
+        duration = None
+        text = self.cell(cells, "duration")
+        if text:
+            duration = self.durations.get(text)
+            if duration is None:
+                try:
+                    duration = self.durations[text] = _seconds(text)
+                except ValueError:
+                    bad("duration", "is not a duration", "HH:MM:SS, at most 1000 hours")
+        return progress, certified, duration
+
+    def _place(self, person: str, cells: list[str], enrolled_at: dt.datetime) -> None:
+        names: tuple[str, ...] = (
+            self.cell(cells, "ministry"),
+            self.cell(cells, "department"),
+            self.cell(cells, "organisation"),
+        )
+        if not any(names):
+            names = (self.cell(cells, "mdo"),)
+        unit = self.units.get(names)
+        if names not in self.units:
+            unit = self.units[names] = OrgTree.path_id(names)
+            if unit is not None:
+                self.paths.add(names)
+        if unit is None:
+            return
+        latest = self.latest.get(person)
+        if latest is None:
+            self.latest[person] = (enrolled_at, unit)
+        elif latest[1] != unit:
+            self.other_units.setdefault(person, {latest[1]}).add(unit)
+            self.latest[person] = max(latest, (enrolled_at, unit))
+        elif enrolled_at > latest[0]:
+            self.latest[person] = (enrolled_at, unit)
+
+    def finish(self) -> None:
+        self.result.tree = OrgTree.from_paths(sorted(self.paths))
+        self.result.places = {person: unit for person, (_at, unit) in self.latest.items()}
+        for person, units in sorted(self.other_units.items()):
+            self.result.findings.append(
+                Finding(
+                    "person-in-several-units",
+                    f"{person} appears in {len(units)} units ({', '.join(sorted(units))}); "
+                    f"placed in {self.result.places[person]}, the unit of their latest enrolment",
+                    Location(file=self.table.file),
+                )
+            )
+
+
+# --- The platform's CBP enrolment export (CBPEnrollmentReport.csv) ----------------------------
+
+CBP_COLUMNS = {
+    "email": ("Email",),
+    "designation": ("Designation",),
+    "ministry": ("Ministry",),
+    "department": ("Department",),
+    "organisation": ("Organization", "Organisation"),
+    "mdo": ("MDO_Name",),
+    "course": ("Name of CBP Allocated Course",),
+    "apar": ("isapar", "Is APAR"),
+    "allocated": ("Allocated On",),
+    "progress": ("Current Progress",),
+    "due": ("Due Date of Completion",),
+    "completed": ("Actual Date of Completion",),
+}
+
+_NOT_ENROLLED = "notenrolled"
+
+
+def read_cbp_report(
+    source: Source, *, catalogue: Catalogue | None = None, plan: str = "CBPEnrollmentReport"
+) -> Import:
+    """The platform's CBP enrolment export, ``CBPEnrollmentReport.csv``: each row is an
+    allocation (person, course, due date, APAR or not), and, unless its Current Progress is
+    ``Not Enrolled``, an enrolment record too (a completion at its Actual Date of
+    Completion; the report gives no enrolment time). People are known by Email, compared
+    case-insensitively; courses by name, or by id where a ``catalogue`` knows the name. A
+    (person, course) allocated twice keeps its latest due date.
+    """
+    with opened(source, "r") as (file, handle):
+        records = stream_records(handle, file)
+        first = next(records, None)
+        table = header_table(
+            file, first[1] if first else None, CBP_COLUMNS, ("email", "course", "progress", "due")
+        )
+        result = Import(file, findings=list(table.findings))
+        courses = {name_key(c.name): c.id for c in catalogue.courses} if catalogue else {}
+        allocations: dict[tuple[str, str], Allocation] = {}
+        placer = _ConsumptionRows(table, result, "email", None)
+        for row, cells in records:
+            result.rows += 1
+            allocation, record, problems = _cbp_row(table, row, cells, plan, courses)
+            if problems:
+                result._reject(row, problems)
+                continue
+            assert allocation is not None
+            key = (allocation.person, allocation.course)
+            seen = allocations.get(key)
+            if seen is None:
+                result.used += 1
+            else:
+                result.duplicates += 1
+            if seen is None or allocation.due > seen.due:
+                allocations[key] = allocation
+            if record is not None:
+                result.ledger.add(record)
+            placer._place(allocation.person, cells, dt.datetime.min.replace(tzinfo=IST))
+        placer.finish()
+        result.allocations = sorted(allocations.values(), key=lambda a: (a.person, a.course))
+    return result
+
+
+def _cbp_row(
+    table: Table, row: int, cells: list[str], plan: str, courses: Mapping[str, str]
+) -> tuple[Allocation | None, Enrolment | None, list[Problem]]:
+    problems: list[Problem] = []
+    values = table.values(row, cells, problems)
+
+    def bad(column: str, message: str, expected: str) -> None:
+        problems.append(
+            Problem(message, table.where(row, column), expected=expected, got=values[column])
+        )
+
+    person = values["email"].casefold()
+    if not person:
+        bad("email", "is blank", "the person's email")
+    course = courses.get(name_key(values["course"]), values["course"])
+    if not course:
+        bad("course", "is blank", "the course's name")
+    due = completed_at = None
+    try:
+        due = parse_date(values["due"])
+    except ValueError:
+        bad("due", "is not a date", "yyyy-MM-dd or dd/mm/yyyy")
+    apar = _YES.get(values.get("apar", "").casefold())
+    if apar is None:
+        bad("apar", "is not yes or no", "Yes/No or true/false")
+    status: Status | None = None
+    progress_key = name_key(values["progress"])
+    if progress_key != _NOT_ENROLLED:
+        try:
+            status = Status.parse(values["progress"])
+        except ValueError:
+            bad(
+                "progress", "is not a progress", "Completed, In Progress, Not Started, Not Enrolled"
+            )
+    if values.get("completed"):
+        try:
+            completed_at = _time(values["completed"])
+        except ValueError:
+            bad("completed", "is not a date", "yyyy-MM-dd or dd/mm/yyyy")
+    if problems:
+        return None, None, problems
+    assert due is not None
+    allocation = Allocation(
+        person=person, course=course, due=due, plan=plan, mandatory=True, apar=bool(apar)
+    )
+    if status is None:
+        return allocation, None, []
+    record = _record(
+        person,
+        course,
+        status,
+        100.0 if status is Status.COMPLETED else 0.0,
+        None,
+        completed_at,
+        _NO_CERTIFICATES,
+        None,
+        (Origin(table.file, row),),
+    )
+    if isinstance(record, str):
+        return None, None, [Problem(record, Location(file=table.file, row=row))]
+    return allocation, record, []
+
+
+# --- xAPI statements ---------------------------------------------------------------------------
+
+_VERBS = {
+    "registered": Status.NOT_STARTED,
+    "initialized": Status.IN_PROGRESS,
+    "launched": Status.IN_PROGRESS,
+    "attempted": Status.IN_PROGRESS,
+    "progressed": Status.IN_PROGRESS,
+    "failed": Status.IN_PROGRESS,
+    "completed": Status.COMPLETED,
+    "passed": Status.COMPLETED,
+}
+_PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+
+
+def read_xapi(source: Source | Iterable[Mapping[str, Any]]) -> Import:
+    """xAPI statements: a JSON array, JSON lines, an LRS answer (``{"statements": [...]}``)
+    or statements already parsed.
+
+    The actor is the person: ``mbox`` (the email, compared case-insensitively),
+    ``mbox_sha1sum`` (``sha1:<hex>``) or ``account`` (its name). The object's id is the
+    course. Verbs: ``registered`` enrols; ``initialized``, ``launched``, ``attempted``,
+    ``progressed`` and ``failed`` mean in progress (with the cmi5 progress extension, if
+    given); ``completed`` and ``passed`` complete (cmi5's "completed or passed"), as does
+    ``result.completion: true``. A statement's timestamp is its time (the earliest counts
+    as the enrolment); ``result.duration`` of a completion gives the hours. Voiding is not
+    applied, since the ledger only rises: a voiding statement is rejected with that reason.
+    """
+    file, statements = _statements(source)
+    result = Import(file)
+    seen: set[str] = set()
+    for number, statement in enumerate(statements, start=1):
+        result.rows += 1
+        problems: list[Problem] = []
+        record = _statement(statement, number, file, problems)
+        statement_id = statement.get("id") if isinstance(statement, Mapping) else None
+        if record is None:
+            result._reject(number, problems)
+        elif isinstance(statement_id, str) and statement_id in seen:
+            result.duplicates += 1
+        else:
+            if isinstance(statement_id, str):
+                seen.add(statement_id)
+            result._take(record)
+    return result
+
+
+def _statements(source: Source | Iterable[Mapping[str, Any]]) -> tuple[str | None, list[Any]]:
+    if not isinstance(source, str | os.PathLike | io.TextIOBase) and not hasattr(source, "read"):
+        return None, list(source)
+    with opened(cast(Source, source), "r") as (file, handle):
+        text = handle.read()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        try:
+            data = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                [
+                    Problem(
+                        "is not JSON or JSON lines",
+                        Location(file=file, row=exc.lineno),
+                        expected="xAPI statements",
+                        got=exc.msg,
+                    )
+                ]
+            ) from None
+    if isinstance(data, Mapping) and isinstance(data.get("statements"), list):
+        data = data["statements"]
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        raise ValidationError(
+            [
+                Problem(
+                    "is not a list of statements",
+                    Location(file=file),
+                    expected="a JSON array of xAPI statements",
+                    got=type(data).__name__,
+                )
+            ]
+        )
+    return file, data
+
+
+def _actor(actor: Any) -> str | None:
+    if not isinstance(actor, Mapping):
+        return None
+    if isinstance(actor.get("mbox"), str):
+        return str(actor["mbox"]).removeprefix("mailto:").strip().casefold() or None
+    if isinstance(actor.get("mbox_sha1sum"), str):
+        return "sha1:" + str(actor["mbox_sha1sum"]).strip().lower()
+    account = actor.get("account")
+    if isinstance(account, Mapping) and isinstance(account.get("name"), str):
+        return str(account["name"]).strip() or None
+    return None
+
+
+def _statement(
+    statement: Any, number: int, file: str | None, problems: list[Problem]
+) -> Enrolment | None:
+    def bad(path: str, message: str, expected: str, got: object) -> None:
+        where = Location(file=file, row=number, path=f"statements[{number - 1}].{path}")
+        problems.append(Problem(message, where, expected=expected, got=str(got)))
+
+    if not isinstance(statement, Mapping):
+        bad("", "is not a statement", "a JSON object", type(statement).__name__)
+        return None
+    person = _actor(statement.get("actor"))
+    if person is None:
+        bad("actor", "names no person", "mbox, mbox_sha1sum or account", statement.get("actor"))
+    verb_id = (
+        statement.get("verb", {}).get("id") if isinstance(statement.get("verb"), Mapping) else None
+    )
+    verb = str(verb_id).rstrip("/").rsplit("/", 1)[-1] if verb_id else ""
+    if verb == "voided":
+        bad(
+            "verb.id",
+            "voids a statement; voiding is not applied, since the ledger only rises",
+            "a learning verb",
+            verb_id,
+        )
+    elif verb not in _VERBS:
+        bad("verb.id", "is not a verb that is read", ", ".join(_VERBS), verb_id)
+    target = statement.get("object")
+    course = target.get("id") if isinstance(target, Mapping) else None
+    if not isinstance(course, str) or not course.strip():
+        bad("object.id", "is missing", "the activity's id", course)
+    when = None
+    stamp = statement.get("timestamp") or statement.get("stored")
+    with contextlib.suppress(ValueError):
+        when = parse_datetime(str(stamp)).astimezone(IST) if stamp else None
+    if when is None:
+        bad("timestamp", "is not a time", "ISO 8601", stamp)
+    given = statement.get("result")
+    result: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+    status = _VERBS.get(verb, Status.NOT_STARTED)
+    if result.get("completion") is True:
+        status = Status.COMPLETED
+    progress = 100.0 if status is Status.COMPLETED else 0.0
+    extensions = result.get("extensions")
+    if status is Status.IN_PROGRESS and isinstance(extensions, Mapping):
+        value = extensions.get(_PROGRESS_EXTENSION)
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
+            progress = float(value)
+    duration = None
+    if status is Status.COMPLETED and result.get("duration") is not None:
+        try:
+            duration = _seconds(str(result["duration"]))
+        except ValueError:
+            bad(
+                "result.duration", "is not a duration", "ISO 8601, like PT1H30M", result["duration"]
+            )
+    if problems:
+        return None
+    assert person is not None
+    record = _record(
+        person,
+        str(course).strip(),
+        status,
+        progress,
+        when,
+        when if status is Status.COMPLETED else None,
+        _NO_CERTIFICATES,
+        duration,
+        (Origin(file, number),),
+    )
+    if isinstance(record, str):
+        bad("", record, "a consistent statement", verb)
+        return None
+    return record
+
+
+# --- Plain mappings ---------------------------------------------------------------------------
+
+_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "person": lambda v: str(v).strip(),
+    "course": lambda v: str(v).strip(),
+    "status": lambda v: Status.parse(v) if isinstance(v, str | int) else _fail(v),
+    "progress": float,
+    "enrolled_at": lambda v: None if v in (None, "") else parse_datetime(v).astimezone(IST),
+    "completed_at": lambda v: None if v in (None, "") else parse_datetime(v).astimezone(IST),
+    "certificates": lambda v: [v] if isinstance(v, str) else v,
+    "duration": lambda v: (
+        None if v in (None, "") else (_seconds(v) if isinstance(v, str) else int(v))
+    ),
+}
+
+
+def _fail(value: Any) -> Any:
+    raise ValueError(f"not a status: {value!r}")
+
+
+def read_enrolments(rows: Iterable[Mapping[str, Any]], *, name: str = "records") -> Import:
+    """Enrolment records from plain mappings with the keys of :class:`Enrolment`
+    (``person``, ``course``, ``status``, ``progress``, ``enrolled_at``, ``completed_at``,
+    ``certificates``, ``duration``); values typed or as text. Unknown keys are rejected,
+    not ignored, since a misspelt key would otherwise lose its value.
+
+    >>> result = read_enrolments([
+    ...     {"person": "a", "course": "do_1", "status": "completed", "progress": 100,
+    ...      "enrolled_at": "2025-04-01 10:00:00", "completed_at": "2025-04-03 10:00:00"},
+    ...     {"person": "a", "course": "do_1", "status": "in-progress", "progress": "x"}])
+    >>> print(result.summary()); print(result.rejected[0])
+    records: 2 rows read: 1 used, 0 merged as duplicates, 1 rejected
+    at 'records[1].progress': could not convert string to float: 'x' (got 'x')
+    """
+    result = Import(name)
+    for index, row in enumerate(rows):
+        result.rows += 1
+        problems = []
+        fields: dict[str, Any] = {}
+        for key, value in row.items():
+            where = Location(path=f"{name}[{index}].{key}")
+            convert = _FIELDS.get(key)
+            if convert is None:
+                problems.append(
+                    Problem(
+                        "is not a field of an enrolment",
+                        where,
+                        expected=", ".join(_FIELDS),
+                        got=str(key),
+                    )
+                )
+                continue
+            try:
+                fields[key] = convert(value)
+            except (ValueError, TypeError) as exc:
+                problems.append(Problem(str(exc), where, got=str(value)))
+        if not problems:
+            try:
+                record = Enrolment(**fields, origins=(Origin(None, index + 1),))
+            except (ValueError, TypeError) as exc:
+                problems.append(Problem(str(exc), Location(path=f"{name}[{index}]")))
+            else:
+                result._take(record)
+                continue
+        result._reject(index + 1, problems)
+    return result
