@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from karmayogi.org import OrgTree, Person, Unit
@@ -36,14 +37,42 @@ from karmayogi.periods import IST
 from karmayogi.progress import Enrolment, Origin, Rollup, Status, read_consumption_report
 
 SEED = 20261122
-HEADER = (
-    "Full_Name,Designation,Email,Phone_Number,MDO_Name,Group,Tag,Ministry,Department,"
-    "Organization,Content_Provider,Content_Name,Content_Type,Content_Duration,Batch_Id,"
-    "Batch_Name,Batch_Start_Date,Batch_End_Date,Enrolled_On,Status,"
-    "Content_Progress_Percentage,Last_Published_On,Content_Retired_On,Completed_On,"
-    "Certificate_Generated,User_Rating,Gender,Category,External_System,External_System_Id,"
-    "mdoid,Certificate_ID,Report_Last_Generated_On,Live_CBP_Plan_Mandate"
-).split(",")
+HEADER = [
+    "Full_Name",
+    "Designation",
+    "Email",
+    "Phone_Number",
+    "MDO_Name",
+    "Group",
+    "Tag",
+    "Ministry",
+    "Department",
+    "Organization",
+    "Content_Provider",
+    "Content_Name",
+    "Content_Type",
+    "Content_Duration",
+    "Batch_Id",
+    "Batch_Name",
+    "Batch_Start_Date",
+    "Batch_End_Date",
+    "Enrolled_On",
+    "Status",
+    "Content_Progress_Percentage",
+    "Last_Published_On",
+    "Content_Retired_On",
+    "Completed_On",
+    "Certificate_Generated",
+    "User_Rating",
+    "Gender",
+    "Category",
+    "External_System",
+    "External_System_Id",
+    "mdoid",
+    "Certificate_ID",
+    "Report_Last_Generated_On",
+    "Live_CBP_Plan_Mandate",
+]
 
 
 def state_tree() -> tuple[OrgTree, list[tuple[str, str, str, str]]]:
@@ -55,37 +84,66 @@ def state_tree() -> tuple[OrgTree, list[tuple[str, str, str, str]]]:
         units.append(Unit(id=dept, name=f"Department {d}", level="department", parent="S"))
         for o in range(10):
             org = f"{dept}/O{o}"
-            units.append(Unit(id=org, name=f"Organisation {d}.{o}", level="organisation", parent=dept))  # noqa: E501
+            units.append(
+                Unit(id=org, name=f"Organisation {d}.{o}", level="organisation", parent=dept)
+            )
             for f in range(5):
                 office = f"{org}/F{f}"
-                units.append(Unit(id=office, name=f"Office {d}.{o}.{f}", level="office", parent=org))  # noqa: E501
+                units.append(
+                    Unit(id=office, name=f"Office {d}.{o}.{f}", level="office", parent=org)
+                )
                 paths.append(("State", f"Department {d}", f"Organisation {d}.{o}", office))
     return OrgTree(units), paths
 
 
 def people(count: int, rnd: random.Random) -> list[Person]:
-    offices = [u.id for u in state_tree()[0] if u.level == 4]  # noqa: PLR2004
+    offices = [u.id for u in state_tree()[0] if u.level == 4]
     return [
-        Person(id=f"user{n}@state.gov.in", organisation=offices[n % len(offices)].rsplit("/", 1)[0],
-               unit=offices[n % len(offices)], active=rnd.random() > 0.02)  # fmt: skip
+        Person(
+            id=f"user{n}@state.gov.in",
+            organisation=offices[n % len(offices)].rsplit("/", 1)[0],
+            unit=offices[n % len(offices)],
+            active=rnd.random() > 0.02,
+        )
         for n in range(count)
     ]
 
 
-def records(count: int, people_count: int, rnd: random.Random):  # noqa: ANN201
+Row = tuple[int, int, Status, int, dt.datetime, dt.datetime | None, bool, int]
+
+
+def records(count: int, people_count: int, rnd: random.Random) -> Iterator[Row]:
     """(person, course, status, progress, enrolled, completed, certificate, seconds)."""
     start = dt.datetime(2025, 4, 1, 9, 0, tzinfo=IST)
     durations = [rnd.choice((1800, 3600, 5400, 7200, 10800)) for _ in range(300)]
-    for n in range(count):
+    for _n in range(count):
         person = rnd.randrange(people_count)
         course = rnd.randrange(300)
         enrolled = start + dt.timedelta(minutes=rnd.randrange(365 * 24 * 60))
         roll = rnd.random()
         if roll < 0.55:
             completed = enrolled + dt.timedelta(minutes=rnd.randrange(60, 60 * 24 * 40))
-            yield person, course, Status.COMPLETED, 100, enrolled, completed, roll < 0.5, durations[course]  # noqa: E501
+            yield (
+                person,
+                course,
+                Status.COMPLETED,
+                100,
+                enrolled,
+                completed,
+                roll < 0.5,
+                durations[course],
+            )
         elif roll < 0.8:
-            yield person, course, Status.IN_PROGRESS, rnd.randrange(1, 100), enrolled, None, False, durations[course]  # noqa: E501
+            yield (
+                person,
+                course,
+                Status.IN_PROGRESS,
+                rnd.randrange(1, 100),
+                enrolled,
+                None,
+                False,
+                durations[course],
+            )
         else:
             yield person, course, Status.NOT_STARTED, 0, enrolled, None, False, durations[course]
 
@@ -97,17 +155,48 @@ def write_report(path: Path, count: int, people_count: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(HEADER)
-        for person, course, status, progress, enrolled, completed, cert, seconds in records(count, people_count, rnd):  # noqa: E501
+        for person, course, status, progress, enrolled, completed, cert, seconds in records(
+            count, people_count, rnd
+        ):
             state, dept, org, _office = paths[person % len(paths)]
-            out.writerow([
-                f"User {person}", "Section Officer", f"User{person}@State.gov.in", "9999999999",
-                org, "Group B", "", state, dept, org, "iGOT", f"Course {course}", "Course",
-                f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:00", f"b{course}", "Batch",
-                "2025-04-01", "2026-03-31", enrolled.strftime(stamp), str(status), progress,
-                "2025-03-01 00:00:00", "", completed.strftime(stamp) if completed else "",
-                "Yes" if cert else "No", "", "", "", "", "", "mdo", f"c{person}-{course}" if cert else "",  # noqa: E501
-                "2026-04-01 00:00:00", "No",
-            ])  # fmt: skip
+            out.writerow(
+                [
+                    f"User {person}",
+                    "Section Officer",
+                    f"User{person}@State.gov.in",
+                    "9999999999",
+                    org,
+                    "Group B",
+                    "",
+                    state,
+                    dept,
+                    org,
+                    "iGOT",
+                    f"Course {course}",
+                    "Course",
+                    f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:00",
+                    f"b{course}",
+                    "Batch",
+                    "2025-04-01",
+                    "2026-03-31",
+                    enrolled.strftime(stamp),
+                    str(status),
+                    progress,
+                    "2025-03-01 00:00:00",
+                    "",
+                    completed.strftime(stamp) if completed else "",
+                    "Yes" if cert else "No",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "mdo",
+                    f"c{person}-{course}" if cert else "",
+                    "2026-04-01 00:00:00",
+                    "No",
+                ]
+            )
 
 
 def peak_mib() -> float:
@@ -119,16 +208,29 @@ def phase_read(path: str) -> dict[str, float]:
     result = read_consumption_report(path)
     seconds = time.perf_counter() - started
     assert result.accounted
-    return {"rows": result.rows, "seconds": seconds, "per_second": result.rows / seconds,
-            "rejected": len(result.rejected), "peak_mib": peak_mib()}  # fmt: skip
+    return {
+        "rows": result.rows,
+        "seconds": seconds,
+        "per_second": result.rows / seconds,
+        "rejected": len(result.rejected),
+        "peak_mib": peak_mib(),
+    }
 
 
 def parsed(count: int, people_count: int) -> list[Enrolment]:
     rnd = random.Random(SEED)
     return [
-        Enrolment(person=f"user{p}@state.gov.in", course=f"Course {c}", status=s, progress=pr,
-                  enrolled_at=e, completed_at=d, certificates={f"c{p}-{c}"} if cert else (),
-                  duration=sec, origins=(Origin("bench", n),))  # fmt: skip
+        Enrolment(
+            person=f"user{p}@state.gov.in",
+            course=f"Course {c}",
+            status=s,
+            progress=pr,
+            enrolled_at=e,
+            completed_at=d,
+            certificates={f"c{p}-{c}"} if cert else (),
+            duration=sec,
+            origins=(Origin("bench", n),),
+        )
         for n, (p, c, s, pr, e, d, cert, sec) in enumerate(records(count, people_count, rnd))
     ]
 
@@ -141,8 +243,13 @@ def phase_rollup(count: int, people_count: int) -> dict[str, float]:
     rollup = Rollup(tree, people=staff, by="quarter", records=batch)
     table = rollup.table("cumulative")
     seconds = time.perf_counter() - started
-    return {"records": count, "seconds": seconds, "per_second": count / seconds,
-            "rows": len(table), "peak_mib": peak_mib()}  # fmt: skip
+    return {
+        "records": count,
+        "seconds": seconds,
+        "per_second": count / seconds,
+        "rows": len(table),
+        "peak_mib": peak_mib(),
+    }
 
 
 def phase_update(count: int, people_count: int) -> dict[str, float]:
@@ -153,15 +260,25 @@ def phase_update(count: int, people_count: int) -> dict[str, float]:
     extra = parsed(20_000, people_count)[::-1]  # (person, course) pairs already in the ledger
     timings = []
     for record in extra:
-        late = Enrolment(person=record.person, course=record.course + " (new)",
-                         status=record.status, progress=record.progress,
-                         enrolled_at=record.enrolled_at, completed_at=record.completed_at,
-                         certificates=record.certificates, duration=record.duration)  # fmt: skip
+        late = Enrolment(
+            person=record.person,
+            course=record.course + " (new)",
+            status=record.status,
+            progress=record.progress,
+            enrolled_at=record.enrolled_at,
+            completed_at=record.completed_at,
+            certificates=record.certificates,
+            duration=record.duration,
+        )
         started = time.perf_counter()
         rollup.add(late)
         timings.append(time.perf_counter() - started)
-    return {"updates": len(timings), "median_us": statistics.median(timings) * 1e6,
-            "p99_us": sorted(timings)[int(len(timings) * 0.99)] * 1e6, "peak_mib": peak_mib()}  # fmt: skip
+    return {
+        "updates": len(timings),
+        "median_us": statistics.median(timings) * 1e6,
+        "p99_us": sorted(timings)[int(len(timings) * 0.99)] * 1e6,
+        "peak_mib": peak_mib(),
+    }
 
 
 def main() -> None:
@@ -182,14 +299,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "ConsumptionReport.csv"
         write_report(report, args.records, args.people)
-        print(f"{args.records:,} records of {args.people:,} people; "
-              f"ConsumptionReport.csv {report.stat().st_size / 2**20:,.0f} MiB; Python {sys.version.split()[0]}")  # noqa: E501
+        print(
+            f"{args.records:,} records of {args.people:,} people; "
+            f"ConsumptionReport.csv {report.stat().st_size / 2**20:,.0f} MiB; "
+            f"Python {sys.version.split()[0]}"
+        )
         for phase in ("read", "rollup", "update"):
             out = subprocess.run(
-                [sys.executable, __file__, "--phase", phase, "--report", str(report),
-                 "--records", str(args.records), "--people", str(args.people)],
-                capture_output=True, text=True, check=True,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    __file__,
+                    "--phase",
+                    phase,
+                    "--report",
+                    str(report),
+                    "--records",
+                    str(args.records),
+                    "--people",
+                    str(args.people),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             print(phase, out.stdout.strip())
 
 

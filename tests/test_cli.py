@@ -245,3 +245,79 @@ def test_plan_without_an_action_shows_its_help() -> None:
     assert result.returncode == 2
     assert "build" in result.stdout
     assert "allocations" in result.stdout
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    from tests.test_reports import report, row
+
+    rows = [
+        row(),
+        row(Email="ASHA@cg.gov.in", Organization="Tehsil Durg", Status="completed",
+            Content_Progress_Percentage="100", Completed_On="2025-07-01 10:00:00",
+            Certificate_Generated="Yes"),
+        row(Status="bogus"),
+    ]  # fmt: skip
+    path = tmp_path / "ConsumptionReport.csv"
+    path.write_text(report(rows).getvalue(), encoding="utf-8")
+    return path
+
+
+def test_progress_prints_the_roll_up_and_lists_rejected_rows(export: Path) -> None:
+    result = run("progress", str(export), "--by", "fy")
+    assert result.returncode == 1  # a row was rejected
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["unit", "period", "users"]
+    assert lines[1].split() == [
+        "Chhattisgarh",
+        "2025-26",
+        "2",
+        "2",
+        "1",
+        "2",
+        "1",
+        "0.5",
+        "1",
+        "1.5",
+    ]
+    assert "counting policy platform" in result.stdout
+    assert "3 rows read: 2 used, 0 merged as duplicates, 1 rejected" in result.stderr
+    assert "row 4, field 'Status': is not a status" in result.stderr
+
+
+def test_progress_with_units_people_and_allocations_as_json(export: Path, tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text("Unit,Name,Level,Parent\ncg,Chhattisgarh,state,\nrev,Revenue,department,cg\n")
+    people = tmp_path / "people.csv"
+    people.write_text("Email,Organisation,Active\nravi@cg.gov.in,rev,yes\nAsha@cg.gov.in,rev,yes\n"
+                      "om@cg.gov.in,cg,no\n")  # fmt: skip
+    allocations = tmp_path / "allocations.csv"
+    allocations.write_text("Person,Course,Due Date,Plan,Mandatory,APAR\n"
+                           "asha@cg.gov.in,\"RTI Act, 2005\",2025-07-01,p,Yes,Yes\n")  # fmt: skip
+    out = tmp_path / "progress.json"
+    result = run("progress", str(export), "--units", str(units), "--people", str(people),
+                 "--allocations", str(allocations), "--by", "quarter", "--view", "cumulative",
+                 "--format", "json", "--out", str(out))  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    rows = {(r["unit"], r["period"]): r for r in data["progress"]["rows"]}
+    assert rows["cg", "2025-26 Q2"]["users"] == 2
+    assert rows["cg", "2025-26 Q2"]["completions"] == 1
+    assert data["progress"]["view"] == "cumulative"
+    compliance = {u["unit"]: u for u in data["compliance"]["units"]}
+    assert compliance["rev"]["cbp_completed_on_time"] == 1
+    assert compliance["rev"]["apar_compliant_users"] == 1
+
+
+def test_progress_csv_suppressed(export: Path) -> None:
+    result = run("progress", str(export), "--by", "fy", "--format", "csv", "--suppress", "5")
+    header, first = result.stdout.splitlines()[:2]
+    assert header.startswith("unit,name,period,users,enrolled_users")
+    assert ",2025-26,," in first  # users unknown without people; the counts hidden
+    assert first.endswith("flow,platform")
+
+
+def test_progress_people_without_units_is_an_error(export: Path) -> None:
+    result = run("progress", str(export), "--people", str(export))
+    assert result.returncode == 1
+    assert "--people needs --units" in result.stderr

@@ -19,12 +19,17 @@ PUBLIC = {
         "Competency",
         "CompetencyArea",
         "CompetencyProfile",
+        "CountingPolicy",
         "Course",
+        "Enrolment",
         "FinancialYear",
         "Framework",
         "Holding",
         "KarmayogiError",
+        "Ledger",
         "LookupFailed",
+        "Month",
+        "OrgTree",
         "Person",
         "Plan",
         "PlanBuilder",
@@ -35,8 +40,11 @@ PUBLIC = {
         "Quarter",
         "Requirement",
         "Role",
+        "Rollup",
+        "Status",
         "SubTheme",
         "Theme",
+        "Unit",
         "UnknownNameError",
         "ValidationError",
         "__version__",
@@ -44,6 +52,7 @@ PUBLIC = {
         "default_framework",
         "find_gaps",
         "gap_table",
+        "read_consumption_report",
         "resolve",
     },
     "karmayogi.cbp": {
@@ -68,20 +77,57 @@ PUBLIC = {
         "Selection",
         "Unclosed",
         "build_plans",
+        "read_allocations_csv",
         "read_catalogue_csv",
         "resolve",
         "write_allocations_csv",
     },
-    "karmayogi.org": {"Person", "read_people_csv"},
+    "karmayogi.org": {
+        "OrgTree",
+        "Person",
+        "Unit",
+        "UnitLevel",
+        "read_people_csv",
+        "read_units_csv",
+    },
     "karmayogi.periods": {
         "IST",
+        "PERIOD_KINDS",
         "FinancialYear",
+        "Month",
+        "Period",
+        "PeriodKind",
         "Quarter",
         "deadline",
         "is_on_time",
         "parse_date",
         "parse_datetime",
+        "period_at",
+        "period_index",
         "today_in_india",
+    },
+    "karmayogi.progress": {
+        "METRICS",
+        "ComplianceTable",
+        "CountingPolicy",
+        "Enrolment",
+        "Explanation",
+        "Import",
+        "Ledger",
+        "Origin",
+        "PersonCompliance",
+        "ProgressRow",
+        "ProgressTable",
+        "Rejection",
+        "Rollup",
+        "Status",
+        "UnitCompliance",
+        "View",
+        "pseudonym",
+        "read_cbp_report",
+        "read_consumption_report",
+        "read_enrolments",
+        "read_xapi",
     },
     "karmayogi.competency": {
         "PLATFORM_MINIMUM",
@@ -164,8 +210,9 @@ def test_version_is_pep440() -> None:
 
 
 def test_top_level_names_are_the_modules_own() -> None:
-    from karmayogi import cbp, competency, errors, org, periods
+    from karmayogi import cbp, competency, errors, org, periods, progress
 
+    modules = (competency, cbp, org, periods, progress, errors)
     for name in PUBLIC["karmayogi"] - {"__version__"}:
-        source = next(m for m in (competency, cbp, org, periods, errors) if name in m.__all__)
+        source = next(m for m in modules if name in m.__all__)
         assert getattr(karmayogi, name) is getattr(source, name)

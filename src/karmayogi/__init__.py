@@ -3,8 +3,9 @@
 India's national programme for civil services capacity building, as a typed library:
 the Karmayogi Competency Model (:mod:`karmayogi.competency`), capacity building plans
 (:mod:`karmayogi.cbp`) for the people of an organisation (:mod:`karmayogi.org`) over
-financial years (:mod:`karmayogi.periods`), with errors that say what, where, expected
-and got (:mod:`karmayogi.errors`).
+financial years (:mod:`karmayogi.periods`), progress rolled up over the organisation tree
+(:mod:`karmayogi.progress`), with errors that say what, where, expected and got
+(:mod:`karmayogi.errors`).
 
 >>> import karmayogi
 >>> kcm = karmayogi.default_framework()
@@ -45,8 +46,16 @@ from karmayogi.errors import (
     UnknownNameError,
     ValidationError,
 )
-from karmayogi.org import Person
-from karmayogi.periods import FinancialYear, Quarter
+from karmayogi.org import OrgTree, Person, Unit
+from karmayogi.periods import FinancialYear, Month, Quarter
+from karmayogi.progress import (
+    CountingPolicy,
+    Enrolment,
+    Ledger,
+    Rollup,
+    Status,
+    read_consumption_report,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -56,12 +65,17 @@ __all__ = [
     "Competency",
     "CompetencyArea",
     "CompetencyProfile",
+    "CountingPolicy",
     "Course",
+    "Enrolment",
     "FinancialYear",
     "Framework",
     "Holding",
     "KarmayogiError",
+    "Ledger",
     "LookupFailed",
+    "Month",
+    "OrgTree",
     "Person",
     "Plan",
     "PlanBuilder",
@@ -72,8 +86,11 @@ __all__ = [
     "Quarter",
     "Requirement",
     "Role",
+    "Rollup",
+    "Status",
     "SubTheme",
     "Theme",
+    "Unit",
     "UnknownNameError",
     "ValidationError",
     "__version__",
@@ -81,5 +98,6 @@ __all__ = [
     "default_framework",
     "find_gaps",
     "gap_table",
+    "read_consumption_report",
     "resolve",
 ]

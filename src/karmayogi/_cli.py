@@ -17,6 +17,7 @@ from karmayogi.cbp import (
     Catalogue,
     Plan,
     build_plans,
+    read_allocations_csv,
     read_catalogue_csv,
     resolve,
     write_allocations_csv,
@@ -30,7 +31,12 @@ from karmayogi.competency import (
     read_designation_csv,
 )
 from karmayogi.errors import KarmayogiError, Location, Problem, ValidationError
-from karmayogi.org import read_people_csv
+from karmayogi.org import read_people_csv, read_units_csv
+from karmayogi.progress import (
+    CountingPolicy,
+    Rollup,
+    read_consumption_report,
+)
 
 __all__ = ["main"]
 
@@ -44,6 +50,26 @@ examples:
       --organisation dept-revenue --year 2025-26 --out plans/
   karmayogi plan check plans/dept-revenue-2025-26-tehsildar.json --catalogue courses.csv
   karmayogi plan allocations plans/*.json --people people.csv > allocations.csv
+  karmayogi progress ConsumptionReport.csv --by quarter
+"""
+
+PROGRESS_EXAMPLES = """\
+examples:
+  karmayogi progress ConsumptionReport.csv                 by quarter, as a table
+  karmayogi progress ConsumptionReport.csv --by month --view cumulative --format csv
+  karmayogi progress ConsumptionReport.csv --units units.csv --people people.csv \\
+      --allocations allocations.csv --format json --out progress.json
+  karmayogi progress ConsumptionReport.csv --suppress 5    counts 1-4 hidden, safely
+
+files:
+  REPORT       the platform's enrolment export (ConsumptionReport.csv)
+  units        CSV: Unit, Name, Level, Parent (default: the tree the report's
+               Ministry, Department and Organization columns spell)
+  people       CSV: Person (their Email), Organisation, Designation, Unit, Active
+  allocations  CSV as 'karmayogi plan allocations' writes it
+
+exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad input;
+2 bad usage
 """
 
 PLAN_EXAMPLES = """\
@@ -76,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             area = CompetencyArea.parse(args.area) if args.area else None
             print_taxonomy(default_framework(), area=area, output_format=args.format)
             return EXIT_OK
+        if args.command == "progress":
+            return _progress(args)
         return _PLAN_ACTIONS[args.action](args)
     except (KarmayogiError, ValueError, OSError) as exc:
         print(f"karmayogi: error: {exc}", file=sys.stderr)
@@ -150,7 +178,90 @@ def _parser() -> argparse.ArgumentParser:
     allocations.add_argument("plans", nargs="+", metavar="PLAN")
     allocations.add_argument("--people", required=True, help="people CSV")
     allocations.add_argument("--out", help="write the CSV here instead of standard output")
+    _progress_parser(commands)
     return parser
+
+
+def _progress_parser(commands: Any) -> None:
+    progress = commands.add_parser(
+        "progress",
+        help="roll up the platform's enrolment export over units and periods",
+        description="Roll up an enrolment export: every unit (with the units below it) "
+        "in every period, under a named counting policy.",
+        epilog=PROGRESS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    progress.add_argument("report", metavar="REPORT", help="ConsumptionReport.csv")
+    progress.add_argument("--by", choices=("fy", "quarter", "month"), default="quarter")
+    progress.add_argument("--view", choices=("flow", "cumulative"), default="flow")
+    progress.add_argument("--units", help="the organisation tree, as CSV")
+    progress.add_argument("--people", help="people CSV (needs --units): counts users")
+    progress.add_argument("--allocations", help="plan allocations CSV: plan compliance")
+    progress.add_argument(
+        "--policy",
+        choices=("platform", "all-completions"),
+        default="platform",
+        help="learning hours from certified completions (platform) or from all",
+    )
+    progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
+    progress.add_argument("--suppress", type=int, metavar="N", help="hide counts from 1 to N-1")
+    progress.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    progress.add_argument("--out", help="write here instead of standard output")
+
+
+def _progress(args: argparse.Namespace) -> int:
+    if args.people and not args.units:
+        raise ValueError("--people needs --units: the tree the people's units belong to")
+    report = read_consumption_report(args.report)
+    policy = (
+        CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
+    )
+    if args.include_inactive:
+        policy = attrs.evolve(policy, name=policy.name + "+inactive", include_inactive=True)
+    tree = read_units_csv(args.units) if args.units else report.tree
+    assert tree is not None
+    if args.people:
+        people = [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(args.people)]
+        rollup = Rollup(tree, people=people, by=args.by, policy=policy, records=report.ledger)
+    else:
+        places = {p: u for p, u in report.places.items() if u in tree}
+        rollup = Rollup(tree, places=places, by=args.by, policy=policy, records=report.ledger)
+    table = rollup.table(args.view)
+    compliance = None
+    if args.allocations:
+        allocations = [
+            attrs.evolve(a, person=a.person.casefold())
+            for a in read_allocations_csv(args.allocations)
+        ]
+        compliance = rollup.compliance(allocations)
+    if args.suppress:
+        table = table.suppressed(args.suppress)
+        compliance = compliance.suppressed(args.suppress) if compliance else None
+    _write(_progress_output(table, compliance, args.format), args.out)
+    _note(report.summary())
+    for rejection in report.rejected:
+        _note(f"  rejected: {rejection}")
+    return EXIT_ERROR if report.rejected else EXIT_OK
+
+
+def _progress_output(table: Any, compliance: Any, output_format: str) -> str:
+    if output_format == "json":
+        data: dict[str, object] = {"progress": table.to_dict()}
+        if compliance is not None:
+            data["compliance"] = compliance.to_dict()
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        text = str(table.to_csv())
+        return text if compliance is None else text + "\n" + str(compliance.to_csv())
+    text = str(table) + "\n"
+    return text if compliance is None else text + "\n" + str(compliance) + "\n"
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
 
 
 def _build(args: argparse.Namespace) -> int:

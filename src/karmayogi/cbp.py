@@ -38,7 +38,7 @@ import attrs
 import pydantic
 
 from karmayogi._cover import Option, choose
-from karmayogi._csv import Source, opened
+from karmayogi._csv import Source, opened, read_table
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.competency import (
@@ -84,6 +84,7 @@ __all__ = [
     "Selection",
     "Unclosed",
     "build_plans",
+    "read_allocations_csv",
     "read_catalogue_csv",
     "resolve",
     "write_allocations_csv",
@@ -1248,6 +1249,61 @@ def write_allocations_csv(allocations: Iterable[Allocation] | Resolution, target
                     "Yes" if a.apar else "No",
                 ]
             )
+
+
+ALLOCATION_COLUMNS = {
+    "person": ("Person",),
+    "course": ("Course",),
+    "due": ("Due Date",),
+    "plan": ("Plan",),
+    "mandatory": ("Mandatory",),
+    "apar": ("APAR",),
+}
+
+
+def read_allocations_csv(source: Source) -> tuple[Allocation, ...]:
+    """Allocations as :func:`write_allocations_csv` writes them; every bad row at once.
+
+    >>> import io
+    >>> read_allocations_csv(io.StringIO(
+    ...     "Person,Course,Due Date,Plan,Mandatory,APAR\\nu1,do_1,2026-03-31,p,Yes,No\\n"))
+    (Allocation(person='u1', course='do_1', due=datetime.date(2026, 3, 31), plan='p', \
+mandatory=True, apar=False),)
+    """
+    table = read_table(source, ALLOCATION_COLUMNS, ("person", "course", "due"))
+    problems: list[Problem] = []
+    allocations = []
+    flags = {"yes": True, "true": True, "no": False, "false": False, "": False}
+    for row, cells in table.rows:
+        values = table.values(row, cells, problems)
+        before = len(problems)
+        for column in ("person", "course"):
+            if not values[column]:
+                problems.append(Problem("is blank", table.where(row, column)))
+        due = None
+        try:
+            due = parse_date(values["due"])
+        except ValueError as exc:
+            problems.append(Problem(str(exc), table.where(row, "due"), got=values["due"]))
+        for column in ("mandatory", "apar"):
+            if values.get(column, "").casefold() not in flags:
+                problems.append(
+                    Problem("is not Yes or No", table.where(row, column), got=values[column])
+                )
+        if len(problems) == before and due is not None:
+            allocations.append(
+                Allocation(
+                    person=values["person"],
+                    course=values["course"],
+                    due=due,
+                    plan=values.get("plan", ""),
+                    mandatory=flags[values.get("mandatory", "yes").casefold() or "yes"],
+                    apar=flags[values.get("apar", "").casefold()],
+                )
+            )
+    if problems:
+        raise ValidationError(problems)
+    return tuple(allocations)
 
 
 # --- Building plans from role requirements ------------------------------------------------
