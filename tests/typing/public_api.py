@@ -84,3 +84,32 @@ assert_type(build_plans([], people, catalogue, organisation="o", year="2025-26")
 assert_type(FinancialYear.parse("2025-26").quarters(), tuple[Quarter, ...])
 assert_type(parse_date("05/04/2025"), dt.date)
 assert_type(is_on_time("2026-03-31 23:59:00", dt.date(2026, 3, 31)), bool)
+
+# --- progress -----------------------------------------------------------------------------
+from karmayogi.org import OrgTree, Unit  # noqa: E402
+from karmayogi.progress import (  # noqa: E402
+    ComplianceTable,
+    Enrolment,
+    Explanation,
+    Import,
+    Ledger,
+    ProgressRow,
+    ProgressTable,
+    Rollup,
+    Status,
+    read_consumption_report,
+    read_xapi,
+)
+
+tree = OrgTree([Unit(id="o", name="Org", level="organisation")])
+record = Enrolment(person="u1", course="do_1", status=Status.IN_PROGRESS, progress=10)
+assert_type(record.join(record), Enrolment)
+assert_type(Ledger([record]).get("u1", "do_1"), Enrolment | None)
+rollup = Rollup(tree, people=people, by="fy", records=[record])
+assert_type(rollup.table("cumulative"), ProgressTable)
+assert_type(rollup.row("o", "2025-26"), ProgressRow)
+assert_type(rollup.row("o", "2025-26").completion_rate, float | None)
+assert_type(rollup.explain("o", "2025-26", "enrolments"), Explanation)
+assert_type(rollup.compliance(result), ComplianceTable)
+assert_type(read_consumption_report(io.StringIO("")), Import)
+assert_type(read_xapi([]), Import)
