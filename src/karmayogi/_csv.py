@@ -157,6 +157,10 @@ def header_table(
     return table
 
 
+_BLANK = " \t\r\n,"
+"""What a line holds when all of its cells are blank."""
+
+
 def stream_records(handle: TextIO, file: str | None) -> Iterator[tuple[int, list[str]]]:
     """(record number, cells) of each non-blank record, the header being record 1, read
     lazily so that a file of millions of rows is never held whole. A line without quotes is
@@ -175,10 +179,10 @@ def stream_records(handle: TextIO, file: str | None) -> Iterator[tuple[int, list
                         break
                     record += following
                 cells = next(csv.reader([record]), [])
-            else:
-                cells = line.rstrip("\r\n").split(",")
-            if number == 1 or any(cell.strip() for cell in cells):
-                yield number, cells
+                if number == 1 or any(cell.strip() for cell in cells):
+                    yield number, cells
+            elif number == 1 or line.strip(_BLANK):
+                yield number, line.rstrip("\r\n").split(",")
     except UnicodeDecodeError as exc:
         raise ValidationError(
             [

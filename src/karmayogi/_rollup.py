@@ -20,7 +20,7 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from karmayogi._ledger import Enrolment, Status
+from karmayogi._ledger import Enrolment, Status, bulk
 from karmayogi.periods import PeriodKind, period_index
 
 __all__ = ["CountingPolicy", "Engine", "Slot"]
@@ -216,6 +216,10 @@ class Engine:
     def load(self, entries: Iterable[tuple[str, Enrolment]]) -> None:
         """Count many (unit, entry) pairs into an empty engine: each at its own unit, then
         each unit's counters added to its ancestors once."""
+        with bulk():
+            self._load(entries)
+
+    def _load(self, entries: Iterable[tuple[str, Enrolment]]) -> None:
         own: dict[str, dict[int, list[int]]] = {}
         persons = self.persons
         policy = self.policy
