@@ -32,47 +32,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from karmayogi._reports import CONSUMPTION_REPORT_HEADER
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import Enrolment, Origin, Rollup, Status, read_consumption_report
 
 SEED = 20261122
-HEADER = [
-    "Full_Name",
-    "Designation",
-    "Email",
-    "Phone_Number",
-    "MDO_Name",
-    "Group",
-    "Tag",
-    "Ministry",
-    "Department",
-    "Organization",
-    "Content_Provider",
-    "Content_Name",
-    "Content_Type",
-    "Content_Duration",
-    "Batch_Id",
-    "Batch_Name",
-    "Batch_Start_Date",
-    "Batch_End_Date",
-    "Enrolled_On",
-    "Status",
-    "Content_Progress_Percentage",
-    "Last_Published_On",
-    "Content_Retired_On",
-    "Completed_On",
-    "Certificate_Generated",
-    "User_Rating",
-    "Gender",
-    "Category",
-    "External_System",
-    "External_System_Id",
-    "mdoid",
-    "Certificate_ID",
-    "Report_Last_Generated_On",
-    "Live_CBP_Plan_Mandate",
-]
+HEADER = CONSUMPTION_REPORT_HEADER
 
 
 def state_tree() -> tuple[OrgTree, list[tuple[str, str, str, str]]]:

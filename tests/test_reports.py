@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from karmayogi._reports import CONSUMPTION_REPORT_HEADER
 from karmayogi.cbp import Catalogue, Course
 from karmayogi.errors import ValidationError
 from karmayogi.progress import (
@@ -23,42 +24,7 @@ from karmayogi.progress import (
     read_xapi,
 )
 
-HEADER = [
-    "Full_Name",
-    "Designation",
-    "Email",
-    "Phone_Number",
-    "MDO_Name",
-    "Group",
-    "Tag",
-    "Ministry",
-    "Department",
-    "Organization",
-    "Content_Provider",
-    "Content_Name",
-    "Content_Type",
-    "Content_Duration",
-    "Batch_Id",
-    "Batch_Name",
-    "Batch_Start_Date",
-    "Batch_End_Date",
-    "Enrolled_On",
-    "Status",
-    "Content_Progress_Percentage",
-    "Last_Published_On",
-    "Content_Retired_On",
-    "Completed_On",
-    "Certificate_Generated",
-    "User_Rating",
-    "Gender",
-    "Category",
-    "External_System",
-    "External_System_Id",
-    "mdoid",
-    "Certificate_ID",
-    "Report_Last_Generated_On",
-    "Live_CBP_Plan_Mandate",
-]
+HEADER = CONSUMPTION_REPORT_HEADER
 
 
 def row(**values: str) -> dict[str, str]:

@@ -279,6 +279,3 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"Ledger({len(self)} entries)"
-
-    def people(self) -> frozenset[str]:
-        return frozenset(person for person, _course in self._entries)

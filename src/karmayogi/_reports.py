@@ -195,6 +195,18 @@ def _seconds(text: str) -> int:
 
 # --- The platform's enrolment export (ConsumptionReport.csv) ----------------------------------
 
+CONSUMPTION_REPORT_HEADER = (
+    "Full_Name", "Designation", "Email", "Phone_Number", "MDO_Name", "Group", "Tag",
+    "Ministry", "Department", "Organization", "Content_Provider", "Content_Name",
+    "Content_Type", "Content_Duration", "Batch_Id", "Batch_Name", "Batch_Start_Date",
+    "Batch_End_Date", "Enrolled_On", "Status", "Content_Progress_Percentage",
+    "Last_Published_On", "Content_Retired_On", "Completed_On", "Certificate_Generated",
+    "User_Rating", "Gender", "Category", "External_System", "External_System_Id", "mdoid",
+    "Certificate_ID", "Report_Last_Generated_On", "Live_CBP_Plan_Mandate",
+)  # fmt: skip
+"""Every column of the platform's export, in its order (DOMAIN.md); for writing test and
+benchmark files as the platform writes them."""
+
 CONSUMPTION_COLUMNS = {
     "email": ("Email",),
     "external_id": ("External_System_Id",),
