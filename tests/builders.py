@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from karmayogi.competency import Position, Requirement, Role
 
 
@@ -18,3 +22,12 @@ def designation(name: str, *requirements: Requirement, organisation: str | None 
 def needs(competency: str, level: int | str, importance: str = "mandatory") -> Requirement:
     """A requirement, written briefly."""
     return Requirement(competency=competency, level=level, importance=importance)
+
+
+def run_in_new_york(code: str) -> subprocess.CompletedProcess[str]:
+    """Run Python ``code`` in a new process whose zone is New York's: some systems read the
+    zone once per process, so setting it in this one would not be enough."""
+    env = {**os.environ, "TZ": "America/New_York"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )

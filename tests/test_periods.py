@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -24,6 +22,7 @@ from karmayogi.periods import (
     parse_datetime,
 )
 
+from .builders import run_in_new_york
 from .strategies import dates
 
 UTC = dt.UTC
@@ -179,9 +178,8 @@ def test_the_boundary_holds_in_a_process_started_in_another_zone() -> None:
         "print(time.strftime('%Z'), is_on_time('2026-03-31 23:59:00', dt.date(2026, 3, 31)),"
         " is_on_time('2026-04-01 00:01:00', dt.date(2026, 3, 31)))"
     )
-    env = {**os.environ, "TZ": "America/New_York"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert out[1:] == ["True", "False"]
-    assert out[0] in {"EST", "EDT"}
+    result = run_in_new_york(code)
+    assert result.returncode == 0, result.stderr
+    zone, *answers = result.stdout.split()
+    assert answers == ["True", "False"]
+    assert zone in {"EST", "EDT"}

@@ -5,10 +5,7 @@ bulk."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given
@@ -28,6 +25,7 @@ from karmayogi.progress import (
     View,
     pseudonym,
 )
+from tests.builders import run_in_new_york
 from tests.strategies import enrolments, org_trees, placed_people
 
 POLICIES = [CountingPolicy.PLATFORM, CountingPolicy.ALL_COMPLETIONS,
@@ -274,10 +272,7 @@ def test_period_boundaries_hold_with_the_machine_in_another_zone() -> None:
         "from tests.test_progress import test_periods_count_by_the_date_in_india as t, "
         "test_compliance_counts_the_whole_due_day_in_india as c; t(); c()"
     )
-    env = {**os.environ, "TZ": "America/New_York"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
+    result = run_in_new_york(code)
     assert result.returncode == 0, result.stderr
 
 

@@ -103,13 +103,7 @@ METRICS = (
 """The roll-up's metrics, by the names dashboards and the platform use."""
 
 _COUNTS = (
-    "users",
-    "enrolled_users",
-    "started_users",
-    "completed_users",
-    "enrolments",
-    "completions",
-    "certificates",
+    *(m for m in METRICS if m not in ("completion_rate", "learning_hours")),
     "enrolments_completed",
 )
 """The metrics that are counts, which add up from children to parents."""
