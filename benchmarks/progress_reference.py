@@ -270,6 +270,7 @@ def main() -> None:
             f"ConsumptionReport.csv {report.stat().st_size / 2**20:,.0f} MiB; "
             f"Python {sys.version.split()[0]}"
         )
+        results = {}
         for phase in ("read", "rollup", "update"):
             out = subprocess.run(
                 [
@@ -289,6 +290,28 @@ def main() -> None:
                 check=True,
             )
             print(phase, out.stdout.strip())
+            results[phase] = json.loads(out.stdout)
+    print_against_targets(results)
+
+
+TARGETS = (
+    # (what, its value in the results, the target, whether a larger value is better)
+    ("read: rows per second", ("read", "per_second"), 150_000, True),
+    ("roll-up: records per second", ("rollup", "per_second"), 250_000, True),
+    ("update: median microseconds", ("update", "median_us"), 50, False),
+    ("peak memory: MiB, largest phase", ("peak", "peak_mib"), 3 * 1024, False),
+)
+"""The issue's targets for the pure-Python engine on a 2-core machine."""
+
+
+def print_against_targets(results: dict[str, dict[str, float]]) -> None:
+    results["peak"] = {"peak_mib": max(r["peak_mib"] for r in results.values())}
+    print(f"\n{'':33} {'measured':>12} {'target':>12}")
+    for what, (phase, key), target, larger in TARGETS:
+        value = results[phase][key]
+        met = value >= target if larger else value < target
+        sign = ">=" if larger else "<"
+        print(f"{what:33} {value:12,.1f} {sign:>3} {target:8,}  {'met' if met else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from karmayogi.progress import (
     CountingPolicy,
     Enrolment,
     Ledger,
+    Origin,
     ProgressRow,
     Rollup,
     Status,
@@ -153,6 +154,33 @@ def test_join_is_a_semilattice(a: Enrolment, b: Enrolment, c: Enrolment) -> None
     assert joined.status == max(a.status, b.status)
     assert joined.progress == max(a.progress, b.progress)
     assert set(joined.certificates) == set(a.certificates) | set(b.certificates)
+    assert set(joined.origins) == set(a.origins) | set(b.origins)
+
+
+def test_a_lone_origin_makes_the_same_record_bare_or_in_a_tuple() -> None:
+    origin = Origin("report.csv", 7)
+    bare = Enrolment(person="a", course="b", origins=origin)
+    assert bare == Enrolment(person="a", course="b", origins=(origin,))
+    assert bare.origins == (origin,)
+    assert Enrolment(person="a", course="b").origins == ()
+
+
+def test_the_ledger_keeps_each_persons_entries_together() -> None:
+    pairs = [("a", "1"), ("b", "1"), ("a", "2"), ("b", "2"), ("a", "1")]
+    ledger = Ledger(Enrolment(person=p, course=c) for p, c in pairs)
+    assert [(e.person, e.course) for e in ledger] == [
+        ("a", "1"),
+        ("a", "2"),
+        ("b", "1"),
+        ("b", "2"),
+    ]
+    assert [(p, len(entries)) for p, entries in ledger.by_person()] == [("a", 2), ("b", 2)]
+    assert ("a", "2") in ledger
+    assert ("a", "3") not in ledger
+    assert "a" not in ledger
+    assert len(ledger) == 4
+    assert ledger
+    assert not Ledger()
 
 
 def test_records_that_contradict_themselves_are_refused() -> None:

@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import enum
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import NamedTuple
 
 import attrs
@@ -108,7 +108,14 @@ def _certificates(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
-@attrs.frozen(kw_only=True)
+def _one_or_many(value: Origin | Iterable[Origin]) -> Origin | tuple[Origin, ...]:
+    if isinstance(value, Origin):
+        return value
+    origins = tuple(value)
+    return origins[0] if len(origins) == 1 else origins
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)  # millions of them: no slot to spare
 class Enrolment:
     """One person's enrolment in one course, as a record says it or as the ledger joined it.
 
@@ -137,7 +144,17 @@ class Enrolment:
     completed_at: dt.datetime | None = attrs.field(default=None, converter=_in_india)
     certificates: tuple[str, ...] = attrs.field(default=(), converter=_certificates)
     duration: int | None = None
-    origins: tuple[Origin, ...] = ()
+    _origins: Origin | tuple[Origin, ...] = attrs.field(
+        default=(), converter=_one_or_many, repr=False, alias="origins"
+    )
+    """A lone origin is kept bare: a tuple of one would cost millions of records 64 bytes
+    each."""
+
+    @property
+    def origins(self) -> tuple[Origin, ...]:
+        """The rows (or records) that said so."""
+        origins = self._origins
+        return (origins,) if isinstance(origins, Origin) else origins
 
     def __attrs_post_init__(self) -> None:
         problem = self.inconsistency()
@@ -215,6 +232,10 @@ def _largest(a: int | None, b: int | None) -> int | None:
 class Ledger:
     """One joined :class:`Enrolment` per (person, course).
 
+    Entries are kept by person, then by course: a state's millions of entries then cost
+    no key tuple each, and each person's entries sit together, which a roll-up reads
+    person by person.
+
     >>> ledger = Ledger([Enrolment(person="a", course="do_1")])
     >>> ledger.add(Enrolment(person="a", course="do_1", status=Status.IN_PROGRESS, progress=10))
     False
@@ -223,7 +244,7 @@ class Ledger:
     """
 
     def __init__(self, records: Iterable[Enrolment] = ()) -> None:
-        self._entries: dict[tuple[str, str], Enrolment] = {}
+        self._people: dict[str, dict[str, Enrolment]] = {}
         self.update(records)
 
     def add(self, record: Enrolment) -> bool:
@@ -232,48 +253,65 @@ class Ledger:
 
     def put(self, record: Enrolment) -> tuple[Enrolment | None, Enrolment]:
         """Join one record in, and give the entry before (None if new) and after."""
-        key = (record.person, record.course)
-        before = self._entries.get(key)
+        courses = self._people.setdefault(record.person, {})
+        before = courses.get(record.course)
         after = record if before is None else before.join(record)
-        self._entries[key] = after
+        courses[record.course] = after
         return before, after
 
     def update(self, records: Iterable[Enrolment]) -> None:
         """Join many records in."""
-        entries = self._entries
+        people = self._people
         with bulk():
             for record in records:
-                key = (record.person, record.course)
-                before = entries.get(key)
-                entries[key] = record if before is None else before.join(record)
+                courses = people.get(record.person)
+                if courses is None:
+                    people[record.person] = {record.course: record}
+                    continue
+                before = courses.get(record.course)
+                courses[record.course] = record if before is None else before.join(record)
 
     def merge(self, other: Ledger) -> None:
         """Join another ledger's entries in (as from another file, or another machine)."""
-        self.update(other._entries.values())
+        self.update(other)
 
     def __or__(self, other: Ledger) -> Ledger:
-        joined = Ledger(self._entries.values())
+        joined = Ledger(self)
         joined.merge(other)
         return joined
 
+    def by_person(self) -> Iterator[tuple[str, Collection[Enrolment]]]:
+        """Each person with their entries."""
+        for person, courses in self._people.items():
+            yield person, courses.values()
+
     def __getitem__(self, key: tuple[str, str]) -> Enrolment:
-        return self._entries[key]
+        person, course = key
+        return self._people[person][course]
 
     def get(self, person: str, course: str) -> Enrolment | None:
-        return self._entries.get((person, course))
+        return self._people.get(person, {}).get(course)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._entries
+        if not (isinstance(key, tuple) and len(key) == 2):
+            return False
+        person, course = key
+        return course in self._people.get(person, {})
 
     def __iter__(self) -> Iterator[Enrolment]:
-        """Entries in the order their (person, course) first arrived."""
-        return iter(self._entries.values())
+        """Entries person by person, in the order each person first came; a person's in
+        the order their courses first came."""
+        for courses in self._people.values():
+            yield from courses.values()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(map(len, self._people.values()))
+
+    def __bool__(self) -> bool:
+        return bool(self._people)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Ledger) and self._entries == other._entries
+        return isinstance(other, Ledger) and self._people == other._people
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -95,7 +95,7 @@ class Import:
 # --- Making records fast ---------------------------------------------------------------------
 
 _FIELD_NAMES = ("person", "course", "status", "progress", "enrolled_at", "completed_at",
-                "certificates", "duration", "origins")  # fmt: skip
+                "certificates", "duration", "_origins")  # fmt: skip
 (
     _set_person,
     _set_course,
@@ -120,7 +120,7 @@ def _record(  # noqa: PLR0917 - one argument per field, as fast as a call can be
     completed_at: dt.datetime | None,
     certificates: tuple[str, ...],
     duration: int | None,
-    origins: tuple[Origin, ...],
+    origin: Origin,
 ) -> Enrolment | str:
     """A record without the cost of attrs' checks and conversions, for readers that give
     every field in its final form (times in IST); then one consistency check. Gives the
@@ -134,7 +134,7 @@ def _record(  # noqa: PLR0917 - one argument per field, as fast as a call can be
     _set_completed_at(record, completed_at)
     _set_certificates(record, certificates)
     _set_duration(record, duration)
-    _set_origins(record, origins)
+    _set_origins(record, origin)  # bare, as Enrolment keeps a lone origin
     # The common consistent cases pass here at once; anything else gets the full check.
     if status is COMPLETED:
         if progress == 100.0 and completed_at is not None:
@@ -352,7 +352,7 @@ class _ConsumptionRows:
             self.durations,
         )
         units, latest = self.units, self.latest
-        entries = self.result.ledger._entries
+        people = self.result.ledger._people
         time, make, origin = _time, _record, _origin
         used = duplicates = rows = 0
         for row, cells in records:
@@ -393,18 +393,22 @@ class _ConsumptionRows:
                 self._diagnose(row, cells[:width])
                 continue
             record = make(person, course, status, progress, enrolled_at, completed_at,
-                          certificates, duration, (origin(Origin, (file, row)),))  # fmt: skip
+                          certificates, duration, origin(Origin, (file, row)))  # fmt: skip
             if isinstance(record, str):
                 self.result._reject(row, [Problem(record, Location(file=file, row=row))])
                 continue
-            key = (person, course)
-            before = entries.get(key)
-            if before is None:
-                entries[key] = record
+            entries = people.get(person)
+            if entries is None:
+                people[person] = {course: record}
                 used += 1
             else:
-                entries[key] = before.join(record)
-                duplicates += 1
+                before = entries.get(course)
+                if before is None:
+                    entries[course] = record
+                    used += 1
+                else:
+                    entries[course] = before.join(record)
+                    duplicates += 1
             names = (cells[imi], cells[ide], cells[ior])
             unit = units.get(names, _UNSEEN)
             if unit is _UNSEEN:
@@ -461,7 +465,7 @@ class _ConsumptionRows:
             completed_at,
             certificates,
             duration,
-            (Origin(table.file, row),),
+            Origin(table.file, row),
         )
         if isinstance(record, str):
             self.result._reject(row, [Problem(record, Location(file=table.file, row=row))])
@@ -691,7 +695,7 @@ def _cbp_row(
         completed_at,
         _NO_CERTIFICATES,
         None,
-        (Origin(table.file, row),),
+        Origin(table.file, row),
     )
     if isinstance(record, str):
         return None, None, [Problem(record, Location(file=table.file, row=row))]
@@ -864,7 +868,7 @@ def _statement(
         when if status is Status.COMPLETED else None,
         _NO_CERTIFICATES,
         duration,
-        (Origin(file, number),),
+        Origin(file, number),
     )
     if isinstance(record, str):
         bad("", record, "a consistent statement", verb)

@@ -15,15 +15,15 @@ in one unit, a parent's count of people is its children's (and its own) without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
-from typing import ClassVar, Literal
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import ClassVar, Literal, NamedTuple
 
 import attrs
 
 from karmayogi._ledger import Enrolment, Status, bulk
 from karmayogi.periods import PeriodKind, period_index
 
-__all__ = ["CountingPolicy", "Engine", "Slot"]
+__all__ = ["CountingPolicy", "Engine", "Slot", "Unplaced"]
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +97,15 @@ class Slot:
 _Deltas = dict[tuple[int, int], int]
 
 
+class Unplaced(NamedTuple):
+    """What a bulk load left out or could not date."""
+
+    entries: dict[str, int]
+    """Person -> their entries, for people not placed in any unit."""
+    undated: int
+    """Placed entries without an enrolment time."""
+
+
 class Engine:
     """Counters for one division of time, over one tree, under one policy."""
 
@@ -117,8 +126,9 @@ class Engine:
         self._periods: dict[dt.date, int] = {}
 
     def period(self, when: dt.datetime | None) -> int | None:
-        if when is None:
-            return None
+        return None if when is None else self.period_of(when)
+
+    def period_of(self, when: dt.datetime) -> int:
         day = when.date()  # records keep India's time, so this is India's date
         index = self._periods.get(day)
         if index is None:
@@ -213,52 +223,79 @@ class Engine:
                         row = cells[period] = [0] * Slot.COUNT
                     row[slot] += delta
 
-    def load(self, entries: Iterable[tuple[str, Enrolment]]) -> None:
-        """Count many (unit, entry) pairs into an empty engine: each at its own unit, then
-        each unit's counters added to its ancestors once."""
+    def load(self, people: Iterable[tuple[str, Collection[Enrolment]]]) -> Unplaced:
+        """Count each person's entries into an empty engine, at the person's own unit,
+        then add each unit's counters to its ancestors once. Gives what was left out: the
+        entries of each person without a unit, and how many placed entries have no
+        enrolment time."""
         with bulk():
-            self._load(entries)
+            return self._load(people)
 
-    def _load(self, entries: Iterable[tuple[str, Enrolment]]) -> None:
+    def _load(self, people: Iterable[tuple[str, Collection[Enrolment]]]) -> Unplaced:  # noqa: PLR0915
+        # Millions of entries pass here: everything in local names, slots as constants,
+        # and a person's unit and counts found once for all their entries.
         own: dict[str, dict[int, list[int]]] = {}
-        persons = self.persons
-        policy = self.policy
-        period = self.period
-        for unit, entry in entries:
+        unplaced: dict[str, int] = {}
+        undated = 0
+        places, days, period = self.places, self._periods, self.period_of
+        every_completion = self.policy.hours_from == "completed"
+        not_started = Status.NOT_STARTED
+        width = Slot.COUNT
+        enrolments, completions, certificates, seconds, cohort_flow, cohort_up_to = (
+            Slot.ENROLMENTS, Slot.COMPLETIONS, Slot.CERTIFICATES, Slot.SECONDS,
+            Slot.COHORT_FLOW, Slot.COHORT_UP_TO,
+        )  # fmt: skip
+        for person, entries in people:
+            unit = places.get(person)
+            if unit is None:
+                unplaced[person] = len(entries)
+                continue
             cells = own.get(unit)
             if cells is None:
                 cells = own[unit] = {}
-            enrolled = period(entry.enrolled_at)
-            completed = period(entry.completed_at)
-            counts = persons.get(entry.person)
-            if counts is None:
-                counts = persons[entry.person] = ({}, {}, {})
-            if enrolled is not None:
-                row = cells.get(enrolled)
-                if row is None:
-                    row = cells[enrolled] = [0] * Slot.COUNT
-                row[Slot.ENROLMENTS] += 1
-                counts[0][enrolled] = counts[0].get(enrolled, 0) + 1
-                if entry.status is not Status.NOT_STARTED:
-                    counts[1][enrolled] = counts[1].get(enrolled, 0) + 1
-            if completed is not None:
+            enrolled_in: dict[int, int] = {}
+            started_in: dict[int, int] = {}
+            completed_in: dict[int, int] = {}
+            self.persons[person] = (enrolled_in, started_in, completed_in)
+            for entry in entries:
+                when = entry.enrolled_at
+                enrolled = None
+                if when is None:
+                    undated += 1
+                else:
+                    enrolled = days.get(when.date())
+                    if enrolled is None:
+                        enrolled = period(when)
+                    row = cells.get(enrolled)
+                    if row is None:
+                        row = cells[enrolled] = [0] * width
+                    row[enrolments] += 1
+                    enrolled_in[enrolled] = enrolled_in.get(enrolled, 0) + 1
+                    if entry.status is not not_started:
+                        started_in[enrolled] = started_in.get(enrolled, 0) + 1
+                when = entry.completed_at
+                if when is None:
+                    continue
+                completed = days.get(when.date())
+                if completed is None:
+                    completed = period(when)
                 row = cells.get(completed)
                 if row is None:
-                    row = cells[completed] = [0] * Slot.COUNT
-                row[Slot.COMPLETIONS] += 1
+                    row = cells[completed] = [0] * width
+                row[completions] += 1
                 if entry.certificates:
-                    row[Slot.CERTIFICATES] += 1
-                if policy.counts_hours(entry):
-                    row[Slot.SECONDS] += entry.duration or 0
-                counts[2][completed] = counts[2].get(completed, 0) + 1
+                    row[certificates] += 1
+                    if entry.duration:
+                        row[seconds] += entry.duration
+                elif every_completion and entry.duration:
+                    row[seconds] += entry.duration
+                completed_in[completed] = completed_in.get(completed, 0) + 1
                 if enrolled is not None:
                     if completed <= enrolled:
-                        cells[enrolled][Slot.COHORT_FLOW] += 1
-                    later = max(enrolled, completed)
-                    row = cells.get(later)
-                    if row is None:
-                        row = cells[later] = [0] * Slot.COUNT
-                    row[Slot.COHORT_UP_TO] += 1
+                        cells[enrolled][cohort_flow] += 1
+                        cells[enrolled][cohort_up_to] += 1
+                    else:
+                        row[cohort_up_to] += 1
         self._count_people(own)
         for unit, cells in own.items():
             for ancestor in self.paths[unit]:
@@ -270,6 +307,7 @@ class Engine:
                     else:
                         for slot, value in enumerate(row):
                             total[slot] += value
+        return Unplaced(unplaced, undated)
 
     def _count_people(self, own: dict[str, dict[int, list[int]]]) -> None:
         """Each person once in each period they have entries in, at their own unit."""

@@ -548,20 +548,15 @@ class Rollup:
 
     def extend(self, records: Iterable[Enrolment]) -> None:
         """Count many records: in bulk into an empty roll-up, else one at a time."""
-        if len(self._ledger):
+        if self._ledger:
             for record in records:
                 self.add(record)
             return
         self._ledger.update(records)
-        self._engine.load(self._placed())
-
-    def _placed(self) -> Iterator[tuple[str, Enrolment]]:
-        for entry in self._ledger:
-            unit = self._unit_of(entry.person, new=True)
-            if unit is not None:
-                if entry.enrolled_at is None:
-                    self._undated += 1
-                yield unit, entry
+        unplaced, self._undated = self._engine.load(self._ledger.by_person())
+        for person, entries in unplaced.items():
+            reason = _INACTIVE if person in self._inactive else _NOT_PLACED
+            self._excluded[reason] = self._excluded.get(reason, 0) + entries
 
     def _unit_of(self, person: str, *, new: bool) -> str | None:
         unit = self._places.get(person)
