@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -162,6 +163,7 @@ def test_a_lone_origin_makes_the_same_record_bare_or_in_a_tuple() -> None:
     bare = Enrolment(person="a", course="b", origins=origin)
     assert bare == Enrolment(person="a", course="b", origins=(origin,))
     assert bare.origins == (origin,)
+    assert attrs.evolve(bare, person="z").origins == (origin,)
     assert Enrolment(person="a", course="b").origins == ()
 
 

@@ -296,6 +296,27 @@ _Bad = Callable[[str, str, str], None]
 
 
 _UNSEEN = "\0 a unit not seen yet"  # a look-up's default, told apart by identity
+_UNIT_COLUMNS = ("ministry", "department", "organisation")
+
+
+class _Learner:
+    """What the reader keeps of one person: their key; the unit of their latest enrolment
+    (which places them) and its time; and the names their last row gave with its unit,
+    since most of a person's rows name the unit their last row did, which is cheaper to
+    compare than to look up."""
+
+    __slots__ = ("at", "names", "names_unit", "person", "unit")
+
+    def __init__(self, person: str) -> None:
+        self.person = person
+        self.at = _NEVER
+        self.unit: str | None = None
+        self.names: tuple[str, ...] = _NO_NAMES
+        self.names_unit: str | None = None
+
+
+_NO_NAMES = ("\0", "\0", "\0")  # names no row has
+_NEVER = dt.datetime.min.replace(tzinfo=IST)
 
 
 class _ConsumptionRows:
@@ -317,14 +338,16 @@ class _ConsumptionRows:
         self.courses = {name_key(c.name): c.id for c in catalogue.courses} if catalogue else {}
         self.by_name = bool(self.courses) and "course_id" not in self.at
         self.statuses: dict[str, Status] = {}
-        self.strings: dict[str, str] = {}
+        # A person's cell as written, and their key, to what the reader keeps of them.
+        self.learners: dict[str, _Learner] = {}
+        self.by_person: dict[str, _Learner] = {}
+        # A course's cell as written to the course: one string, shared by all its records.
+        self.course_of: dict[str, str] = {}
         # A percentage read once, as one float object: millions of rows share a hundred.
         self.numbers = {str(n): float(n) for n in range(101)}
         self.durations: dict[str, int] = {}
         self.units: dict[tuple[str, ...], str | None] = {}
         self.paths: set[tuple[str, ...]] = set()
-        # person -> (latest enrolment, unit): the unit a person is placed in
-        self.latest: dict[str, tuple[dt.datetime, str]] = {}
         self.other_units: dict[str, set[str]] = {}
 
     def cell(self, cells: list[str], column: str) -> str:
@@ -344,14 +367,8 @@ class _ConsumptionRows:
             at[c] for c in ("progress", "certificate", "certificate_id", "duration")
         )
         imi, ide, ior = (at[c] for c in ("ministry", "department", "organisation"))
-        email, by_name, courses = self.email, self.by_name, self.courses
-        strings, statuses, numbers, durations = (
-            self.strings,
-            self.statuses,
-            self.numbers,
-            self.durations,
-        )
-        units, latest = self.units, self.latest
+        learners, course_of, units = self.learners, self.course_of, self.units
+        statuses, numbers, durations = self.statuses, self.numbers, self.durations
         people = self.result.ledger._people
         time, make, origin = _time, _record, _origin
         used = duplicates = rows = 0
@@ -364,16 +381,13 @@ class _ConsumptionRows:
                     continue
                 cells.extend([""] * (width - count))
             cells.append("")  # where absent columns point
+            learner = learners.get(cells[ip]) or self._learner(cells[ip])
+            course = course_of.get(cells[ic]) or self._course(cells[ic])
+            if learner is None or course is None:
+                self._diagnose(row, cells[:width])
+                continue
+            person = learner.person
             try:
-                person = cells[ip].strip()
-                if email:
-                    person = person.casefold()
-                # One string per person and per course, shared by all their records.
-                person = strings.setdefault(person, person)
-                course = cells[ic].strip()
-                course = strings.setdefault(course, course)
-                if by_name:
-                    course = courses.get(name_key(course), course)
                 status = statuses[cells[ist].strip()]
                 enrolled_at = time(cells[ien].strip())
                 text = cells[ico].strip()
@@ -387,9 +401,6 @@ class _ConsumptionRows:
                 text = cells[idu].strip()
                 duration = durations[text] if text else None
             except (KeyError, ValueError):
-                self._diagnose(row, cells[:width])
-                continue
-            if not person or not course:
                 self._diagnose(row, cells[:width])
                 continue
             record = make(person, course, status, progress, enrolled_at, completed_at,
@@ -409,20 +420,24 @@ class _ConsumptionRows:
                 else:
                     entries[course] = before.join(record)
                     duplicates += 1
-            names = (cells[imi], cells[ide], cells[ior])
-            unit = units.get(names, _UNSEEN)
-            if unit is _UNSEEN:
-                self._place(person, cells, enrolled_at)
-                continue
+            names = learner.names
+            if cells[imi] == names[0] and cells[ide] == names[1] and cells[ior] == names[2]:
+                unit = learner.names_unit
+            else:
+                names = (cells[imi], cells[ide], cells[ior])
+                unit = units.get(names, _UNSEEN)
+                if unit is _UNSEEN:
+                    unit = self._locate(cells)
+                if names in units:  # not when the unit is the row's own MDO_Name
+                    learner.names, learner.names_unit = names, unit
             if unit is None:
                 continue
-            seen = latest.get(person)
-            if seen is None:
-                latest[person] = (enrolled_at, unit)
-            elif seen[1] != unit:
-                self._place(person, cells, enrolled_at)
-            elif enrolled_at > seen[0]:
-                latest[person] = (enrolled_at, unit)
+            if learner.unit is None:
+                learner.at, learner.unit = enrolled_at, unit
+            elif learner.unit != unit:
+                self._settle(learner, unit, enrolled_at)
+            elif enrolled_at > learner.at:
+                learner.at = enrolled_at
         self.result.rows += rows
         self.result.used += used
         self.result.duplicates += duplicates
@@ -538,33 +553,71 @@ class _ConsumptionRows:
                     bad("duration", "is not a duration", "HH:MM:SS, at most 1000 hours")
         return progress, certified, duration
 
+    def _learner(self, text: str) -> _Learner | None:
+        """The person a cell names (None if blank), known from now on by the cell as
+        written too."""
+        person = text.strip()
+        if self.email:
+            person = person.casefold()
+        if not person:
+            return None
+        learner = self.by_person.get(person)
+        if learner is None:
+            learner = self.by_person[person] = _Learner(person)
+        self.learners[text] = learner
+        return learner
+
+    def _course(self, text: str) -> str | None:
+        """The course a cell names (None if blank), known from now on by the cell."""
+        course = text.strip()
+        if not course:
+            return None
+        if self.by_name:
+            course = self.courses.get(name_key(course), course)
+        self.course_of[text] = course
+        return course
+
     def _place(self, person: str, cells: list[str], enrolled_at: dt.datetime) -> None:
-        """Place a person by the row's units (the careful path, also for a row whose units
-        are new, or name another unit than the person's rows so far)."""
-        columns = ("ministry", "department", "organisation")
-        names: tuple[str, ...] = tuple(self.cell(cells, c) for c in columns)
+        """Place a person by a row's units."""
+        unit = self._locate(cells)
+        if unit is not None:
+            learner = self.by_person.get(person)
+            if learner is None:
+                learner = self.by_person[person] = _Learner(person)
+            self._settle(learner, unit, enrolled_at)
+
+    def _locate(self, cells: list[str]) -> str | None:
+        """The unit a row's Ministry / Department / Organization names (remembered, for
+        the rows that follow, and for the tree), or else its MDO_Name."""
+        at = self.index
+        written = tuple(cells[at[c]] if at[c] < len(cells) else "" for c in _UNIT_COLUMNS)
+        names = tuple(name.strip() for name in written)
         if any(names):
-            at = self.index
-            written = tuple(cells[at[c]] if at[c] < len(cells) else "" for c in columns)
-            unit = self.units[written] = OrgTree.path_id(names)  # the fast path's look-up
+            unit = self.units[written] = OrgTree.path_id(names)
         else:
-            names = (self.cell(cells, "mdo"),)  # each row its own: not cached
+            names = (self.cell(cells, "mdo"),)  # each row its own: not remembered
             unit = OrgTree.path_id(names)
-        if unit is None:
-            return
-        self.paths.add(names)
-        latest = self.latest.get(person)
-        if latest is None:
-            self.latest[person] = (enrolled_at, unit)
-        elif latest[1] != unit:
-            self.other_units.setdefault(person, {latest[1]}).add(unit)
-            self.latest[person] = max(latest, (enrolled_at, unit))
-        elif enrolled_at > latest[0]:
-            self.latest[person] = (enrolled_at, unit)
+        if unit is not None:
+            self.paths.add(names)
+        return unit
+
+    def _settle(self, learner: _Learner, unit: str, enrolled_at: dt.datetime) -> None:
+        """Place a person in the unit of their latest enrolment."""
+        if learner.unit is None:
+            learner.at, learner.unit = enrolled_at, unit
+        elif learner.unit != unit:
+            self.other_units.setdefault(learner.person, {learner.unit}).add(unit)
+            learner.at, learner.unit = max((learner.at, learner.unit), (enrolled_at, unit))
+        elif enrolled_at > learner.at:
+            learner.at = enrolled_at
 
     def finish(self) -> None:
         self.result.tree = OrgTree.from_paths(sorted(self.paths))
-        self.result.places = {person: unit for person, (_at, unit) in self.latest.items()}
+        self.result.places = {
+            learner.person: learner.unit
+            for learner in self.by_person.values()
+            if learner.unit is not None
+        }
         for person, units in sorted(self.other_units.items()):
             self.result.findings.append(
                 Finding(
@@ -633,7 +686,7 @@ def read_cbp_report(
                 allocations[key] = allocation
             if record is not None:
                 result.ledger.add(record)
-            placer._place(allocation.person, cells, dt.datetime.min.replace(tzinfo=IST))
+            placer._place(allocation.person, cells, _NEVER)
         placer.finish()
         result.allocations = sorted(allocations.values(), key=lambda a: (a.person, a.course))
     return result
