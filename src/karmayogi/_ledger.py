@@ -264,12 +264,13 @@ class Ledger:
         people = self._people
         with bulk():
             for record in records:
-                courses = people.get(record.person)
+                person, course = record.person, record.course
+                courses = people.get(person)
                 if courses is None:
-                    people[record.person] = {record.course: record}
+                    people[person] = {course: record}
                     continue
-                before = courses.get(record.course)
-                courses[record.course] = record if before is None else before.join(record)
+                before = courses.get(course)
+                courses[course] = record if before is None else before.join(record)
 
     def merge(self, other: Ledger) -> None:
         """Join another ledger's entries in (as from another file, or another machine)."""
