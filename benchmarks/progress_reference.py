@@ -184,11 +184,15 @@ def phase_read(path: str) -> dict[str, float]:
 
 
 def parsed(count: int, people_count: int) -> list[Enrolment]:
+    """Records as a reader makes them: one string per person and per course, shared by all
+    their records (as :func:`read_consumption_report` shares them)."""
     rnd = random.Random(SEED)
+    persons = [f"user{p}@state.gov.in" for p in range(people_count)]
+    courses = [f"Course {c}" for c in range(300)]
     return [
         Enrolment(
-            person=f"user{p}@state.gov.in",
-            course=f"Course {c}",
+            person=persons[p],
+            course=courses[c],
             status=s,
             progress=pr,
             enrolled_at=e,

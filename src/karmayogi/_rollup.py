@@ -97,11 +97,6 @@ class Slot:
 _Deltas = dict[tuple[int, int], int]
 
 
-def _first(counts: dict[int, int], which: int) -> int | None:
-    """A person's first period with entries of a kind (see ``Engine.persons``)."""
-    return min((key // 3 for key in counts if key % 3 == which), default=None)
-
-
 class Unplaced(NamedTuple):
     """What a bulk load left out or could not date."""
 
@@ -126,9 +121,8 @@ class Engine:
         self.by = by
         self.policy = policy
         self.cells: dict[str, dict[int, list[int]]] = {}
-        # person -> {period * 3 + which: number of their entries}, which being enrolled
-        # (0), started (1) or completed (2): one small dict a person, as there are millions
-        self.persons: dict[str, dict[int, int]] = {}
+        # person -> (enrolled, started, completed): period -> number of their entries
+        self.persons: dict[str, tuple[dict[int, int], dict[int, int], dict[int, int]]] = {}
         self._periods: dict[dt.date, int] = {}
 
     def period(self, when: dt.datetime | None) -> int | None:
@@ -170,7 +164,7 @@ class Engine:
     ) -> None:
         counts = self.persons.get(person)
         if counts is None:
-            counts = self.persons[person] = {}
+            counts = self.persons[person] = ({}, {}, {})
         for which, (in_period, first) in enumerate(
             (
                 (Slot.ENROLLED_USERS, Slot.FIRST_ENROLLED),
@@ -182,19 +176,18 @@ class Engine:
             new = self._person_period(which, after)
             if old == new:
                 continue
-            first_before = _first(counts, which)
+            periods = counts[which]
+            first_before = min(periods) if periods else None
             if old is not None:
-                at = old * 3 + which
-                counts[at] -= 1
-                if not counts[at]:
-                    del counts[at]
+                periods[old] -= 1
+                if not periods[old]:
+                    del periods[old]
                     deltas[(old, in_period)] = deltas.get((old, in_period), 0) - 1
             if new is not None:
-                at = new * 3 + which
-                counts[at] = counts.get(at, 0) + 1
-                if counts[at] == 1:
+                periods[new] = periods.get(new, 0) + 1
+                if periods[new] == 1:
                     deltas[(new, in_period)] = deltas.get((new, in_period), 0) + 1
-            first_after = _first(counts, which)
+            first_after = min(periods) if periods else None
             if first_before != first_after:
                 if first_before is not None:
                     key = (first_before, first)
@@ -260,8 +253,10 @@ class Engine:
             cells = own.get(unit)
             if cells is None:
                 cells = own[unit] = {}
-            counts: dict[int, int] = {}
-            self.persons[person] = counts
+            enrolled_in: dict[int, int] = {}
+            started_in: dict[int, int] = {}
+            completed_in: dict[int, int] = {}
+            self.persons[person] = (enrolled_in, started_in, completed_in)
             for entry in entries:
                 when = entry.enrolled_at
                 enrolled = None
@@ -275,10 +270,9 @@ class Engine:
                     if row is None:
                         row = cells[enrolled] = [0] * width
                     row[enrolments] += 1
-                    key = enrolled * 3
-                    counts[key] = counts.get(key, 0) + 1
+                    enrolled_in[enrolled] = enrolled_in.get(enrolled, 0) + 1
                     if entry.status is not not_started:
-                        counts[key + 1] = counts.get(key + 1, 0) + 1
+                        started_in[enrolled] = started_in.get(enrolled, 0) + 1
                 when = entry.completed_at
                 if when is None:
                     continue
@@ -295,8 +289,7 @@ class Engine:
                         row[seconds] += entry.duration
                 elif every_completion and entry.duration:
                     row[seconds] += entry.duration
-                key = completed * 3 + 2
-                counts[key] = counts.get(key, 0) + 1
+                completed_in[completed] = completed_in.get(completed, 0) + 1
                 if enrolled is not None:
                     if completed <= enrolled:
                         cells[enrolled][cohort_flow] += 1
@@ -318,23 +311,21 @@ class Engine:
 
     def _count_people(self, own: dict[str, dict[int, list[int]]]) -> None:
         """Each person once in each period they have entries in, at their own unit."""
-        in_period = (Slot.ENROLLED_USERS, Slot.STARTED_USERS, Slot.COMPLETED_USERS)
-        first = (Slot.FIRST_ENROLLED, Slot.FIRST_STARTED, Slot.FIRST_COMPLETED)
         for person, counts in self.persons.items():
             cells = own[self.places[person]]
-            firsts: list[int | None] = [None, None, None]
-            for key in counts:
-                index, which = divmod(key, 3)
-                row = cells.get(index)
-                if row is None:
-                    row = cells[index] = [0] * Slot.COUNT
-                row[in_period[which]] += 1
-                earliest = firsts[which]
-                if earliest is None or index < earliest:
-                    firsts[which] = index
-            for which, earliest in enumerate(firsts):
-                if earliest is not None:
-                    cells[earliest][first[which]] += 1
+            for periods, in_period, first in zip(
+                counts,
+                (Slot.ENROLLED_USERS, Slot.STARTED_USERS, Slot.COMPLETED_USERS),
+                (Slot.FIRST_ENROLLED, Slot.FIRST_STARTED, Slot.FIRST_COMPLETED),
+                strict=True,
+            ):
+                for index in periods:
+                    row = cells.get(index)
+                    if row is None:
+                        row = cells[index] = [0] * Slot.COUNT
+                    row[in_period] += 1
+                if periods:
+                    cells[min(periods)][first] += 1
 
     def periods(self) -> tuple[int, ...]:
         """Every period from the first with anything counted to the last."""
