@@ -109,6 +109,7 @@ def _certificates(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _one_or_many(value: Origin | Iterable[Origin]) -> Origin | tuple[Origin, ...]:
+    """A lone origin bare, any other number in a tuple."""
     if isinstance(value, Origin):
         return value
     origins = tuple(value)
@@ -287,8 +288,10 @@ class Ledger:
             yield person, courses.values()
 
     def __getitem__(self, key: tuple[str, str]) -> Enrolment:
-        person, course = key
-        return self._people[person][course]
+        entry = self.get(*key)
+        if entry is None:
+            raise KeyError(key)
+        return entry
 
     def get(self, person: str, course: str) -> Enrolment | None:
         return self._people.get(person, {}).get(course)
