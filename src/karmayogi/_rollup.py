@@ -245,6 +245,12 @@ class Engine:
             Slot.ENROLMENTS, Slot.COMPLETIONS, Slot.CERTIFICATES, Slot.SECONDS,
             Slot.COHORT_FLOW, Slot.COHORT_UP_TO,
         )  # fmt: skip
+        enrolled_users, started_users, completed_users = (
+            Slot.ENROLLED_USERS, Slot.STARTED_USERS, Slot.COMPLETED_USERS,
+        )  # fmt: skip
+        first_enrolled, first_started, first_completed = (
+            Slot.FIRST_ENROLLED, Slot.FIRST_STARTED, Slot.FIRST_COMPLETED,
+        )  # fmt: skip
         for person, entries in people:
             unit = places.get(person)
             if unit is None:
@@ -296,7 +302,17 @@ class Engine:
                         cells[enrolled][cohort_up_to] += 1
                     else:
                         row[cohort_up_to] += 1
-        self._count_people(own)
+            # The person once in each period they have entries in (whose rows their entries
+            # just made), while their counts are at hand.
+            for periods, in_period, first in (
+                (enrolled_in, enrolled_users, first_enrolled),
+                (started_in, started_users, first_started),
+                (completed_in, completed_users, first_completed),
+            ):
+                for index in periods:
+                    cells[index][in_period] += 1
+                if periods:
+                    cells[min(periods)][first] += 1
         for unit, cells in own.items():
             for ancestor in self.paths[unit]:
                 into = self.cells.setdefault(ancestor, {})
@@ -308,24 +324,6 @@ class Engine:
                         for slot, value in enumerate(row):
                             total[slot] += value
         return Unplaced(unplaced, undated)
-
-    def _count_people(self, own: dict[str, dict[int, list[int]]]) -> None:
-        """Each person once in each period they have entries in, at their own unit."""
-        for person, counts in self.persons.items():
-            cells = own[self.places[person]]
-            for periods, in_period, first in zip(
-                counts,
-                (Slot.ENROLLED_USERS, Slot.STARTED_USERS, Slot.COMPLETED_USERS),
-                (Slot.FIRST_ENROLLED, Slot.FIRST_STARTED, Slot.FIRST_COMPLETED),
-                strict=True,
-            ):
-                for index in periods:
-                    row = cells.get(index)
-                    if row is None:
-                        row = cells[index] = [0] * Slot.COUNT
-                    row[in_period] += 1
-                if periods:
-                    cells[min(periods)][first] += 1
 
     def periods(self) -> tuple[int, ...]:
         """Every period from the first with anything counted to the last."""
