@@ -104,6 +104,46 @@ def test_a_person_in_two_units_is_placed_by_the_latest_enrolment() -> None:
     assert [f.code for f in result.findings if f.code == "person-in-several-units"]
 
 
+# Where a row puts its person: (Ministry, Department, Organization, MDO_Name, the unit).
+PLACES = [
+    ("Chhattisgarh", "Revenue", "Collectorate Raipur", "Revenue",
+     "Chhattisgarh/Revenue/Collectorate-Raipur"),
+    ("Chhattisgarh", "Revenue", "Tehsil Durg", "Revenue", "Chhattisgarh/Revenue/Tehsil-Durg"),
+    ("", "", "", "Forest", "Forest"),
+    ("", "", "", "Health", "Health"),
+]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ravi@cg.gov.in", "RAVI@CG.gov.in", "asha@cg.gov.in"]),
+            st.sampled_from(PLACES),
+            st.integers(1, 20),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_person_is_placed_in_the_unit_of_their_latest_enrolment(
+    rows: list[tuple[str, tuple[str, ...], int]],
+) -> None:
+    written = [
+        row(Email=email, Ministry=ministry, Department=department, Organization=organisation,
+            MDO_Name=mdo, Content_Name=f"Course {n}", Enrolled_On=f"2025-04-{day:02d} 10:00:00")
+        for n, (email, (ministry, department, organisation, mdo, _unit), day) in enumerate(rows)
+    ]  # fmt: skip
+    result = read_consumption_report(report(written))
+    seen: dict[str, list[tuple[int, str]]] = {}
+    for email, place, day in rows:
+        seen.setdefault(email.casefold(), []).append((day, place[-1]))
+    assert result.places == {person: max(rows)[1] for person, rows in seen.items()}
+    several = {p for p, rows in seen.items() if len({unit for _day, unit in rows}) > 1}
+    assert {
+        f.message.split()[0] for f in result.findings if f.code == "person-in-several-units"
+    } == several
+
+
 def test_missing_columns_are_an_error_naming_them() -> None:
     with pytest.raises(ValidationError, match="'Enrolled_On'") as caught:
         read_consumption_report(io.StringIO("Email,Status,Content_Name\na@x.in,completed,X\n"))
