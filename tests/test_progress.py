@@ -183,6 +183,10 @@ def test_the_ledger_keeps_each_persons_entries_together() -> None:
     assert len(ledger) == 4
     assert ledger
     assert not Ledger()
+    copy = Ledger(ledger)
+    assert copy == ledger
+    copy.add(Enrolment(person="a", course="3"))
+    assert ("a", "3") not in ledger
 
 
 def test_records_that_contradict_themselves_are_refused() -> None:

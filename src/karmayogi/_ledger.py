@@ -262,6 +262,10 @@ class Ledger:
 
     def update(self, records: Iterable[Enrolment]) -> None:
         """Join many records in."""
+        if isinstance(records, Ledger) and not self._people:
+            # Entries joined already, into an empty ledger: copied whole, person by person.
+            self._people = {person: dict(courses) for person, courses in records._people.items()}
+            return
         people = self._people
         with bulk():
             for record in records:
