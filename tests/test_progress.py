@@ -36,12 +36,18 @@ POLICIES = [CountingPolicy.PLATFORM, CountingPolicy.ALL_COMPLETIONS,
 
 @st.composite
 def scenarios(
-    draw: st.DrawFn,
+    draw: st.DrawFn, *, crowded: bool = False
 ) -> tuple[OrgTree, list[Person], list[Enrolment], PeriodKind, CountingPolicy]:
+    """A tree, people, records and a way of counting. ``crowded``: the records are of one
+    or two of the people, several each."""
     tree = draw(org_trees())
     people = draw(placed_people(tree))
-    # Records of people who are not given are left out (and counted as such).
-    records = draw(st.lists(enrolments(), max_size=25))
+    if crowded:
+        few = [p.id for p in people[:2]]
+        records = draw(st.lists(enrolments(people=few), min_size=4, max_size=25))
+    else:
+        # Records of people who are not given are left out (and counted as such).
+        records = draw(st.lists(enrolments(), max_size=25))
     return (
         tree,
         people,
@@ -110,15 +116,21 @@ def test_every_number_is_its_definition(scenario: tuple) -> None:  # type: ignor
     assert_matches_definitions(rollup, people)
 
 
-@given(scenarios(), st.randoms(use_true_random=False))
-def test_one_at_a_time_equals_bulk(scenario: tuple, rnd: random.Random) -> None:  # type: ignore[type-arg]
-    """Records added one by one, in any order, give what a bulk load gives."""
+@given(scenarios() | scenarios(crowded=True), st.randoms(use_true_random=False), st.data())
+def test_one_at_a_time_equals_bulk(
+    scenario: tuple,  # type: ignore[type-arg]
+    rnd: random.Random,
+    data: st.DataObject,
+) -> None:
+    """Records added one by one, in any order, after some loaded in bulk (or none), give
+    what a bulk load of them all gives."""
     tree, people, records, by, policy = scenario
     bulk = Rollup(tree, people=people, by=by, policy=policy, records=records)
     shuffled = list(records)
     rnd.shuffle(shuffled)
-    live = Rollup(tree, people=people, by=by, policy=policy)
-    for record in shuffled:
+    cut = data.draw(st.integers(0, len(shuffled)), label="loaded in bulk")
+    live = Rollup(tree, people=people, by=by, policy=policy, records=shuffled[:cut])
+    for record in shuffled[cut:]:
         live.add(record)
     for view in ("flow", "cumulative"):
         assert live.table(view) == bulk.table(view)  # type: ignore[arg-type]

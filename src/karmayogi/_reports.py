@@ -16,7 +16,7 @@ from typing import Any, cast
 import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
-from karmayogi._ledger import Enrolment, Ledger, Origin, Status, bulk
+from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
 from karmayogi.errors import Finding, Location, Problem, ValidationError
@@ -94,20 +94,6 @@ class Import:
 
 # --- Making records fast ---------------------------------------------------------------------
 
-_FIELD_NAMES = ("person", "course", "status", "progress", "enrolled_at", "completed_at",
-                "certificates", "duration", "_origins")  # fmt: skip
-(
-    _set_person,
-    _set_course,
-    _set_status,
-    _set_progress,
-    _set_enrolled_at,
-    _set_completed_at,
-    _set_certificates,
-    _set_duration,
-    _set_origins,
-) = (Enrolment.__dict__[name].__set__ for name in _FIELD_NAMES)
-_NEW = object.__new__
 _origin = tuple.__new__
 
 
@@ -125,16 +111,8 @@ def _record(  # noqa: PLR0917 - one argument per field, as fast as a call can be
     """A record without the cost of attrs' checks and conversions, for readers that give
     every field in its final form (times in IST); then one consistency check. Gives the
     record, or what is inconsistent about it."""
-    record = _NEW(Enrolment)
-    _set_person(record, person)
-    _set_course(record, course)
-    _set_status(record, status)
-    _set_progress(record, progress)
-    _set_enrolled_at(record, enrolled_at)
-    _set_completed_at(record, completed_at)
-    _set_certificates(record, certificates)
-    _set_duration(record, duration)
-    _set_origins(record, origin)  # bare, as Enrolment keeps a lone origin
+    record = _assembled(person, course, status, progress, enrolled_at, completed_at,
+                        certificates, duration, origin)  # fmt: skip
     # The common consistent cases pass here at once; anything else gets the full check.
     if status is COMPLETED:
         if progress == 100.0 and completed_at is not None:

@@ -144,19 +144,20 @@ def read_people_csv(source: Source, *, organisation: str | None = None) -> tuple
 
 def check_unique(people: Iterable[Person]) -> list[Problem]:
     """A person given twice, with different details, cannot be placed: one problem each."""
-    seen: dict[str, tuple[int, Person]] = {}
+    people = list(people)
+    first: dict[str, int] = {}
     problems = []
     for i, person in enumerate(people):
-        if person.id in seen and seen[person.id][1] != person:
+        seen = first.setdefault(person.id, i)
+        if seen != i and people[seen] != person:
             problems.append(
                 Problem(
-                    f"is given again with other details than people[{seen[person.id][0]}]",
+                    f"is given again with other details than people[{seen}]",
                     Location(path=f"people[{i}].id"),
                     expected="one designation and organisation per person",
                     got=person.id,
                 )
             )
-        seen.setdefault(person.id, (i, person))
     return problems
 
 
@@ -373,18 +374,19 @@ class OrgTree:
         people = list(people)
         problems = check_unique(people)
         places = {}
+        units = self._units
         for i, person in enumerate(people):
-            if person.place not in self._units:
+            place = places[person.id] = person.place
+            if place not in units:
                 field = "unit" if person.unit else "organisation"
                 problems.append(
                     Problem(
                         "names a unit that is not in the organisation tree",
                         Location(path=f"people[{i}].{field}"),
                         expected="the id of a unit",
-                        got=person.place,
+                        got=place,
                     )
                 )
-            places[person.id] = person.place
         if problems:
             raise ValidationError(problems)
         return places

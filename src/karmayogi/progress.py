@@ -26,6 +26,7 @@ every period; it takes records one at a time, at the cost of the tree's depth, o
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
@@ -501,9 +502,9 @@ class Rollup:
             self._inactive = {p.id for p in people if not p.active and not policy.include_inactive}
             self._places = {p: u for p, u in placed.items() if p not in self._inactive}
             self._users = {}
-            for unit in self._places.values():
+            for unit, count in collections.Counter(self._places.values()).items():
                 for ancestor in tree.path(unit):
-                    self._users[ancestor] = self._users.get(ancestor, 0) + 1
+                    self._users[ancestor] = self._users.get(ancestor, 0) + count
         else:
             assert places is not None
             problems = [
@@ -520,8 +521,8 @@ class Rollup:
                 raise ValidationError(problems)
             self._places = dict(places)
         self._paths = {unit.id: tree.path(unit.id) for unit in tree}
-        self._engine = Engine(self._paths, self._places, by, policy)
         self._ledger = Ledger()
+        self._engine = Engine(self._paths, self._places, by, policy, self._ledger)
         self._excluded: dict[str, int] = {}
         self._undated = 0
         self.extend(records)
@@ -553,7 +554,7 @@ class Rollup:
                 self.add(record)
             return
         self._ledger.update(records)
-        unplaced, self._undated = self._engine.load(self._ledger.by_person())
+        unplaced, self._undated = self._engine.load()
         for person, entries in unplaced.items():
             reason = _INACTIVE if person in self._inactive else _NOT_PLACED
             self._excluded[reason] = self._excluded.get(reason, 0) + entries
