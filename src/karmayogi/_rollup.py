@@ -174,18 +174,19 @@ class Engine:
         counts = self.persons.get(person)
         if counts is None:
             counts = self.persons[person] = self._periods_before(person, before, after)
-        for which, (in_period, first) in enumerate(
+        for periods, old, new, (in_period, first) in zip(
+            counts,
+            self._periods_of(before),
+            self._periods_of(after),
             (
                 (Slot.ENROLLED_USERS, Slot.FIRST_ENROLLED),
                 (Slot.STARTED_USERS, Slot.FIRST_STARTED),
                 (Slot.COMPLETED_USERS, Slot.FIRST_COMPLETED),
-            )
+            ),
+            strict=True,
         ):
-            old = self._person_period(which, before)
-            new = self._person_period(which, after)
             if old == new:
                 continue
-            periods = counts[which]
             first_before = min(periods) if periods else None
             if old is not None:
                 periods[old] -= 1
@@ -208,28 +209,33 @@ class Engine:
     def _periods_before(self, person: str, before: Enrolment | None, after: Enrolment) -> _Periods:
         """The person's periods as they were before the ledger took ``after`` in place of
         ``before``: from their ledger entries, with ``before`` for ``after``."""
-        counts: _Periods = ({}, {}, {})
+        # As _periods_of, inlined: a person's first update after a bulk load runs this.
+        enrolled_in: dict[int, int] = {}
+        started_in: dict[int, int] = {}
+        completed_in: dict[int, int] = {}
+        period, not_started = self.period, Status.NOT_STARTED
         for entry in self.ledger.entries_of(person):
             if entry.course == after.course:
                 if before is None:
                     continue
                 entry = before  # noqa: PLW2901 - the entry as it was
-            for which, periods in enumerate(counts):
-                index = self._person_period(which, entry)
-                if index is not None:
-                    periods[index] = periods.get(index, 0) + 1
-        return counts
+            index = period(entry.enrolled_at)
+            if index is not None:
+                enrolled_in[index] = enrolled_in.get(index, 0) + 1
+                if entry.status is not not_started:
+                    started_in[index] = started_in.get(index, 0) + 1
+            index = period(entry.completed_at)
+            if index is not None:
+                completed_in[index] = completed_in.get(index, 0) + 1
+        return enrolled_in, started_in, completed_in
 
-    def _person_period(self, which: int, entry: Enrolment | None) -> int | None:
-        """The period an entry puts its person in, for enrolled (0), started (1) or
-        completed (2) people."""
+    def _periods_of(self, entry: Enrolment | None) -> tuple[int | None, int | None, int | None]:
+        """The periods an entry puts its person in as enrolled, started and completed."""
         if entry is None:
-            return None
-        if which == 2:
-            return self.period(entry.completed_at)
-        if which == 1 and entry.status is Status.NOT_STARTED:
-            return None
-        return self.period(entry.enrolled_at)
+            return (None, None, None)
+        enrolled = self.period(entry.enrolled_at)
+        started = None if entry.status is Status.NOT_STARTED else enrolled
+        return enrolled, started, self.period(entry.completed_at)
 
     def update(self, unit: str, before: Enrolment | None, after: Enrolment) -> None:
         """Count ``after`` instead of ``before`` (None: nothing yet) at ``unit`` and above;
@@ -296,10 +302,9 @@ class Engine:
                     enrolled = days.get(when.date())
                     if enrolled is None:
                         enrolled = period(when)
-                    row = cells.get(enrolled)
-                    if row is None:
-                        row = cells[enrolled] = [0] * width
-                    row[enrolments] += 1
+                    # A row is never empty, so `or` makes one only when it is missing.
+                    enrolled_row = cells.get(enrolled) or cells.setdefault(enrolled, [0] * width)
+                    enrolled_row[enrolments] += 1
                     enrolled_in.add(enrolled)
                     if entry.status is not not_started:
                         started_in.add(enrolled)
@@ -309,9 +314,7 @@ class Engine:
                 completed = days.get(when.date())
                 if completed is None:
                     completed = period(when)
-                row = cells.get(completed)
-                if row is None:
-                    row = cells[completed] = [0] * width
+                row = cells.get(completed) or cells.setdefault(completed, [0] * width)
                 row[completions] += 1
                 if entry.certificates:
                     row[certificates] += 1
@@ -322,8 +325,8 @@ class Engine:
                 completed_in.add(completed)
                 if enrolled is not None:
                     if completed <= enrolled:
-                        cells[enrolled][cohort_flow] += 1
-                        cells[enrolled][cohort_up_to] += 1
+                        enrolled_row[cohort_flow] += 1
+                        enrolled_row[cohort_up_to] += 1
                     else:
                         row[cohort_up_to] += 1
             # The person once in each period they have entries in (whose rows their entries
