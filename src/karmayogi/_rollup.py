@@ -11,7 +11,7 @@ Distinct-person counts rest on each person's periods: how many of their entries 
 each. A person counts in a period while that number is above zero; since a person sits
 in one unit, a parent's count of people is its children's (and its own) without overlap.
 A bulk load finds each person's periods while it counts their entries and keeps none of
-them: a state's 400,000 people would hold some 200 MiB of them. One record at a time, a
+them: a state's 400,000 people would hold hundreds of MiB of them. One record at a time, a
 person's periods are counted from their ledger entries when the person first changes, and
 kept from then on; the cost is their own entries, not the size of the data.
 """
