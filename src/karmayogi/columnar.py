@@ -110,14 +110,24 @@ def rollup_frame(
             "ancestor": [a for u in tree for a in tree.path(u.id)],
         }
     )
-    own = nw.concat(_contributions(entries, policy), how="vertical")
-    totals = (
+    # Each unit's own counters, then each unit's with its descendants': summed before the
+    # join with the tree, so the join meets units and periods, not records.
+    own = (
+        nw.concat(_contributions(entries, policy), how="vertical")
+        .group_by("unit", "period")
+        .agg(*(nw.col(s).sum() for s in _SLOTS))
+    )
+    counted = (
         own.join(closure, on="unit")
         .group_by("ancestor", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
         .rename({"ancestor": "unit"})
+        .collect()
     )
-    periods = _periods(totals)
+    # The counters are the size of the table (units by periods), not of the records: they
+    # are computed once and brought back, rather than computed again for each use.
+    periods = _periods(counted)
+    totals = small.make(counted.to_dict(as_series=False))
     order = {u.id: i for i, u in enumerate(tree)}
     grid = small.make(
         {
@@ -187,6 +197,7 @@ _TYPES = {
     "person": nw.String(), "unit": nw.String(), "ancestor": nw.String(),
     "period": nw.Int64(), "upto": nw.Int64(), "label": nw.String(), "position": nw.Int64(),
     "users": nw.Int64(),
+    **{slot: nw.Int64() for slot in _SLOTS},
 }  # fmt: skip
 
 
@@ -305,17 +316,13 @@ def _contributions(entries: nw.LazyFrame[Any], policy: CountingPolicy) -> list[n
     ]
 
 
-def _periods(totals: nw.LazyFrame[Any]) -> list[int]:
-    """Every period from the first with anything counted to the last (two numbers are
-    collected, no rows)."""
-    counted = totals.filter(nw.any_horizontal(*(nw.col(s) != 0 for s in _SLOTS), ignore_nulls=True))
-    bounds = counted.select(
-        nw.len().alias("rows"),
-        nw.col("period").min().alias("first"),
-        nw.col("period").max().alias("last"),
+def _periods(counted: nw.DataFrame[Any]) -> list[int]:
+    """Every period from the first with anything counted to the last."""
+    nonzero = counted.filter(
+        nw.any_horizontal(*(nw.col(s) != 0 for s in _SLOTS), ignore_nulls=True)
     )
-    rows, first, last = bounds.collect().row(0)
-    return list(range(int(first), int(last) + 1)) if rows else []
+    found = [int(p) for p in nonzero["period"].to_list()]
+    return list(range(min(found), max(found) + 1)) if found else []
 
 
 def _metrics(table: nw.LazyFrame[Any], *, flow: bool) -> nw.LazyFrame[Any]:
