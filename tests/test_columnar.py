@@ -45,8 +45,9 @@ SCHEMA = {
 
 
 def frame_of(backend: str) -> Callable[[dict[str, list[Any]]], Any]:
-    """A native frame of the backend, from columns."""
-    pytest.importorskip(backend)
+    """A native frame of the backend, from columns. ``pandas-numpy``: pandas' classic
+    types, as ``read_csv`` gives them (a missing duration makes the column float, NaN)."""
+    pytest.importorskip(backend.removesuffix("-numpy"))
 
     def make(data: dict[str, list[Any]]) -> Any:
         schema = {
@@ -60,12 +61,14 @@ def frame_of(backend: str) -> Callable[[dict[str, list[Any]]], Any]:
             import pandas as pd
 
             return table.to_native().to_pandas(types_mapper=pd.ArrowDtype)
+        if backend == "pandas-numpy":
+            return table.to_native().to_pandas()
         return nw.from_dict(data, schema, backend=backend).to_native()
 
     return make
 
 
-BACKENDS = ["polars", "pandas", "pyarrow", "duckdb"]
+BACKENDS = ["polars", "pandas", "pandas-numpy", "pyarrow", "duckdb"]
 
 
 def rows_of(native: Any) -> list[dict[str, Any]]:

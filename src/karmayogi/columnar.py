@@ -216,8 +216,9 @@ def _india(frame: nw.LazyFrame[Any], column: str) -> nw.Expr:
 
 def _period(when: nw.Expr, by: PeriodKind) -> nw.Expr:
     """:func:`karmayogi.periods.period_index` of India's date, as an expression."""
-    year = when.dt.year().cast(nw.Int64)
-    month = when.dt.month().cast(nw.Int64)
+    # Not cast to integers yet: a missing time is NaN in pandas' classic types, which no
+    # integer holds. _counted casts the periods it keeps.
+    year, month = when.dt.year(), when.dt.month()
     if by == "month":
         return year * 12 + month - 1
     fy = year - (month < 4).cast(nw.Int64)
@@ -268,7 +269,7 @@ def _counted(frame: nw.LazyFrame[Any], period: nw.Expr, **slots: nw.Expr) -> nw.
     """Rows of (unit, period, every counter): the given counters, the others zero."""
     return frame.filter(~period.is_null()).select(
         nw.col("unit"),
-        period.alias("period"),
+        period.cast(nw.Int64).alias("period"),
         *(slots.get(slot, _ZERO).cast(nw.Int64).alias(slot) for slot in _SLOTS),
     )
 
