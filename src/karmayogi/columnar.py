@@ -101,40 +101,47 @@ def rollup_frame(
     lazy = frame.lazy()
     placed, users = _placement(tree, people, places, policy)
     small = _SmallFrames(lazy)
-    entries = _entries(lazy, by).join(
-        small.make({"person": list(placed), "unit": list(placed.values())}), on="person"
+    # People and units as numbers (a unit's is its place in the tree's order), so that the
+    # grouping after the join with the people is by integers, not strings.
+    order = {u.id: i for i, u in enumerate(tree)}
+    people_frame = small.make(
+        {
+            "person": list(placed),
+            "pid": list(range(len(placed))),
+            "uid": [order[u] for u in placed.values()],
+        }
     )
+    entries = _entries(lazy.join(people_frame, on="person"), by)
     closure = small.make(
         {
-            "unit": [u.id for u in tree for _ in tree.path(u.id)],
-            "ancestor": [a for u in tree for a in tree.path(u.id)],
+            "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
+            "ancestor": [order[a] for u in tree for a in tree.path(u.id)],
         }
     )
     # Each unit's own counters, then each unit's with its descendants': summed before the
     # join with the tree, so the join meets units and periods, not records.
     own = (
         nw.concat(_contributions(entries, policy), how="vertical")
-        .group_by("unit", "period")
+        .group_by("uid", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
     )
     counted = (
-        own.join(closure, on="unit")
+        own.join(closure, on="uid")
         .group_by("ancestor", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
-        .rename({"ancestor": "unit"})
+        .rename({"ancestor": "uid"})
         .collect()
     )
     # The counters are the size of the table (units by periods), not of the records: they
     # are computed once and brought back, rather than computed again for each use.
     periods = _periods(counted)
     totals = small.make(counted.to_dict(as_series=False))
-    order = {u.id: i for i, u in enumerate(tree)}
     grid = small.make(
         {
             "unit": [u for u in order for _ in periods],
             "period": [p for _ in order for p in periods],
             "label": [str(period_at(by, p)) for _ in order for p in periods],
-            "position": [order[u] for u in order for _ in periods],
+            "uid": [order[u] for u in order for _ in periods],
             "users": [
                 users.get(u, 0) if users is not None else None for u in order for _ in periods
             ],
@@ -145,15 +152,15 @@ def rollup_frame(
         totals = (
             totals.join(shown, how="cross")
             .filter(nw.col("period") <= nw.col("upto"))
-            .group_by("unit", "upto")
+            .group_by("uid", "upto")
             .agg(*(nw.col(s).sum() for s in _SLOTS))
             .rename({"upto": "period"})
         )
-    table = grid.join(totals, on=["unit", "period"], how="left").with_columns(
+    table = grid.join(totals, on=["uid", "period"], how="left").with_columns(
         *(nw.col(s).fill_null(0) for s in _SLOTS)
     )
-    result = _metrics(table, flow=view == "flow").sort("position", "index")
-    result = result.drop("position", "index")
+    result = _metrics(table, flow=view == "flow").sort("uid", "index")
+    result = result.drop("uid", "index")
     native = result.collect().to_native() if eager else result.to_native()
     return cast("IntoFrameT", native)
 
@@ -194,8 +201,8 @@ class _SmallFrames:
 
 
 _TYPES = {
-    "person": nw.String(), "unit": nw.String(), "ancestor": nw.String(),
-    "period": nw.Int64(), "upto": nw.Int64(), "label": nw.String(), "position": nw.Int64(),
+    "person": nw.String(), "pid": nw.Int64(), "unit": nw.String(), "uid": nw.Int64(),
+    "ancestor": nw.Int64(), "period": nw.Int64(), "upto": nw.Int64(), "label": nw.String(),
     "users": nw.Int64(),
     **{slot: nw.Int64() for slot in _SLOTS},
 }  # fmt: skip
@@ -236,11 +243,13 @@ def _period(when: nw.Expr, by: PeriodKind) -> nw.Expr:
 
 
 def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
-    """One row per (person, course), joined as the ledger joins records, with the periods
-    of its enrolment (``enrolled``) and completion (``completed``)."""
+    """One row per placed person (``pid``, in unit ``uid``) and course, joined as the
+    ledger joins records, with the periods of its enrolment (``enrolled``) and completion
+    (``completed``)."""
     # Columns first, then plain min and max per group: every backend runs those.
     prepared = records.select(
-        "person",
+        "pid",
+        "uid",
         "course",
         "status",
         _india(records, "enrolled_at"),
@@ -248,7 +257,7 @@ def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
         nw.col("certificate").cast(nw.Int64),
         "duration",
     )
-    joined = prepared.group_by("person", "course").agg(
+    joined = prepared.group_by("pid", "uid", "course").agg(
         nw.col("status").max(),
         nw.col("enrolled_at").min(),
         nw.col("completed_at").min(),
@@ -256,7 +265,8 @@ def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
         nw.col("duration").max(),
     )
     return joined.select(
-        "person",
+        "pid",
+        "uid",
         "status",
         "certificate",
         "duration",
@@ -268,7 +278,7 @@ def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
 def _counted(frame: nw.LazyFrame[Any], period: nw.Expr, **slots: nw.Expr) -> nw.LazyFrame[Any]:
     """Rows of (unit, period, every counter): the given counters, the others zero."""
     return frame.filter(~period.is_null()).select(
-        nw.col("unit"),
+        nw.col("uid"),
         period.cast(nw.Int64).alias("period"),
         *(slots.get(slot, _ZERO).cast(nw.Int64).alias(slot) for slot in _SLOTS),
     )
@@ -285,8 +295,8 @@ def _contributions(entries: nw.LazyFrame[Any], policy: CountingPolicy) -> list[n
     if policy.hours_from == "completed":
         hours = nw.lit(value=True)
     both = ~enrolled.is_null() & ~completed.is_null()
-    first = entries.group_by("person", "unit").agg(enrolled.min(), completed.min())
-    first_started = started.group_by("person", "unit").agg(enrolled.min())
+    first = entries.group_by("pid", "uid").agg(enrolled.min(), completed.min())
+    first_started = started.group_by("pid", "uid").agg(enrolled.min())
     return [
         _counted(
             entries,
@@ -302,14 +312,10 @@ def _contributions(entries: nw.LazyFrame[Any], policy: CountingPolicy) -> list[n
             seconds=nw.when(hours).then(nw.col("duration").fill_null(0)).otherwise(_ZERO),
         ),
         _counted(entries.filter(both), nw.max_horizontal(enrolled, completed), cohort_up_to=_ONE),
+        _counted(entries.select("uid", "pid", "enrolled").unique(), enrolled, enrolled_users=_ONE),
+        _counted(started.select("uid", "pid", "enrolled").unique(), enrolled, started_users=_ONE),
         _counted(
-            entries.select("unit", "person", "enrolled").unique(), enrolled, enrolled_users=_ONE
-        ),
-        _counted(
-            started.select("unit", "person", "enrolled").unique(), enrolled, started_users=_ONE
-        ),
-        _counted(
-            entries.select("unit", "person", "completed").unique(), completed, completed_users=_ONE
+            entries.select("uid", "pid", "completed").unique(), completed, completed_users=_ONE
         ),
         _counted(first, enrolled, first_enrolled=_ONE),
         _counted(first_started, enrolled, first_started=_ONE),
@@ -330,7 +336,7 @@ def _metrics(table: nw.LazyFrame[Any], *, flow: bool) -> nw.LazyFrame[Any]:
     done = nw.col("cohort_flow" if flow else "cohort_up_to")
     enrolments = nw.col("enrolments")
     return table.select(
-        "position",
+        "uid",
         "unit",
         nw.col("label").alias("period"),
         "users",
