@@ -112,6 +112,10 @@ def rollup_frame(
         }
     )
     entries = _entries(lazy.join(people_frame, on="person"), by)
+    if eager:
+        # The records are in memory already: the entries, which every counter reads, are
+        # made once rather than once per counter.
+        entries = entries.collect().lazy()
     closure = small.make(
         {
             "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
