@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from karmayogi.errors import ValidationError
+from karmayogi.org import OrgTree, Unit
 from karmayogi.progress import Enrolment, Rollup
 from tests.test_progress import scenarios
 
@@ -92,16 +94,26 @@ def missing(value: Any) -> bool:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=100)
-@given(scenario=scenarios() | scenarios(crowded=True), view=st.sampled_from(["flow", "cumulative"]))
+@given(
+    scenario=scenarios() | scenarios(crowded=True),
+    view=st.sampled_from(["flow", "cumulative"]),
+    by_places=st.booleans(),
+)
 def test_the_columnar_table_is_the_reference_table(
     backend: str,
     scenario: tuple,  # type: ignore[type-arg]
     view: str,
+    by_places: bool,
 ) -> None:
+    """Every unit, period and metric, placing people by a list of people or by a mapping
+    of person to unit (as a report reader gives it)."""
     tree, people, records, by, policy = scenario
-    reference = Rollup(tree, people=people, by=by, policy=policy, records=records).table(view)  # type: ignore[arg-type]
+    placing: dict[str, Any] = {"people": people}
+    if by_places:
+        placing = {"places": {p.id: p.place for p in people if p.active}}
+    reference = Rollup(tree, by=by, policy=policy, records=records, **placing).table(view)  # type: ignore[arg-type]
     native = columnar.rollup_frame(
-        frame_of(backend)(columns(records)), tree, people=people, by=by, policy=policy, view=view
+        frame_of(backend)(columns(records)), tree, by=by, policy=policy, view=view, **placing
     )
     got = rows_of(native)
     expected = [
@@ -117,6 +129,13 @@ def test_the_columnar_table_is_the_reference_table(
                 pytest.approx(want, rel=1e-9) if isinstance(want, float) else want
             )
             assert same, (backend, metric, mine, theirs)
+
+
+def test_a_unit_not_in_the_tree_is_refused() -> None:
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    frame = frame_of("polars")(columns([]))
+    with pytest.raises(ValidationError, match="not in the organisation tree"):
+        columnar.rollup_frame(frame, tree, places={"asha": "nowhere"})
 
 
 METRICS = (

@@ -38,7 +38,6 @@ one course are joined as the ledger joins them):
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -54,7 +53,7 @@ from narwhals.typing import IntoFrameT
 from karmayogi._rollup import CountingPolicy
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
-from karmayogi.progress import View
+from karmayogi.progress import View, _placement
 
 __all__ = ["RECORD_COLUMNS", "rollup_frame"]
 
@@ -99,7 +98,7 @@ def rollup_frame(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
     eager = isinstance(frame, nw.DataFrame)
     lazy = frame.lazy()
-    placed, users = _placement(tree, people, places, policy)
+    placed, users, _inactive = _placement(tree, people, places, policy)
     small = _SmallFrames(lazy)
     # People and units as numbers (a unit's is its place in the tree's order), so that the
     # grouping after the join with the people is by integers, not strings.
@@ -140,17 +139,15 @@ def rollup_frame(
     # are computed once and brought back, rather than computed again for each use.
     periods = _periods(counted)
     totals = small.make(counted.to_dict(as_series=False))
-    grid = small.make(
-        {
-            "unit": [u for u in order for _ in periods],
-            "period": [p for _ in order for p in periods],
-            "label": [str(period_at(by, p)) for _ in order for p in periods],
-            "uid": [order[u] for u in order for _ in periods],
-            "users": [
-                users.get(u, 0) if users is not None else None for u in order for _ in periods
-            ],
-        }
-    )
+    grid_columns: dict[str, list[Any]] = {
+        "unit": [u for u in order for _ in periods],
+        "period": [p for _ in order for p in periods],
+        "label": [str(period_at(by, p)) for _ in order for p in periods],
+        "uid": [order[u] for u in order for _ in periods],
+    }
+    if users is not None:  # without people, no one knows how many there are
+        grid_columns["users"] = [users.get(u, 0) for u in order for _ in periods]
+    grid = small.make(grid_columns)
     if view == "cumulative":
         shown = small.make({"upto": periods})
         totals = (
@@ -163,31 +160,12 @@ def rollup_frame(
     table = grid.join(totals, on=["uid", "period"], how="left").with_columns(
         *(nw.col(s).fill_null(0) for s in _SLOTS)
     )
+    if users is None:
+        table = table.with_columns(nw.lit(None).alias("users"))
     result = _metrics(table, flow=view == "flow").sort("uid", "index")
     result = result.drop("uid", "index")
     native = result.collect().to_native() if eager else result.to_native()
     return cast("IntoFrameT", native)
-
-
-def _placement(
-    tree: OrgTree,
-    people: Iterable[Person] | None,
-    places: Mapping[str, str] | None,
-    policy: CountingPolicy,
-) -> tuple[dict[str, str], dict[str, int] | None]:
-    """Each counted person's unit, and (when people are given) each unit's people with
-    its descendants', as :class:`karmayogi.progress.Rollup` places them."""
-    if people is None:
-        assert places is not None
-        return dict(places), None
-    people = list(people)
-    inactive = {p.id for p in people if not p.active and not policy.include_inactive}
-    placed = {p: u for p, u in tree.place(people).items() if p not in inactive}
-    users: dict[str, int] = {}
-    for unit, count in Counter(placed.values()).items():
-        for ancestor in tree.path(unit):
-            users[ancestor] = users.get(ancestor, 0) + count
-    return placed, users
 
 
 class _SmallFrames:

@@ -494,32 +494,7 @@ class Rollup:
         self.tree = tree
         self.by: PeriodKind = by
         self.policy = policy
-        self._users: dict[str, int] | None = None
-        self._inactive: set[str] = set()
-        if people is not None:
-            people = list(people)
-            placed = tree.place(people)
-            self._inactive = {p.id for p in people if not p.active and not policy.include_inactive}
-            self._places = {p: u for p, u in placed.items() if p not in self._inactive}
-            self._users = {}
-            for unit, count in collections.Counter(self._places.values()).items():
-                for ancestor in tree.path(unit):
-                    self._users[ancestor] = self._users.get(ancestor, 0) + count
-        else:
-            assert places is not None
-            problems = [
-                Problem(
-                    "names a unit that is not in the organisation tree",
-                    Location(path=f"places[{person!r}]"),
-                    expected="the id of a unit",
-                    got=unit,
-                )
-                for person, unit in places.items()
-                if unit not in tree
-            ]
-            if problems:
-                raise ValidationError(problems)
-            self._places = dict(places)
+        self._places, self._users, self._inactive = _placement(tree, people, places, policy)
         self._paths = {unit.id: tree.path(unit.id) for unit in tree}
         self._ledger = Ledger()
         self._engine = Engine(self._paths, self._places, by, policy, self._ledger)
@@ -767,6 +742,41 @@ class Rollup:
             apar_completed=apar_done,
             apar_compliant=2 * apar_done >= apar if apar else None,
         )
+
+
+def _placement(
+    tree: OrgTree,
+    people: Iterable[Person] | None,
+    places: Mapping[str, str] | None,
+    policy: CountingPolicy,
+) -> tuple[dict[str, str], dict[str, int] | None, set[str]]:
+    """Each counted person's unit; when people are given, each unit's people with its
+    descendants'; and the inactive people the policy leaves out. Every unknown unit is
+    reported at once."""
+    if people is None:
+        assert places is not None
+        problems = [
+            Problem(
+                "names a unit that is not in the organisation tree",
+                Location(path=f"places[{person!r}]"),
+                expected="the id of a unit",
+                got=unit,
+            )
+            for person, unit in places.items()
+            if unit not in tree
+        ]
+        if problems:
+            raise ValidationError(problems)
+        return dict(places), None, set()
+    people = list(people)
+    placed = tree.place(people)
+    inactive = {p.id for p in people if not p.active and not policy.include_inactive}
+    counted = {p: u for p, u in placed.items() if p not in inactive}
+    users: dict[str, int] = {}
+    for unit, count in collections.Counter(counted.values()).items():
+        for ancestor in tree.path(unit):
+            users[ancestor] = users.get(ancestor, 0) + count
+    return counted, users, inactive
 
 
 def _parse_period(kind: PeriodKind, period: Period | str) -> Period:
