@@ -138,6 +138,19 @@ def test_a_unit_not_in_the_tree_is_refused() -> None:
         columnar.rollup_frame(frame, tree, places={"asha": "nowhere"})
 
 
+def test_every_missing_column_is_named_at_once() -> None:
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    data = columns([])
+    del data["status"], data["duration"]
+    frame = nw.from_dict(data, backend="polars").to_native()
+    with pytest.raises(ValidationError) as raised:
+        columnar.rollup_frame(frame, tree, places={})
+    assert [p.where.path for p in raised.value.problems] == [
+        "records['status']",
+        "records['duration']",
+    ]
+
+
 METRICS = (
     "users", "enrolled_users", "started_users", "completed_users", "enrolments",
     "completions", "completion_rate", "certificates", "learning_hours", "enrolments_completed",

@@ -8,11 +8,10 @@ group), so every backend runs them natively. Needs the ``columnar`` extra::
     pip install 'karmayogi[columnar]'
 
 The records are a frame with these columns (one row per record; a person's records on
-one course are joined as the ledger joins them):
+one course are joined as the ledger joins them; other columns are not read):
 
 - ``person``, ``course``: strings;
 - ``status``: 0 not started, 1 in progress, 2 completed;
-- ``progress``: 0..100;
 - ``enrolled_at``, ``completed_at``: timestamps, null when unknown; a naive timestamp is
   India's time, one with a zone is converted to it;
 - ``certificate``: whether the record has a certificate;
@@ -51,6 +50,7 @@ except ImportError as exc:  # pragma: no cover - only without the extra
 from narwhals.typing import IntoFrameT
 
 from karmayogi._rollup import CountingPolicy
+from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import View, _placement
@@ -58,10 +58,9 @@ from karmayogi.progress import View, _placement
 __all__ = ["RECORD_COLUMNS", "rollup_frame"]
 
 RECORD_COLUMNS = (
-    "person", "course", "status", "progress", "enrolled_at", "completed_at", "certificate",
-    "duration",
+    "person", "course", "status", "enrolled_at", "completed_at", "certificate", "duration",
 )  # fmt: skip
-"""The columns of a records frame."""
+"""The columns a records frame must have."""
 
 _SLOTS = (
     "enrolments", "completions", "certificates", "seconds", "cohort_flow", "cohort_up_to",
@@ -98,6 +97,20 @@ def rollup_frame(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
     eager = isinstance(frame, nw.DataFrame)
     lazy = frame.lazy()
+    names = lazy.collect_schema().names()
+    missing = [c for c in RECORD_COLUMNS if c not in names]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(
+                    "is missing a column of a records frame",
+                    Location(path=f"records[{column!r}]"),
+                    expected=", ".join(RECORD_COLUMNS),
+                    got=", ".join(names),
+                )
+                for column in missing
+            ]
+        )
     placed, users, _inactive = _placement(tree, people, places, policy)
     small = _SmallFrames(lazy)
     # People and units as numbers (a unit's is its place in the tree's order), so that the
