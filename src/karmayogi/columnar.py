@@ -97,7 +97,8 @@ def rollup_frame(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
     eager = isinstance(frame, nw.DataFrame)
     lazy = frame.lazy()
-    names = lazy.collect_schema().names()
+    schema = lazy.collect_schema()  # resolved once: on DuckDB or Spark each asks the engine
+    names = schema.names()
     missing = [c for c in RECORD_COLUMNS if c not in names]
     if missing:
         raise ValidationError(
@@ -123,7 +124,7 @@ def rollup_frame(
             "uid": [order[u] for u in placed.values()],
         }
     )
-    entries = _entries(lazy.join(people_frame, on="person"), by)
+    entries = _entries(lazy.join(people_frame, on="person"), schema, by)
     if eager:
         # The records are in memory already: the entries, which every counter reads, are
         # made once rather than once per counter.
@@ -203,9 +204,9 @@ _TYPES = {
 }  # fmt: skip
 
 
-def _india(frame: nw.LazyFrame[Any], column: str) -> nw.Expr:
+def _india(schema: nw.Schema, column: str) -> nw.Expr:
     """A timestamp column as India's wall-clock time."""
-    dtype = frame.collect_schema()[column]
+    dtype = schema[column]
     expr = nw.col(column)
     if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
         # UTC's wall clock shifted by India's offset, which has been +05:30 all year since
@@ -237,7 +238,7 @@ def _period(when: nw.Expr, by: PeriodKind) -> nw.Expr:
     return fy * 4 + quarter
 
 
-def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
+def _entries(records: nw.LazyFrame[Any], schema: nw.Schema, by: PeriodKind) -> nw.LazyFrame[Any]:
     """One row per placed person (``pid``, in unit ``uid``) and course, joined as the
     ledger joins records, with the periods of its enrolment (``enrolled``) and completion
     (``completed``)."""
@@ -247,8 +248,8 @@ def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
         "uid",
         "course",
         "status",
-        _india(records, "enrolled_at"),
-        _india(records, "completed_at"),
+        _india(schema, "enrolled_at"),
+        _india(schema, "completed_at"),
         nw.col("certificate").cast(nw.Int64),
         "duration",
     )
