@@ -138,7 +138,7 @@ def rollup_frame(
     # Each unit's own counters, then each unit's with its descendants': summed before the
     # join with the tree, so the join meets units and periods, not records.
     own = (
-        nw.concat(_contributions(entries, policy), how="vertical")
+        nw.concat(_contributions(entries, policy, flow=view == "flow"), how="vertical")
         .group_by("uid", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
     )
@@ -272,33 +272,45 @@ def _entries(records: nw.LazyFrame[Any], schema: nw.Schema, by: PeriodKind) -> n
 
 
 def _counted(frame: nw.LazyFrame[Any], period: nw.Expr, **slots: nw.Expr) -> nw.LazyFrame[Any]:
-    """Rows of (unit, period, every counter): the given counters, the others zero."""
-    return frame.filter(~period.is_null()).select(
-        nw.col("uid"),
-        period.cast(nw.Int64).alias("period"),
-        *(slots.get(slot, _ZERO).cast(nw.Int64).alias(slot) for slot in _SLOTS),
+    """The given counters summed per (unit, period), and the other counters zero: summed
+    here, so that what is put together afterwards is the size of the table."""
+    summed = (
+        frame.filter(~period.is_null())
+        .select(
+            nw.col("uid"),
+            period.cast(nw.Int64).alias("period"),
+            *(value.cast(nw.Int64).alias(slot) for slot, value in slots.items()),
+        )
+        .group_by("uid", "period")
+        .agg(*(nw.col(slot).sum() for slot in slots))
+    )
+    # Cast again: a backend's sum may widen the type (DuckDB's to 128 bits).
+    return summed.select(
+        "uid",
+        "period",
+        *((nw.col(s) if s in slots else _ZERO).cast(nw.Int64).alias(s) for s in _SLOTS),
     )
 
 
 _ZERO, _ONE = nw.lit(0), nw.lit(1)
 
 
-def _contributions(entries: nw.LazyFrame[Any], policy: CountingPolicy) -> list[nw.LazyFrame[Any]]:
-    """What each entry, and each person, adds to their unit's counters."""
+def _contributions(
+    entries: nw.LazyFrame[Any], policy: CountingPolicy, *, flow: bool
+) -> list[nw.LazyFrame[Any]]:
+    """What each entry, and each person, adds to their unit's counters; of the counters
+    of people, only those the view shows."""
     enrolled, completed = nw.col("enrolled"), nw.col("completed")
-    started = entries.filter(nw.col("status") > 0)
     hours = nw.col("certificate") == 1
     if policy.hours_from == "completed":
         hours = nw.lit(value=True)
     both = ~enrolled.is_null() & ~completed.is_null()
-    first = entries.group_by("pid", "uid").agg(enrolled.min(), completed.min())
-    first_started = started.group_by("pid", "uid").agg(enrolled.min())
-    return [
+    counted = [
         _counted(
             entries,
             enrolled,
             enrolments=_ONE,
-            cohort_flow=(both & (completed <= enrolled)).cast(nw.Int64),
+            cohort_flow=(both & (completed <= enrolled)),
         ),
         _counted(
             entries,
@@ -308,13 +320,31 @@ def _contributions(entries: nw.LazyFrame[Any], policy: CountingPolicy) -> list[n
             seconds=nw.when(hours).then(nw.col("duration").fill_null(0)).otherwise(_ZERO),
         ),
         _counted(entries.filter(both), nw.max_horizontal(enrolled, completed), cohort_up_to=_ONE),
-        _counted(entries.select("uid", "pid", "enrolled").unique(), enrolled, enrolled_users=_ONE),
-        _counted(started.select("uid", "pid", "enrolled").unique(), enrolled, started_users=_ONE),
-        _counted(
-            entries.select("uid", "pid", "completed").unique(), completed, completed_users=_ONE
-        ),
+    ]
+    if flow:  # people with an entry in each period
+        started = entries.filter(nw.col("status") > 0)
+        return [
+            *counted,
+            _counted(
+                entries.select("uid", "pid", "enrolled").unique(), enrolled, enrolled_users=_ONE
+            ),
+            _counted(
+                started.select("uid", "pid", "enrolled").unique(), enrolled, started_users=_ONE
+            ),
+            _counted(
+                entries.select("uid", "pid", "completed").unique(), completed, completed_users=_ONE
+            ),
+        ]
+    # People by the period of their first entry, first started one and first completion.
+    first = (
+        entries.with_columns(nw.when(nw.col("status") > 0).then(enrolled).alias("started"))
+        .group_by("pid", "uid")
+        .agg(enrolled.min(), completed.min(), nw.col("started").min())
+    )
+    return [
+        *counted,
         _counted(first, enrolled, first_enrolled=_ONE),
-        _counted(first_started, enrolled, first_started=_ONE),
+        _counted(first, nw.col("started"), first_started=_ONE),
         _counted(first, completed, first_completed=_ONE),
     ]
 
