@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from karmayogi.errors import ValidationError
-from karmayogi.org import OrgTree, Unit
+from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.progress import Enrolment, Rollup
 from tests.test_progress import scenarios
 
@@ -46,15 +46,16 @@ SCHEMA = {
 }  # fmt: skip
 
 
-def frame_of(backend: str) -> Callable[[dict[str, list[Any]]], Any]:
-    """A native frame of the backend, from columns. ``pandas-numpy``: pandas' classic
-    types, as ``read_csv`` gives them (a missing duration makes the column float, NaN)."""
+def frame_of(backend: str, types: dict[str, str] = SCHEMA) -> Callable[[dict[str, list[Any]]], Any]:
+    """A native frame of the backend, from columns of the given types. ``pandas-numpy``:
+    pandas' classic types, as ``read_csv`` gives them (a missing duration makes the column
+    float, NaN)."""
     pytest.importorskip(backend.removesuffix("-numpy"))
 
     def make(data: dict[str, list[Any]]) -> Any:
         schema = {
             name: nw.Datetime("us", "UTC") if kind == "Datetime" else getattr(nw, kind)()
-            for name, kind in SCHEMA.items()
+            for name, kind in types.items()
         }
         table = nw.from_dict(data, schema, backend="pyarrow")
         if backend == "duckdb":
@@ -97,23 +98,27 @@ def missing(value: Any) -> bool:
 @given(
     scenario=scenarios() | scenarios(crowded=True),
     view=st.sampled_from(["flow", "cumulative"]),
-    by_places=st.booleans(),
+    placing=st.sampled_from(["people", "places", "frames"]),
 )
 def test_the_columnar_table_is_the_reference_table(
     backend: str,
     scenario: tuple,  # type: ignore[type-arg]
     view: str,
-    by_places: bool,
+    placing: str,
 ) -> None:
-    """Every unit, period and metric, placing people by a list of people or by a mapping
-    of person to unit (as a report reader gives it)."""
+    """Every unit, period and metric, placing people by a list of people, by a mapping of
+    person to unit (as a report reader gives it), or by frames of people and units."""
     tree, people, records, by, policy = scenario
-    placing: dict[str, Any] = {"people": people}
-    if by_places:
-        placing = {"places": {p.id: p.place for p in people if p.active}}
-    reference = Rollup(tree, by=by, policy=policy, records=records, **placing).table(view)  # type: ignore[arg-type]
+    placed: dict[str, Any] = {"people": people}
+    if placing == "places":
+        placed = {"places": {p.id: p.place for p in people if p.active}}
+    reference = Rollup(tree, by=by, policy=policy, records=records, **placed).table(view)  # type: ignore[arg-type]
+    shape: Any = tree
+    if placing == "frames":
+        placed = {"people": people_frame(backend, people)}
+        shape = frame_of(backend, UNIT_TYPES)(units_columns(tree))
     native = columnar.rollup_frame(
-        frame_of(backend)(columns(records)), tree, by=by, policy=policy, view=view, **placing
+        frame_of(backend)(columns(records)), shape, by=by, policy=policy, view=view, **placed
     )
     got = rows_of(native)
     expected = [
@@ -129,6 +134,29 @@ def test_the_columnar_table_is_the_reference_table(
                 pytest.approx(want, rel=1e-9) if isinstance(want, float) else want
             )
             assert same, (backend, metric, mine, theirs)
+
+
+PEOPLE_TYPES = {"person": "String", "unit": "String", "active": "Boolean"}
+UNIT_TYPES = {"id": "String", "name": "String", "level": "Int64", "parent": "String"}
+
+
+def people_frame(backend: str, people: list[Person]) -> Any:
+    return frame_of(backend, PEOPLE_TYPES)(
+        {
+            "person": [p.id for p in people],
+            "unit": [p.place for p in people],
+            "active": [p.active for p in people],
+        }
+    )
+
+
+def units_columns(tree: OrgTree) -> dict[str, list[Any]]:
+    return {
+        "id": [u.id for u in tree],
+        "name": [u.name for u in tree],
+        "level": [int(u.level) for u in tree],
+        "parent": [u.parent for u in tree],
+    }
 
 
 def test_a_unit_not_in_the_tree_is_refused() -> None:
@@ -149,6 +177,37 @@ def test_every_missing_column_is_named_at_once() -> None:
         "records['status']",
         "records['duration']",
     ]
+
+
+def test_a_people_frame_is_checked_whole() -> None:
+    """Every person in an unknown unit and every person given twice over, at once; the
+    same row given twice is one person."""
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    people = frame_of("polars", PEOPLE_TYPES)(
+        {
+            "person": ["asha", "ravi", "ravi", "meena", "meena"],
+            "unit": ["cg", "cg", "nowhere", "cg", "cg"],
+            "active": [True, True, True, True, True],
+        }
+    )
+    with pytest.raises(ValidationError) as raised:
+        columnar.rollup_frame(frame_of("polars")(columns([])), tree, people=people)
+    assert [(p.where.path, p.got) for p in raised.value.problems] == [
+        ("people['ravi'].unit", "nowhere"),
+        ("people['ravi']", "2 different rows"),
+    ]
+
+
+def test_a_people_frame_needs_its_columns_and_the_records_library() -> None:
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    records = frame_of("polars")(columns([]))
+    with pytest.raises(ValidationError, match="people\\['unit'\\]"):
+        columnar.rollup_frame(
+            records, tree, people=nw.from_dict({"person": ["a"]}, backend="polars").to_native()
+        )
+    pandas_people = people_frame("pandas-numpy", [Person(id="a", organisation="cg")])
+    with pytest.raises(TypeError, match="give both in one library"):
+        columnar.rollup_frame(records, tree, people=pandas_people)
 
 
 METRICS = (

@@ -82,7 +82,7 @@ PUBLIC = {
         "resolve",
         "write_allocations_csv",
     },
-    "karmayogi.columnar": {"RECORD_COLUMNS", "rollup_frame"},
+    "karmayogi.columnar": {"PEOPLE_COLUMNS", "RECORD_COLUMNS", "UNIT_COLUMNS", "rollup_frame"},
     "karmayogi.org": {
         "OrgTree",
         "Person",

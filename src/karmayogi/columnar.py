@@ -51,16 +51,25 @@ from narwhals.typing import IntoFrameT
 
 from karmayogi._rollup import CountingPolicy
 from karmayogi.errors import Location, Problem, ValidationError
-from karmayogi.org import OrgTree, Person
+from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import View, _placement
 
-__all__ = ["RECORD_COLUMNS", "rollup_frame"]
+__all__ = ["PEOPLE_COLUMNS", "RECORD_COLUMNS", "UNIT_COLUMNS", "rollup_frame"]
 
 RECORD_COLUMNS = (
     "person", "course", "status", "enrolled_at", "completed_at", "certificate", "duration",
 )  # fmt: skip
 """The columns a records frame must have."""
+
+PEOPLE_COLUMNS = ("person", "unit")
+"""The columns a people frame must have: a person and the unit they sit in (as
+:attr:`karmayogi.org.Person.place`); an ``active`` column (booleans) is read if present,
+and everyone is active without it."""
+
+UNIT_COLUMNS = ("id", "name", "level", "parent")
+"""The columns a tree given as a frame must have, as :class:`karmayogi.org.Unit`'s fields;
+``parent`` is null at a root."""
 
 _SLOTS = (
     "enrolments", "completions", "certificates", "seconds", "cohort_flow", "cohort_up_to",
@@ -75,9 +84,9 @@ _INDIA_OFFSET = dt.timedelta(hours=5, minutes=30)
 
 def rollup_frame(
     records: IntoFrameT,
-    tree: OrgTree,
+    tree: OrgTree | Any,
     *,
-    people: Iterable[Person] | None = None,
+    people: Iterable[Person] | Any | None = None,
     places: Mapping[str, str] | None = None,
     by: PeriodKind = "quarter",
     policy: CountingPolicy = CountingPolicy.PLATFORM,
@@ -86,7 +95,14 @@ def rollup_frame(
     """Every unit of ``tree`` (with its descendants) in every period from the first with
     anything counted to the last, as :meth:`karmayogi.progress.Rollup.table` gives them:
     one row per unit and period, parents first, with the columns ``unit``, ``period``
-    and the metrics. Gives a frame of the records' own library (lazy if it was lazy)."""
+    and the metrics. Gives a frame of the records' own library (lazy if it was lazy).
+
+    ``tree`` is an :class:`~karmayogi.org.OrgTree` or a frame of its units
+    (:data:`UNIT_COLUMNS`). People are placed by ``people``, a list of
+    :class:`~karmayogi.org.Person` or a frame (:data:`PEOPLE_COLUMNS`) of the records'
+    library, which also counts each unit's users; or by ``places``, a mapping of person
+    to unit. Inactive people and their records are left out unless the policy counts
+    them; so are the records of people not placed."""
     if by not in PERIOD_KINDS:
         raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
     if view not in ("flow", "cumulative"):
@@ -98,37 +114,23 @@ def rollup_frame(
     eager = isinstance(frame, nw.DataFrame)
     lazy = frame.lazy()
     schema = lazy.collect_schema()  # resolved once: on DuckDB or Spark each asks the engine
-    names = schema.names()
-    missing = [c for c in RECORD_COLUMNS if c not in names]
-    if missing:
-        raise ValidationError(
-            [
-                Problem(
-                    "is missing a column of a records frame",
-                    Location(path=f"records[{column!r}]"),
-                    expected=", ".join(RECORD_COLUMNS),
-                    got=", ".join(names),
-                )
-                for column in missing
-            ]
-        )
-    placed, users, _inactive = _placement(tree, people, places, policy)
+    _check_columns("records", schema.names(), RECORD_COLUMNS)
+    if not isinstance(tree, OrgTree):
+        tree = _tree_of(tree)
     small = _SmallFrames(lazy)
     # People and units as numbers (a unit's is its place in the tree's order), so that the
     # grouping after the join with the people is by integers, not strings.
     order = {u.id: i for i, u in enumerate(tree)}
-    people_frame = small.make(
-        {
-            "person": list(placed),
-            "pid": list(range(len(placed))),
-            "uid": [order[u] for u in placed.values()],
-        }
-    )
+    users: dict[str, int] | None
+    if people is not None and _is_frame(people):
+        people_frame, users = _framed_people(people, tree, order, policy=policy, small=small)
+    else:
+        people_frame, users = _listed_people(
+            people, places, order, tree=tree, policy=policy, small=small
+        )
     entries = _entries(lazy.join(people_frame, on="person"), schema, by)
-    if eager:
-        # The records are in memory already: the entries, which every counter reads, are
-        # made once rather than once per counter.
-        entries = entries.collect().lazy()
+    once = _Once(eager=eager)
+    entries = once(entries)
     closure = small.make(
         {
             "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
@@ -138,7 +140,7 @@ def rollup_frame(
     # Each unit's own counters, then each unit's with its descendants': summed before the
     # join with the tree, so the join meets units and periods, not records.
     own = (
-        nw.concat(_contributions(entries, policy, flow=view == "flow"), how="vertical")
+        nw.concat(_contributions(entries, policy, flow=view == "flow", once=once), how="vertical")
         .group_by("uid", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
     )
@@ -180,6 +182,127 @@ def rollup_frame(
     result = result.drop("uid", "index")
     native = result.collect().to_native() if eager else result.to_native()
     return cast("IntoFrameT", native)
+
+
+def _check_columns(what: str, names: list[str], required: tuple[str, ...]) -> None:
+    """Every required column missing from a frame, at once."""
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(
+                    f"is missing a column of a {what} frame",
+                    Location(path=f"{what}[{column!r}]"),
+                    expected=", ".join(required),
+                    got=", ".join(names),
+                )
+                for column in missing
+            ]
+        )
+
+
+def _tree_of(units: Any) -> OrgTree:
+    """The tree of a frame of units (a tree is small: its rows are brought into Python)."""
+    frame = nw.from_native(units)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    _check_columns("units", frame.columns, UNIT_COLUMNS)
+    # As text, a root's parent blank: each library has its own missing value (None, NaN,
+    # NA), and a level may be a number or a word.
+    rows = frame.select(
+        *(nw.col(c).cast(nw.String()) for c in ("id", "name", "level")),
+        nw.col("parent").cast(nw.String()).fill_null(""),
+    ).iter_rows()
+    return OrgTree(Unit(id=i, name=n, level=lv, parent=p) for i, n, lv, p in rows)
+
+
+def _listed_people(
+    people: Iterable[Person] | None,
+    places: Mapping[str, str] | None,
+    order: Mapping[str, int],
+    *,
+    tree: OrgTree,
+    policy: CountingPolicy,
+    small: _SmallFrames,
+) -> tuple[nw.LazyFrame[Any], dict[str, int] | None]:
+    """The counted people as a frame of ``person``, a number ``pid`` and their unit's
+    number ``uid``; and, when people are given, each unit's count with its descendants'."""
+    placed, users, _inactive = _placement(tree, people, places, policy)
+    made = small.make(
+        {
+            "person": list(placed),
+            "pid": list(range(len(placed))),
+            "uid": [order[u] for u in placed.values()],
+        }
+    )
+    return made, users
+
+
+def _framed_people(
+    people: Any,
+    tree: OrgTree,
+    order: Mapping[str, int],
+    *,
+    policy: CountingPolicy,
+    small: _SmallFrames,
+) -> tuple[nw.LazyFrame[Any], dict[str, int]]:
+    """As :func:`_listed_people`, from a frame of people, in the frame's library."""
+    given = nw.from_native(people).lazy()
+    if given.implementation != small.implementation:
+        raise TypeError(
+            f"people is a frame of {given.implementation}, the records one of "
+            f"{small.implementation}: give both in one library"
+        )
+    names = given.collect_schema().names()
+    _check_columns("people", names, PEOPLE_COLUMNS)
+    active = "active" in names and not policy.include_inactive
+    given = given.select("person", "unit", *(["active"] if "active" in names else [])).unique()
+    units = small.make({"unit": list(order), "uid": list(order.values())})
+    _check_people(given, units)
+    if active:
+        given = given.filter(nw.col("active"))
+    placed = given.join(units, on="unit").select("person", "uid")
+    per_unit = placed.group_by("uid").agg(nw.len().alias("users")).collect()
+    ids = list(order)
+    users: dict[str, int] = {}
+    for uid, count in per_unit.iter_rows():
+        for ancestor in tree.path(ids[uid]):
+            users[ancestor] = users.get(ancestor, 0) + count
+    numbered = placed.with_row_index("pid", order_by="person")
+    return numbered, users
+
+
+def _is_frame(value: object) -> bool:
+    return nw.from_native(value, pass_through=True) is not value
+
+
+def _check_people(people: nw.LazyFrame[Any], units: nw.LazyFrame[Any]) -> None:
+    """Every person in a unit not in the tree, and every person given twice with other
+    details, at once: only those rows are brought into Python."""
+    unknown = people.join(units, on="unit", how="anti").select("person", "unit").collect()
+    twice = (
+        people.group_by("person").agg(nw.len().alias("times")).filter(nw.col("times") > 1).collect()
+    )
+    problems = [
+        Problem(
+            "names a unit that is not in the organisation tree",
+            Location(path=f"people[{person!r}].unit"),
+            expected="the id of a unit",
+            got=unit,
+        )
+        for person, unit in unknown.sort("person").iter_rows()
+    ]
+    problems += [
+        Problem(
+            "is given again with other details",
+            Location(path=f"people[{person!r}]"),
+            expected="one unit and one active flag per person",
+            got=f"{times} different rows",
+        )
+        for person, times in twice.sort("person").iter_rows()
+    ]
+    if problems:
+        raise ValidationError(problems)
 
 
 class _SmallFrames:
@@ -295,8 +418,19 @@ def _counted(frame: nw.LazyFrame[Any], period: nw.Expr, **slots: nw.Expr) -> nw.
 _ZERO, _ONE = nw.lit(0), nw.lit(1)
 
 
+class _Once:
+    """A frame that several counters read, made once when the records are in memory
+    already (a lazy query is left for its engine to plan whole)."""
+
+    def __init__(self, *, eager: bool) -> None:
+        self.eager = eager
+
+    def __call__(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame.collect().lazy() if self.eager else frame
+
+
 def _contributions(
-    entries: nw.LazyFrame[Any], policy: CountingPolicy, *, flow: bool
+    entries: nw.LazyFrame[Any], policy: CountingPolicy, *, flow: bool, once: _Once
 ) -> list[nw.LazyFrame[Any]]:
     """What each entry, and each person, adds to their unit's counters; of the counters
     of people, only those the view shows."""
@@ -321,22 +455,18 @@ def _contributions(
         ),
         _counted(entries.filter(both), nw.max_horizontal(enrolled, completed), cohort_up_to=_ONE),
     ]
-    if flow:  # people with an entry in each period
-        started = entries.filter(nw.col("status") > 0)
+    if flow:  # people with an entry in each period, and with a started one
+        by_enrolment = entries.group_by("uid", "pid", "enrolled").agg(nw.col("status").max())
+        by_completion = entries.select("uid", "pid", "completed").unique()
         return [
             *counted,
             _counted(
-                entries.select("uid", "pid", "enrolled").unique(), enrolled, enrolled_users=_ONE
+                by_enrolment, enrolled, enrolled_users=_ONE, started_users=nw.col("status") > 0
             ),
-            _counted(
-                started.select("uid", "pid", "enrolled").unique(), enrolled, started_users=_ONE
-            ),
-            _counted(
-                entries.select("uid", "pid", "completed").unique(), completed, completed_users=_ONE
-            ),
+            _counted(by_completion, completed, completed_users=_ONE),
         ]
     # People by the period of their first entry, first started one and first completion.
-    first = (
+    first = once(
         entries.with_columns(nw.when(nw.col("status") > 0).then(enrolled).alias("started"))
         .group_by("pid", "uid")
         .agg(enrolled.min(), completed.min(), nw.col("started").min())
