@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from karmayogi.errors import ValidationError
 from karmayogi.org import OrgTree, Person, Unit
-from karmayogi.progress import Enrolment, Rollup
+from karmayogi.progress import Enrolment, Rollup, Status
 from tests.test_progress import scenarios
 
 nw = pytest.importorskip("narwhals", reason="the columnar extra is not installed")
@@ -185,16 +185,17 @@ def test_a_people_frame_is_checked_whole() -> None:
     tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
     people = frame_of("polars", PEOPLE_TYPES)(
         {
-            "person": ["asha", "ravi", "ravi", "meena", "meena"],
-            "unit": ["cg", "cg", "nowhere", "cg", "cg"],
-            "active": [True, True, True, True, True],
+            "person": ["asha", "ravi", "ravi", "meena", "meena", "kiran", "lata", "lata"],
+            "unit": ["cg", "cg", "nowhere", "cg", "cg", "nowhere", "cg", "cg"],
+            "active": [True, True, True, True, True, True, True, False],
         }
     )
     with pytest.raises(ValidationError) as raised:
         columnar.rollup_frame(frame_of("polars")(columns([])), tree, people=people)
     assert [(p.where.path, p.got) for p in raised.value.problems] == [
-        ("people['ravi'].unit", "nowhere"),
-        ("people['ravi']", "2 different rows"),
+        ("people['kiran'].unit", "nowhere"),
+        ("people['lata']", "active and inactive"),
+        ("people['ravi']", "cg and nowhere"),
     ]
 
 
@@ -214,3 +215,24 @@ METRICS = (
     "users", "enrolled_users", "started_users", "completed_users", "enrolments",
     "completions", "completion_rate", "certificates", "learning_hours", "enrolments_completed",
 )  # fmt: skip
+
+
+def test_duckdb_relations_of_any_connection() -> None:
+    """DuckDB joins only relations of one connection: the engine's own small frames are
+    made in the records' connection, whichever it is."""
+    duckdb = pytest.importorskip("duckdb")
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    record = Enrolment(
+        person="asha",
+        course="RTI Act",
+        status=Status.COMPLETED,
+        progress=100,
+        completed_at=dt.datetime(2025, 5, 1, 17),
+    )
+    con = duckdb.connect()
+    records = con.from_arrow(frame_of("pyarrow")(columns([record])))
+    people = con.from_arrow(people_frame("pyarrow", [Person(id="asha", organisation="cg")]))
+    table = columnar.rollup_frame(records, tree, people=people, by="fy")
+    assert nw.from_native(table).select("unit", "users", "completions").collect().rows() == [
+        ("cg", 1, 1)
+    ]

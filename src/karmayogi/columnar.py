@@ -122,14 +122,16 @@ def rollup_frame(
     # grouping after the join with the people is by integers, not strings.
     order = {u.id: i for i, u in enumerate(tree)}
     users: dict[str, int] | None
+    once = _Once(eager=eager)
     if people is not None and _is_frame(people):
-        people_frame, users = _framed_people(people, tree, order, policy=policy, small=small)
+        people_frame, users = _framed_people(
+            people, tree, order, policy=policy, small=small, once=once
+        )
     else:
         people_frame, users = _listed_people(
             people, places, order, tree=tree, policy=policy, small=small
         )
     entries = _entries(lazy.join(people_frame, on="person"), schema, by)
-    once = _Once(eager=eager)
     entries = once(entries)
     closure = small.make(
         {
@@ -245,6 +247,7 @@ def _framed_people(
     *,
     policy: CountingPolicy,
     small: _SmallFrames,
+    once: _Once,
 ) -> tuple[nw.LazyFrame[Any], dict[str, int]]:
     """As :func:`_listed_people`, from a frame of people, in the frame's library."""
     given = nw.from_native(people).lazy()
@@ -255,20 +258,31 @@ def _framed_people(
         )
     names = given.collect_schema().names()
     _check_columns("people", names, PEOPLE_COLUMNS)
-    active = "active" in names and not policy.include_inactive
-    given = given.select("person", "unit", *(["active"] if "active" in names else [])).unique()
+    active = nw.col("active").cast(nw.Int64) if "active" in names else _ONE.cast(nw.Int64)
+    # One row per person; a person given twice with other details has a least value
+    # unlike the greatest.
     units = small.make({"unit": list(order), "uid": list(order.values())})
-    _check_people(given, units)
-    if active:
-        given = given.filter(nw.col("active"))
-    placed = given.join(units, on="unit").select("person", "uid")
+    placed = once(
+        given.select("person", "unit", active.alias("active"))
+        .group_by("person")
+        .agg(
+            nw.col("unit").min(),
+            nw.col("unit").max().alias("other_unit"),
+            nw.col("active").min(),
+            nw.col("active").max().alias("other_active"),
+        )
+        .join(units, on="unit", how="left")
+    )
+    _check_people(placed)
+    if not policy.include_inactive:
+        placed = placed.filter(nw.col("active") == 1)
     per_unit = placed.group_by("uid").agg(nw.len().alias("users")).collect()
     ids = list(order)
     users: dict[str, int] = {}
     for uid, count in per_unit.iter_rows():
         for ancestor in tree.path(ids[uid]):
             users[ancestor] = users.get(ancestor, 0) + count
-    numbered = placed.with_row_index("pid", order_by="person")
+    numbered = placed.select("person", "uid").with_row_index("pid", order_by="person")
     return numbered, users
 
 
@@ -276,31 +290,34 @@ def _is_frame(value: object) -> bool:
     return nw.from_native(value, pass_through=True) is not value
 
 
-def _check_people(people: nw.LazyFrame[Any], units: nw.LazyFrame[Any]) -> None:
-    """Every person in a unit not in the tree, and every person given twice with other
-    details, at once: only those rows are brought into Python."""
-    unknown = people.join(units, on="unit", how="anti").select("person", "unit").collect()
-    twice = (
-        people.group_by("person").agg(nw.len().alias("times")).filter(nw.col("times") > 1).collect()
-    )
-    problems = [
-        Problem(
-            "names a unit that is not in the organisation tree",
-            Location(path=f"people[{person!r}].unit"),
-            expected="the id of a unit",
-            got=unit,
-        )
-        for person, unit in unknown.sort("person").iter_rows()
-    ]
-    problems += [
-        Problem(
-            "is given again with other details",
-            Location(path=f"people[{person!r}]"),
-            expected="one unit and one active flag per person",
-            got=f"{times} different rows",
-        )
-        for person, times in twice.sort("person").iter_rows()
-    ]
+def _check_people(placed: nw.LazyFrame[Any]) -> None:
+    """Every person given twice with other details, and every person in a unit not in
+    the tree, at once: only those rows are brought into Python."""
+    unit, other_unit = nw.col("unit"), nw.col("other_unit")
+    twice = (unit != other_unit) | (nw.col("active") != nw.col("other_active"))
+    wrong = placed.filter(twice | nw.col("uid").is_null()).sort("person").collect()
+    problems = []
+    for row in wrong.iter_rows(named=True):
+        person = row["person"]
+        if row["unit"] != row["other_unit"] or row["active"] != row["other_active"]:
+            units = sorted({row["unit"], row["other_unit"]})
+            problems.append(
+                Problem(
+                    "is given again with other details",
+                    Location(path=f"people[{person!r}]"),
+                    expected="one unit and one active flag per person",
+                    got=" and ".join(units) if len(units) > 1 else "active and inactive",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "names a unit that is not in the organisation tree",
+                    Location(path=f"people[{person!r}].unit"),
+                    expected="the id of a unit",
+                    got=row["unit"],
+                )
+            )
     if problems:
         raise ValidationError(problems)
 
@@ -310,13 +327,23 @@ class _SmallFrames:
 
     def __init__(self, like: nw.LazyFrame[Any]) -> None:
         self.implementation = like.implementation
+        self._like = like.to_native()
 
     def make(self, data: Mapping[str, list[Any]]) -> nw.LazyFrame[Any]:
         """A frame of ``data``, its columns typed by name (so that an empty one joins)."""
         schema = {name: _TYPES[name] for name in data}
         if self.implementation.is_duckdb():
-            return nw.from_dict(data, schema, backend="pyarrow").lazy("duckdb")
+            table = nw.from_dict(data, schema, backend="pyarrow").to_native()
+            made: nw.LazyFrame[Any] = nw.from_native(_in_connection(self._like, table))
+            return made
         return nw.from_dict(data, schema, backend=self.implementation).lazy()
+
+
+def _in_connection(relation: Any, karmayogi_table: Any) -> Any:
+    """An Arrow table as a DuckDB relation of the same connection as ``relation``:
+    DuckDB joins only relations of one connection, and a relation does not say which it
+    belongs to. A query on it finds the table by its name here (a replacement scan)."""
+    return relation.query("karmayogi_records", "select * from karmayogi_table")
 
 
 _TYPES = {
@@ -419,14 +446,21 @@ _ZERO, _ONE = nw.lit(0), nw.lit(1)
 
 
 class _Once:
-    """A frame that several counters read, made once when the records are in memory
-    already (a lazy query is left for its engine to plan whole)."""
+    """A frame that several counters read, made once: in memory when the records are in
+    memory already, and on DuckDB, which would compute it again for each use. Other
+    lazy queries (Spark's) are left to their engine to plan whole."""
 
     def __init__(self, *, eager: bool) -> None:
         self.eager = eager
 
     def __call__(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return frame.collect().lazy() if self.eager else frame
+        if self.eager:
+            return frame.collect().lazy()
+        native = frame.to_native()
+        if frame.implementation.is_duckdb() and hasattr(native, "materialize"):
+            made: nw.LazyFrame[Any] = nw.from_native(native.materialize())  # DuckDB 2.0 on
+            return made
+        return frame
 
 
 def _contributions(
