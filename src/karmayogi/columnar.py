@@ -146,17 +146,16 @@ def rollup_frame(
         .group_by("uid", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
     )
-    counted = (
+    # The counters are the size of the table (units by periods), not of the records; they
+    # are made once, since the periods are found in them before the table is made.
+    totals = once(
         own.join(closure, on="uid")
         .group_by("ancestor", "period")
         .agg(*(nw.col(s).sum() for s in _SLOTS))
-        .rename({"ancestor": "uid"})
-        .collect()
+        .rename({"ancestor": "uid"}),
+        small=True,
     )
-    # The counters are the size of the table (units by periods), not of the records: they
-    # are computed once and brought back, rather than computed again for each use.
-    periods = _periods(counted)
-    totals = small.make(counted.to_dict(as_series=False))
+    periods = _periods(totals)
     grid_columns: dict[str, list[Any]] = {
         "unit": [u for u in order for _ in periods],
         "period": [p for _ in order for p in periods],
@@ -336,6 +335,10 @@ class _SmallFrames:
             table = nw.from_dict(data, schema, backend="pyarrow").to_native()
             made: nw.LazyFrame[Any] = nw.from_native(_in_connection(self._like, table))
             return made
+        if self.implementation.is_spark_like():  # in the records' session
+            table = nw.from_dict(data, schema, backend="pyarrow").to_native()
+            made = nw.from_native(self._like.sparkSession.createDataFrame(table))
+            return made
         return nw.from_dict(data, schema, backend=self.implementation).lazy()
 
 
@@ -446,21 +449,24 @@ _ZERO, _ONE = nw.lit(0), nw.lit(1)
 
 
 class _Once:
-    """A frame that several counters read, made once: in memory when the records are in
-    memory already, and on DuckDB, which would compute it again for each use. Other
-    lazy queries (Spark's) are left to their engine to plan whole."""
+    """A frame read more than once, made once: in memory when the records are in memory
+    already, and on DuckDB, which would otherwise compute it again for each use. On
+    Spark only a ``small`` one (the size of the table) is cached in the session; the
+    records' are left to Spark to plan."""
 
     def __init__(self, *, eager: bool) -> None:
         self.eager = eager
 
-    def __call__(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    def __call__(self, frame: nw.LazyFrame[Any], *, small: bool = False) -> nw.LazyFrame[Any]:
         if self.eager:
             return frame.collect().lazy()
         native = frame.to_native()
+        made: nw.LazyFrame[Any] = frame
         if frame.implementation.is_duckdb() and hasattr(native, "materialize"):
-            made: nw.LazyFrame[Any] = nw.from_native(native.materialize())  # DuckDB 2.0 on
-            return made
-        return frame
+            made = nw.from_native(native.materialize())  # DuckDB 2.0 and later
+        elif frame.implementation.is_spark_like() and small and hasattr(native, "cache"):
+            made = nw.from_native(native.cache())
+        return made
 
 
 def _contributions(
@@ -513,12 +519,12 @@ def _contributions(
     ]
 
 
-def _periods(counted: nw.DataFrame[Any]) -> list[int]:
+def _periods(counted: nw.LazyFrame[Any]) -> list[int]:
     """Every period from the first with anything counted to the last."""
     nonzero = counted.filter(
         nw.any_horizontal(*(nw.col(s) != 0 for s in _SLOTS), ignore_nulls=True)
     )
-    found = [int(p) for p in nonzero["period"].to_list()]
+    found = [int(p) for p in nonzero.select("period").unique().collect()["period"].to_list()]
     return list(range(min(found), max(found) + 1)) if found else []
 
 
