@@ -1,9 +1,11 @@
 """The roll-ups of :mod:`karmayogi.progress` as dataframe operations, on the user's own
-dataframe library (polars, pandas, pyarrow, DuckDB), written once against narwhals.
+dataframe library (polars, pandas, pyarrow, DuckDB, PySpark), written once against
+narwhals.
 
 It means exactly what the reference engine means (the tests hold the two equal); only
 elementary operations are used (columns computed first, then min, max, sum and count per
-group), so every backend runs them natively. Needs the ``columnar`` extra::
+group), so every backend runs them natively. Needs the ``columnar`` extra (or, on Spark,
+the ``spark`` extra)::
 
     pip install 'karmayogi[columnar]'
 
