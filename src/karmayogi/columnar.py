@@ -55,7 +55,7 @@ from karmayogi._rollup import CountingPolicy
 from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
-from karmayogi.progress import View, _placement
+from karmayogi.progress import View, _placement, _with_descendants
 
 __all__ = ["PEOPLE_COLUMNS", "RECORD_COLUMNS", "UNIT_COLUMNS", "rollup_frame"]
 
@@ -279,10 +279,7 @@ def _framed_people(
         placed = placed.filter(nw.col("active") == 1)
     per_unit = placed.group_by("uid").agg(nw.len().alias("users")).collect()
     ids = list(order)
-    users: dict[str, int] = {}
-    for uid, count in per_unit.iter_rows():
-        for ancestor in tree.path(ids[uid]):
-            users[ancestor] = users.get(ancestor, 0) + count
+    users = _with_descendants(tree, {ids[uid]: count for uid, count in per_unit.iter_rows()})
     numbered = placed.select("person", "uid").with_row_index("pid", order_by="person")
     return numbered, users
 
@@ -333,15 +330,16 @@ class _SmallFrames:
     def make(self, data: Mapping[str, list[Any]]) -> nw.LazyFrame[Any]:
         """A frame of ``data``, its columns typed by name (so that an empty one joins)."""
         schema = {name: _TYPES[name] for name in data}
+        if not (self.implementation.is_duckdb() or self.implementation.is_spark_like()):
+            return nw.from_dict(data, schema, backend=self.implementation).lazy()
+        # Lazy engines: through Arrow, into the records' own connection or session.
+        table = nw.from_dict(data, schema, backend="pyarrow").to_native()
         if self.implementation.is_duckdb():
-            table = nw.from_dict(data, schema, backend="pyarrow").to_native()
-            made: nw.LazyFrame[Any] = nw.from_native(_in_connection(self._like, table))
-            return made
-        if self.implementation.is_spark_like():  # in the records' session
-            table = nw.from_dict(data, schema, backend="pyarrow").to_native()
-            made = nw.from_native(self._like.sparkSession.createDataFrame(table))
-            return made
-        return nw.from_dict(data, schema, backend=self.implementation).lazy()
+            native = _in_connection(self._like, table)
+        else:
+            native = self._like.sparkSession.createDataFrame(table)
+        made: nw.LazyFrame[Any] = nw.from_native(native)
+        return made
 
 
 def _in_connection(relation: Any, karmayogi_table: Any) -> Any:

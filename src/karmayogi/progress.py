@@ -772,11 +772,16 @@ def _placement(
     placed = tree.place(people)
     inactive = {p.id for p in people if not p.active and not policy.include_inactive}
     counted = {p: u for p, u in placed.items() if p not in inactive}
+    return counted, _with_descendants(tree, collections.Counter(counted.values())), inactive
+
+
+def _with_descendants(tree: OrgTree, people: Mapping[str, int]) -> dict[str, int]:
+    """Each unit's people with its descendants', from the people sitting in each unit."""
     users: dict[str, int] = {}
-    for unit, count in collections.Counter(counted.values()).items():
+    for unit, count in people.items():
         for ancestor in tree.path(unit):
             users[ancestor] = users.get(ancestor, 0) + count
-    return counted, users, inactive
+    return users
 
 
 def _parse_period(kind: PeriodKind, period: Period | str) -> Period:
