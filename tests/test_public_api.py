@@ -82,7 +82,14 @@ PUBLIC = {
         "resolve",
         "write_allocations_csv",
     },
-    "karmayogi.columnar": {"PEOPLE_COLUMNS", "RECORD_COLUMNS", "UNIT_COLUMNS", "rollup_frame"},
+    "karmayogi.columnar": {
+        "PEOPLE_COLUMNS",
+        "RECORD_COLUMNS",
+        "UNIT_COLUMNS",
+        "FrameImport",
+        "read_consumption_frame",
+        "rollup_frame",
+    },
     "karmayogi.org": {
         "OrgTree",
         "Person",

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -569,12 +569,9 @@ class _ConsumptionRows:
         the rows that follow, and for the tree), or else its MDO_Name."""
         at = self.index
         written = tuple(cells[at[c]] if at[c] < len(cells) else "" for c in _UNIT_COLUMNS)
-        names = tuple(name.strip() for name in written)
-        if any(names):
-            unit = self.units[written] = OrgTree.path_id(names)
-        else:
-            names = (self.cell(cells, "mdo"),)  # each row its own: not remembered
-            unit = OrgTree.path_id(names)
+        unit, names = _unit_named(written, self.cell(cells, "mdo"))
+        if len(names) == len(written):  # not a row's own MDO_Name: remembered
+            self.units[written] = unit
         if unit is not None:
             self.paths.add(names)
         return unit
@@ -605,6 +602,15 @@ class _ConsumptionRows:
                     Location(file=self.table.file),
                 )
             )
+
+
+def _unit_named(written: Sequence[str], mdo: str) -> tuple[str | None, tuple[str, ...]]:
+    """The unit a row's Ministry / Department / Organization cells name, or else its
+    MDO_Name (None if all are blank), and the names that spell it."""
+    names = tuple(name.strip() for name in written)
+    if not any(names):
+        names = (mdo.strip(),)
+    return OrgTree.path_id(names), names
 
 
 # --- The platform's CBP enrolment export (CBPEnrollmentReport.csv) ----------------------------

@@ -51,13 +51,21 @@ except ImportError as exc:  # pragma: no cover - only without the extra
 
 from narwhals.typing import IntoFrameT
 
+from karmayogi._frame_reports import FrameImport, read_consumption_frame
 from karmayogi._rollup import CountingPolicy
 from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import View, _placement, _with_descendants
 
-__all__ = ["PEOPLE_COLUMNS", "RECORD_COLUMNS", "UNIT_COLUMNS", "rollup_frame"]
+__all__ = [
+    "PEOPLE_COLUMNS",
+    "RECORD_COLUMNS",
+    "UNIT_COLUMNS",
+    "FrameImport",
+    "read_consumption_frame",
+    "rollup_frame",
+]
 
 RECORD_COLUMNS = (
     "person", "course", "status", "enrolled_at", "completed_at", "certificate", "duration",

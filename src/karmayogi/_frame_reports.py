@@ -1,0 +1,539 @@
+"""The platform's enrolment export read into a polars frame: the same parsing, identity
+rule and row accounting as :func:`karmayogi.read_consumption_report`, column by column.
+
+Each column is parsed as a whole where its form is plain (the platform's
+``yyyy-MM-dd HH:mm:ss``), and otherwise each distinct cell once, by the reference reader's
+own functions: a state's export has five million rows but a few hundred statuses,
+durations and units and one email per person. A row found wrong is handed, cells and
+all, to the reference reader's careful path, so that its rejection says exactly what the
+reference reader says. A file polars cannot split as that reader does (bytes that are
+not UTF-8, lines ending in a bare carriage return, unbalanced quotes) is read by the
+reference reader itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import operator
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, TextIO
+
+import attrs
+import polars as pl
+
+from karmayogi._csv import Source, Table, header_table, opened, stream_records
+from karmayogi._ledger import Status
+from karmayogi._names import name_key
+from karmayogi._reports import (
+    _PERSON_KEYS,
+    _YES,
+    CONSUMPTION_COLUMNS,
+    Import,
+    Rejection,
+    _ConsumptionRows,
+    _seconds,
+    _time,
+    _unit_named,
+    read_consumption_report,
+)
+from karmayogi.cbp import Catalogue
+from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.org import OrgTree
+from karmayogi.periods import IST
+
+__all__ = ["FrameImport", "read_consumption_frame"]
+
+Backend = Literal["polars", "pandas", "pyarrow"]
+
+
+@attrs.define
+class FrameImport:
+    """What :func:`read_consumption_frame` made of an export: the records as a frame, each
+    person's unit as a frame, the tree, and what became of every row, as
+    :class:`karmayogi.Import` counts them."""
+
+    file: str | None
+    records: Any
+    """One row per record used or merged (:data:`RECORD_COLUMNS`, and ``progress``)."""
+    people: Any
+    """``person`` and ``unit``: each placed person's unit, that of their latest enrolment."""
+    tree: OrgTree
+    """The organisation tree the rows' Ministry / Department / Organization columns spell."""
+    rows: int = 0
+    used: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = attrs.Factory(list)
+    findings: list[Finding] = attrs.Factory(list)
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every row read is used, a duplicate or rejected (always, by design)."""
+        return self.rows == self.used + self.duplicates + len(self.rejected)
+
+    def summary(self) -> str:
+        name = self.file or "the input"
+        return (
+            f"{name}: {self.rows} rows read: {self.used} used, {self.duplicates} merged as "
+            f"duplicates, {len(self.rejected)} rejected"
+        )
+
+
+_RECORD_SCHEMA = pl.Schema(
+    [
+        ("person", pl.String()),
+        ("course", pl.String()),
+        ("status", pl.Int8()),
+        ("progress", pl.Float64()),
+        ("enrolled_at", pl.Datetime("us")),
+        ("completed_at", pl.Datetime("us")),
+        ("certificate", pl.Boolean()),
+        ("duration", pl.Int64()),
+    ]
+)
+# The platform's own time form, with each field in its range: polars and Python then agree
+# on every such text (other texts, and dates polars refuses, go to the reference's parser).
+_PLAIN_TIME = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+_BLANK_CELL = r"^[ \t\r\n]*$"
+
+
+def read_consumption_frame(
+    source: Source,
+    *,
+    person_key: str = "Email",
+    catalogue: Catalogue | None = None,
+    backend: Backend = "polars",
+) -> FrameImport:
+    """The platform's enrolment export, ``ConsumptionReport.csv``, read into frames of
+    ``backend`` (polars, pandas or pyarrow): the records, for
+    :func:`rollup_frame`, and each person's unit. It means what
+    :func:`karmayogi.read_consumption_report` means, row for row: the same values, people
+    known by the same key, each placed in the unit of their latest enrolment, and every
+    row accounted for (used, merged as a duplicate, or rejected with its row and reasons).
+
+    >>> import io
+    >>> report = read_consumption_frame(io.StringIO(
+    ...     "Email,Ministry,Department,Content_Name,Enrolled_On,Status\\n"
+    ...     "Ravi@CG.gov.in,Chhattisgarh,Revenue,RTI Act,2025-04-05 10:30:00,in-progress\\n"
+    ...     "ravi@cg.gov.in,Chhattisgarh,Revenue,RTI Act,2025-04-02 09:00:00,not started\\n"
+    ...     "asha@cg.gov.in,Chhattisgarh,Revenue,RTI Act,2025-04-05,finished\\n"))
+    >>> print(report.summary())
+    the input: 3 rows read: 1 used, 1 merged as duplicates, 1 rejected
+    >>> report.people.rows()
+    [('ravi@cg.gov.in', 'Chhattisgarh/Revenue')]
+    >>> print(report.rejected[0])
+    row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
+    """  # noqa: E501
+    key_column = _PERSON_KEYS.get(name_key(person_key).replace(" ", ""), "person")
+    columns = dict(CONSUMPTION_COLUMNS)
+    if key_column == "person":
+        columns["person"] = (person_key,)
+    with opened(source, "r") as (file, handle):
+        path = str(source) if isinstance(source, str | os.PathLike) else None
+        text = None if path is not None else handle.read()
+        header = _header(io.StringIO(text) if text is not None else handle, file)
+    table = header_table(file, header, columns, (key_column, "enrolled", "status"))
+    if "course" not in table.columns and "course_id" not in table.columns:
+        raise ValidationError(
+            [
+                Problem(
+                    "is missing a course column",
+                    Location(file=file, row=1),
+                    expected="Content_Name (or Content_Id)",
+                    got=", ".join(header or []),
+                )
+            ]
+        )
+    data: str | bytes = path if path is not None else (text or "").encode()
+    cells = _cells(data, table.width)
+    if cells is None:  # not split as the reference reader splits it: let that reader read it
+        reference = read_consumption_report(
+            source if path is not None else io.StringIO(text or ""),
+            person_key=person_key,
+            catalogue=catalogue,
+        )
+        return _from_reference(reference, backend)
+    frame, long_rows = cells
+    reader = _ConsumptionRows(table, Import(file), key_column, catalogue)
+    result = _Reading(table, reader, frame, long_rows).read()
+    return _converted(result, backend)
+
+
+def _header(handle: TextIO, file: str | None) -> list[str] | None:
+    first = next(stream_records(handle, file), None)
+    return first[1] if first else None
+
+
+def _cells(data: str | bytes, width: int) -> tuple[pl.DataFrame, dict[int, list[str]]] | None:
+    """Every record's cells as text (``c0``...), with its row number (``row``; the header
+    is row 1) and without the blank ones; and the full cells of each row longer than the
+    header. None when polars does not split the file as :func:`stream_records` does."""
+    schema = {f"c{i}": pl.String for i in range(width)}
+
+    def read(*, truncate: bool) -> pl.DataFrame:
+        return pl.read_csv(
+            data if isinstance(data, str) else io.BytesIO(data),
+            has_header=False,  # the header is a record too: it fixes the width
+            schema=schema,
+            infer_schema=False,
+            truncate_ragged_lines=truncate,
+            encoding="utf8",
+        )
+
+    long_rows: dict[int, list[str]] = {}
+    try:
+        try:
+            frame = read(truncate=False)
+        except pl.exceptions.ComputeError as error:
+            if "more fields" not in str(error):
+                raise
+            # Rows longer than the header are rejected: their cells are found in Python.
+            long_rows = {row: cells for row, cells in _records(data) if len(cells) > width}
+            frame = read(truncate=True)
+    except pl.exceptions.PolarsError:
+        return None  # bytes that are not UTF-8, say: the reference reader says where
+    if not _splits_alike(data, frame.height):
+        return None
+    # Records are numbered as the reference reader numbers them: the header is 1, and a
+    # blank record or one over several lines counts once.
+    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    frame = frame.slice(1)
+    frame = frame.with_columns(pl.col(f"c{i}").fill_null("") for i in range(width))
+    blank = pl.all_horizontal(pl.col(f"c{i}").str.contains(_BLANK_CELL) for i in range(width))
+    return frame.filter(~blank), long_rows
+
+
+def _records(data: str | bytes) -> Iterator[tuple[int, list[str]]]:
+    with _text(data) as handle:
+        yield from stream_records(handle, None)
+
+
+def _text(data: str | bytes) -> TextIO:
+    if isinstance(data, str):
+        return Path(data).open(encoding="utf-8-sig", newline="")
+    return io.StringIO(data.decode("utf-8-sig"), newline="")
+
+
+def _splits_alike(data: str | bytes, records: int) -> bool:
+    """Whether :func:`stream_records` finds as many records as polars did."""
+    lines, quotes, bare_returns = _counts(data)
+    if not bare_returns and not quotes:
+        return lines == records  # one record a line: counted in C
+    found = 0
+    # Bare carriage returns end lines for Python's text files only: read as text then.
+    with _text(data) if bare_returns else _binary(data) as handle:
+        lines_of: Iterator[Any] = iter(handle)
+        quote = '"' if bare_returns else b'"'
+        for line in lines_of:
+            found += 1
+            record = line
+            while quote in record and record.count(quote) % 2:  # a quoted field goes on
+                following = next(lines_of, None)
+                if following is None:
+                    break
+                record += following
+    return found == records
+
+
+def _binary(data: str | bytes) -> BinaryIO:
+    return Path(data).open("rb") if isinstance(data, str) else io.BytesIO(data)
+
+
+def _counts(data: str | bytes) -> tuple[int, int, int]:
+    """A file's lines, double quotes, and carriage returns not followed by a line feed
+    (which end lines for Python, not for polars), counted a block at a time."""
+    lines = quotes = returns = pairs = 0
+    last = b""
+    with _binary(data) as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+            quotes += block.count(b'"')
+            returns += block.count(b"\r")
+            pairs += block.count(b"\r\n") + (last.endswith(b"\r") and block.startswith(b"\n"))
+            last = block
+    return lines + (last != b"" and not last.endswith(b"\n")), quotes, returns - pairs
+
+
+# --- Reading the cells -----------------------------------------------------------------------
+
+
+class _Reading:
+    """One export's cells parsed, checked, accounted for and placed."""
+
+    def __init__(
+        self,
+        table: Table,
+        reader: _ConsumptionRows,
+        frame: pl.DataFrame,
+        long_rows: dict[int, list[str]],
+    ) -> None:
+        self.table, self.reader, self.frame, self.long_rows = table, reader, frame, long_rows
+
+    def cells(self, column: str) -> pl.Series:
+        """A column's cells as written ("" where the header lacks it)."""
+        if column not in self.table.columns:
+            return pl.repeat("", self.frame.height, dtype=pl.String, eager=True)
+        return self.frame[f"c{self.table.columns[column][0]}"]
+
+    def read(self) -> FrameImport:
+        reader, cells = self.reader, self.cells
+        person, person_ok = _each(
+            self.frame[f"c{reader.key_index}"], lambda t: _known(reader._learner(t)), pl.String
+        )
+        if "course_id" in self.table.columns:  # an id, or where it is blank the name
+            both = self.frame.select(cells("course_id").alias("id"), cells("course").alias("name"))
+            course, course_ok = _each_row(
+                both, lambda i, n: _known(reader._course(i) or reader._course(n)), pl.String
+            )
+        else:
+            course, course_ok = _each(cells("course"), lambda t: _known(reader._course(t)),
+                                      pl.String)  # fmt: skip
+        status, status_ok = _each(cells("status"), lambda t: Status.parse(t.strip()).value, pl.Int8)
+        enrolled, enrolled_ok = _times(cells("enrolled"), required=True)
+        completed, completed_ok = _times(cells("completed"), required=False)
+        progress, progress_ok = _each(cells("progress"), _number, pl.Float64)
+        certificate, certificate_ok = _each(cells("certificate"), _certified, pl.Boolean)
+        duration, duration_ok = _each(cells("duration"), _duration, pl.Int64)
+        places = self.frame.select(
+            *(cells(c).alias(c) for c in ("ministry", "department", "organisation", "mdo"))
+        )
+        unit, _ = _each_row(places, lambda m, d, o, mdo: _unit_named((m, d, o), mdo)[0], pl.String)
+        parsed = pl.DataFrame(
+            {
+                "row": self.frame["row"],
+                "person": person,
+                "course": course,
+                "status": status,
+                "progress": progress,
+                "enrolled_at": enrolled,
+                "completed_at": completed,
+                "certificate": certificate,
+                "duration": duration,
+                "unit": unit,
+                "parsed": functools.reduce(
+                    operator.and_,
+                    (
+                        person_ok,
+                        course_ok,
+                        status_ok,
+                        enrolled_ok,
+                        completed_ok,
+                        progress_ok,
+                        certificate_ok,
+                        duration_ok,
+                    ),
+                ),
+            }
+        ).with_columns(
+            # A blank progress is that of the status: 100 completed, else 0.
+            pl.col("progress").fill_null(pl.when(pl.col("status") == 2).then(100.0).otherwise(0.0))
+        )
+        parsed = parsed.with_columns(
+            good=(
+                pl.col("parsed") & _consistent() & ~pl.col("row").is_in(list(self.long_rows))
+            ).fill_null(value=False)
+        )
+        result = FrameImport(
+            self.table.file,
+            records=parsed.filter("good").select(*_RECORD_SCHEMA),
+            people=None,
+            tree=OrgTree([]),
+            rows=self.frame.height,
+            findings=list(self.table.findings),
+        )
+        self._reject(parsed.filter(~pl.col("good"))["row"], result)
+        result.used = result.records.select("person", "course").n_unique()
+        result.duplicates = result.records.height - result.used
+        self._place(parsed.filter("good"), places.filter(parsed["good"]), result)
+        return result
+
+    def _reject(self, rows: pl.Series, result: FrameImport) -> None:
+        """Each wrong row's every problem, as the reference reader's careful path finds
+        them: given the row's cells, that reader rejects it with its own words."""
+        wanted = self.frame.filter(pl.col("row").is_in(rows.implode()))
+        width = self.table.width
+        scratch = self.reader.result
+        for row, *cells in wanted.select("row", *(f"c{i}" for i in range(width))).iter_rows():
+            self.reader._diagnose(row, self.long_rows.get(row) or list(cells))
+        if scratch.used or scratch.duplicates:  # a row this reader refused, that one took
+            raise AssertionError(
+                f"the frame reader refused a row the reference reader takes: {scratch.ledger}"
+            )
+        result.rejected = scratch.rejected
+
+    def _place(self, good: pl.DataFrame, names: pl.DataFrame, result: FrameImport) -> None:
+        """Each person in the unit of their latest enrolment (the greatest unit, if two are
+        that late); a finding for each person in several units; the tree the names spell."""
+        placed = good.filter(pl.col("unit").is_not_null())
+        latest = pl.col("enrolled_at") == pl.col("enrolled_at").max()
+        per_person = placed.group_by("person").agg(
+            pl.col("unit").filter(latest).max(),
+            pl.col("unit").unique().alias("units"),
+        )
+        result.people = per_person.select("person", "unit").sort("person")
+        several = per_person.filter(pl.col("units").list.len() > 1).sort("person")
+        for person, unit, units in several.iter_rows():
+            result.findings.append(
+                Finding(
+                    "person-in-several-units",
+                    f"{person} appears in {len(units)} units ({', '.join(sorted(units))}); "
+                    f"placed in {unit}, the unit of their latest enrolment",
+                    Location(file=self.table.file),
+                )
+            )
+        spelled = names.filter(good["unit"].is_not_null()).unique()
+        paths = {_unit_named((m, d, o), mdo)[1] for m, d, o, mdo in spelled.iter_rows()}
+        result.tree = OrgTree.from_paths(sorted(paths))
+
+
+def _consistent() -> pl.Expr:
+    """:meth:`karmayogi.Enrolment.inconsistency` finds nothing (people and courses are
+    not blank by now)."""
+    status, progress = pl.col("status"), pl.col("progress")
+    done = status == Status.COMPLETED.value
+    return (
+        (progress >= 0)
+        & (progress <= 100)
+        & ~progress.is_nan()
+        & (pl.col("duration").is_null() | (pl.col("duration") >= 0))
+        & (done == pl.col("completed_at").is_not_null())
+        & (~done | (progress == 100))
+        & ((status != Status.NOT_STARTED.value) | (progress == 0))
+        & (~pl.col("certificate") | done)
+    )
+
+
+# --- Each distinct cell once, by the reference reader's rules ---------------------------------
+
+
+def _each(cells: pl.Series, parse: Callable[[str], Any], dtype: Any) -> tuple[pl.Series, pl.Series]:
+    """Each distinct cell parsed once in Python: the values (null where the parse failed),
+    and whether each cell parsed."""
+    distinct = cells.unique()
+    values, refused = _parsed(distinct.to_list(), parse)
+    mapped = cells.replace_strict(distinct, pl.Series(values, dtype=dtype), return_dtype=dtype)
+    return mapped.cast(dtype), ~cells.is_in(pl.Series(refused, dtype=pl.String).implode())
+
+
+def _each_row(
+    frame: pl.DataFrame, parse: Callable[..., Any], dtype: Any
+) -> tuple[pl.Series, pl.Series]:
+    """As :func:`_each`, for cells read together (a key of several columns)."""
+    distinct = frame.unique()
+    values, refused = _parsed(list(distinct.iter_rows()), lambda row: parse(*row))
+    refusals = set(map(tuple, refused))
+    table = distinct.with_columns(
+        pl.Series("value", values, dtype=dtype),
+        pl.Series("ok", [r not in refusals for r in distinct.iter_rows()], dtype=pl.Boolean),
+    )
+    joined = frame.join(table, on=frame.columns, how="left",
+                        maintain_order="left")  # fmt: skip
+    return joined["value"], joined["ok"]
+
+
+def _parsed(values: Sequence[Any], parse: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
+    results, refused = [], []
+    for value in values:
+        try:
+            results.append(parse(value))
+        except ValueError:
+            results.append(None)
+            refused.append(value)
+    return results, refused
+
+
+def _times(cells: pl.Series, *, required: bool) -> tuple[pl.Series, pl.Series]:
+    """A column of times as India's wall clock: the platform's form parsed by polars, any
+    other text by the reference reader's parser, each distinct text once."""
+    plain = cells.str.contains(_PLAIN_TIME)
+    times = cells.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    times = pl.select(pl.when(plain).then(times)).to_series()
+    ok = pl.repeat(value=True, n=cells.len(), eager=True)
+    others = times.is_null()
+    if others.any():
+        where = others.arg_true()
+        values, parsed = _each(cells.gather(where), lambda t: _india(t, required=required),
+                               pl.Datetime("us"))  # fmt: skip
+        times = times.scatter(where, values)
+        ok = ok.scatter(where, parsed)
+    return times, ok
+
+
+def _india(text: str, *, required: bool) -> dt.datetime | None:
+    text = text.strip()
+    if not text:
+        if required:
+            raise ValueError("a time is required")
+        return None
+    return _time(text).replace(tzinfo=None)
+
+
+def _known(value: Any) -> Any:
+    """A person or course the reference reader knows (it gives None for a blank one)."""
+    if value is None:
+        raise ValueError("blank")
+    return value.person if hasattr(value, "person") else value
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+def _certified(text: str) -> bool:
+    try:
+        return _YES[text.strip().casefold()]
+    except KeyError:
+        raise ValueError(text) from None
+
+
+def _duration(text: str) -> int | None:
+    text = text.strip()
+    return _seconds(text) if text else None
+
+
+# --- Into the user's library -------------------------------------------------------------------
+
+
+def _from_reference(report: Import, backend: Backend) -> FrameImport:
+    """The reference reader's import as frames (a joined entry for each person's records on
+    a course)."""
+    rows = [
+        (e.person, e.course, e.status.value, e.progress, _wall(e.enrolled_at),
+         _wall(e.completed_at), bool(e.certificates), e.duration)
+        for e in report.ledger
+    ]  # fmt: skip
+    records = pl.DataFrame(rows, schema=_RECORD_SCHEMA, orient="row")
+    people = pl.DataFrame(
+        sorted(report.places.items()), schema={"person": pl.String, "unit": pl.String},
+        orient="row",
+    )  # fmt: skip
+    result = FrameImport(
+        report.file,
+        records=records,
+        people=people,
+        tree=report.tree or OrgTree([]),
+        rows=report.rows,
+        used=report.used,
+        duplicates=report.duplicates,
+        rejected=report.rejected,
+        findings=report.findings,
+    )
+    return _converted(result, backend)
+
+
+def _wall(when: dt.datetime | None) -> dt.datetime | None:
+    return when.astimezone(IST).replace(tzinfo=None) if when is not None else None
+
+
+def _converted(result: FrameImport, backend: Backend) -> FrameImport:
+    if backend == "polars":
+        return result
+    import narwhals as nw  # only for another library than polars
+
+    def into(frame: pl.DataFrame) -> Any:
+        return nw.from_arrow(frame, backend=backend).to_native()
+
+    return attrs.evolve(result, records=into(result.records), people=into(result.people))
