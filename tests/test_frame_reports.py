@@ -100,6 +100,8 @@ def exports(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             cells += ["extra"]  # long: rejected
         elif shape == 2:
             buffer.write(draw(st.sampled_from(["", ",,,", " , "])) + ending)  # blank lines
+        elif shape == 3:
+            cells = ["Ravi Kumar"]  # a name alone, in a column not read: not a blank row
         writer.writerow(cells)
     text = buffer.getvalue()
     if draw(st.booleans()):

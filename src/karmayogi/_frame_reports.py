@@ -147,7 +147,7 @@ def read_consumption_frame(
             ]
         )
     data: str | bytes = path if path is not None else (text or "").encode()
-    cells = _cells(data, table.width)
+    cells = _cells(data, table.width, sorted({i for i, _title in table.columns.values()}))
     if cells is None:  # not split as the reference reader splits it: let that reader read it
         reference = read_consumption_report(
             source if path is not None else io.StringIO(text or ""),
@@ -166,7 +166,9 @@ def _header(handle: TextIO, file: str | None) -> list[str] | None:
     return first[1] if first else None
 
 
-def _cells(data: str | bytes, width: int) -> tuple[pl.DataFrame, dict[int, list[str]]] | None:
+def _cells(
+    data: str | bytes, width: int, used: list[int]
+) -> tuple[pl.DataFrame, dict[int, list[str]]] | None:
     """Every record's cells as text (``c0``...), with its row number (``row``; the header
     is row 1) and without the blank ones; and the full cells of each row longer than the
     header. None when polars does not split the file as :func:`stream_records` does."""
@@ -200,9 +202,16 @@ def _cells(data: str | bytes, width: int) -> tuple[pl.DataFrame, dict[int, list[
     # blank record or one over several lines counts once.
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     frame = frame.slice(1)
-    frame = frame.with_columns(pl.col(f"c{i}").fill_null("") for i in range(width))
-    blank = pl.all_horizontal(pl.col(f"c{i}").str.contains(_BLANK_CELL) for i in range(width))
-    return frame.filter(~blank), long_rows
+    frame = frame.with_columns(pl.col(f"c{i}").fill_null("") for i in used)
+
+    def blank(columns: list[int]) -> pl.Expr:
+        cells = [pl.col(f"c{i}").str.contains(_BLANK_CELL) for i in columns]
+        return pl.all_horizontal(cells) if cells else pl.lit(value=True)
+
+    # A record blank in the columns read is rare: only then are the others looked at.
+    unread = [i for i in range(width) if i not in used]
+    empty = frame.select(blank(used) & blank(unread).fill_null(value=True)).to_series()
+    return frame.filter(~empty), long_rows
 
 
 def _records(data: str | bytes) -> Iterator[tuple[int, list[str]]]:
@@ -250,8 +259,9 @@ def _counts(data: str | bytes) -> tuple[int, int, int]:
         while block := handle.read(1 << 24):
             lines += block.count(b"\n")
             quotes += block.count(b'"')
-            returns += block.count(b"\r")
-            pairs += block.count(b"\r\n") + (last.endswith(b"\r") and block.startswith(b"\n"))
+            if b"\r" in block or last.endswith(b"\r"):  # rare: counted only then
+                returns += block.count(b"\r")
+                pairs += block.count(b"\r\n") + (last.endswith(b"\r") and block.startswith(b"\n"))
             last = block
     return lines + (last != b"" and not last.endswith(b"\n")), quotes, returns - pairs
 
@@ -279,9 +289,7 @@ class _Reading:
 
     def read(self) -> FrameImport:
         reader, cells = self.reader, self.cells
-        person, person_ok = _each(
-            self.frame[f"c{reader.key_index}"], lambda t: _known(reader._learner(t)), pl.String
-        )
+        person, person_ok = _person(self.frame[f"c{reader.key_index}"], reader)
         if "course_id" in self.table.columns:  # an id, or where it is blank the name
             both = self.frame.select(cells("course_id").alias("id"), cells("course").alias("name"))
             course, course_ok = _each_row(
@@ -356,7 +364,8 @@ class _Reading:
         width = self.table.width
         scratch = self.reader.result
         for row, *cells in wanted.select("row", *(f"c{i}" for i in range(width))).iter_rows():
-            self.reader._diagnose(row, self.long_rows.get(row) or list(cells))
+            written = self.long_rows.get(row) or [cell or "" for cell in cells]
+            self.reader._diagnose(row, written)
         if scratch.used or scratch.duplicates:  # a row this reader refused, that one took
             raise AssertionError(
                 f"the frame reader refused a row the reference reader takes: {scratch.ledger}"
@@ -446,19 +455,32 @@ def _parsed(values: Sequence[Any], parse: Callable[[Any], Any]) -> tuple[list[An
 
 def _times(cells: pl.Series, *, required: bool) -> tuple[pl.Series, pl.Series]:
     """A column of times as India's wall clock: the platform's form parsed by polars, any
-    other text by the reference reader's parser, each distinct text once."""
-    plain = cells.str.contains(_PLAIN_TIME)
+    other text by the reference reader's parser."""
     times = cells.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
-    times = pl.select(pl.when(plain).then(times)).to_series()
+    plain = cells.str.contains(_PLAIN_TIME) & times.is_not_null()
+    return _or_each(cells, plain, times, lambda t: _india(t, required=required))
+
+
+def _person(cells: pl.Series, reader: _ConsumptionRows) -> tuple[pl.Series, pl.Series]:
+    """People's keys: printable ASCII without spaces as written (emails in lower case),
+    any other cell as the reference reader reads it."""
+    plain = cells.str.contains(r"^[!-~]+$")
+    keys = cells.str.to_lowercase() if reader.email else cells
+    return _or_each(cells, plain, keys, lambda t: _known(reader._learner(t)))
+
+
+def _or_each(
+    cells: pl.Series, plain: pl.Series, values: pl.Series, parse: Callable[[str], Any]
+) -> tuple[pl.Series, pl.Series]:
+    """``values`` where a cell is ``plain``; elsewhere each distinct cell parsed once in
+    Python. The values, and whether each cell parsed."""
+    values = pl.select(pl.when(plain).then(values)).to_series()
     ok = pl.repeat(value=True, n=cells.len(), eager=True)
-    others = times.is_null()
-    if others.any():
-        where = others.arg_true()
-        values, parsed = _each(cells.gather(where), lambda t: _india(t, required=required),
-                               pl.Datetime("us"))  # fmt: skip
-        times = times.scatter(where, values)
-        ok = ok.scatter(where, parsed)
-    return times, ok
+    if not plain.all():
+        where = (~plain).arg_true()
+        parsed, parsed_ok = _each(cells.gather(where), parse, values.dtype)
+        values, ok = values.scatter(where, parsed), ok.scatter(where, parsed_ok)
+    return values, ok
 
 
 def _india(text: str, *, required: bool) -> dt.datetime | None:

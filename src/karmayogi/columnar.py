@@ -56,7 +56,16 @@ from karmayogi._rollup import CountingPolicy
 from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
-from karmayogi.progress import View, _placement, _with_descendants
+from karmayogi.progress import (
+    _INACTIVE,
+    _NOT_PLACED,
+    ProgressRow,
+    ProgressTable,
+    View,
+    _parse_period,
+    _placement,
+    _with_descendants,
+)
 
 __all__ = [
     "PEOPLE_COLUMNS",
@@ -65,6 +74,7 @@ __all__ = [
     "FrameImport",
     "read_consumption_frame",
     "rollup_frame",
+    "rollup_table",
 ]
 
 RECORD_COLUMNS = (
@@ -113,86 +123,183 @@ def rollup_frame(
     library, which also counts each unit's users; or by ``places``, a mapping of person
     to unit. Inactive people and their records are left out unless the policy counts
     them; so are the records of people not placed."""
-    if by not in PERIOD_KINDS:
-        raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
-    if view not in ("flow", "cumulative"):
-        raise ValueError(f"a view is flow or cumulative, got {view!r}")
-    if (people is None) == (places is None):
-        raise TypeError("give either people or places, to place each person in a unit")
-    # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
-    frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
-    eager = isinstance(frame, nw.DataFrame)
-    lazy = frame.lazy()
-    schema = lazy.collect_schema()  # resolved once: on DuckDB or Spark each asks the engine
-    _check_columns("records", schema.names(), RECORD_COLUMNS)
-    if not isinstance(tree, OrgTree):
-        tree = _tree_of(tree)
-    small = _SmallFrames(lazy)
-    # People and units as numbers (a unit's is its place in the tree's order), so that the
-    # grouping after the join with the people is by integers, not strings.
-    order = {u.id: i for i, u in enumerate(tree)}
-    users: dict[str, int] | None
-    once = _Once(eager=eager)
-    if people is not None and _is_frame(people):
-        people_frame, users = _framed_people(
-            people, tree, order, policy=policy, small=small, once=once
-        )
-    else:
-        people_frame, users = _listed_people(
-            people, places, order, tree=tree, policy=policy, small=small
-        )
-    entries = _entries(lazy.join(people_frame, on="person"), schema, by)
-    entries = once(entries)
-    closure = small.make(
-        {
-            "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
-            "ancestor": [order[a] for u in tree for a in tree.path(u.id)],
-        }
-    )
-    # Each unit's own counters, then each unit's with its descendants': summed before the
-    # join with the tree, so the join meets units and periods, not records.
-    own = (
-        nw.concat(_contributions(entries, policy, flow=view == "flow", once=once), how="vertical")
-        .group_by("uid", "period")
-        .agg(*(nw.col(s).sum() for s in _SLOTS))
-    )
-    # The counters are the size of the table (units by periods), not of the records; they
-    # are made once, since the periods are found in them before the table is made.
-    totals = once(
-        own.join(closure, on="uid")
-        .group_by("ancestor", "period")
-        .agg(*(nw.col(s).sum() for s in _SLOTS))
-        .rename({"ancestor": "uid"}),
-        small=True,
-    )
-    periods = _periods(totals)
-    grid_columns: dict[str, list[Any]] = {
-        "unit": [u for u in order for _ in periods],
-        "period": [p for _ in order for p in periods],
-        "label": [str(period_at(by, p)) for _ in order for p in periods],
-        "uid": [order[u] for u in order for _ in periods],
-    }
-    if users is not None:  # without people, no one knows how many there are
-        grid_columns["users"] = [users.get(u, 0) for u in order for _ in periods]
-    grid = small.make(grid_columns)
-    if view == "cumulative":
-        shown = small.make({"upto": periods})
-        totals = (
-            totals.join(shown, how="cross")
-            .filter(nw.col("period") <= nw.col("upto"))
-            .group_by("uid", "upto")
-            .agg(*(nw.col(s).sum() for s in _SLOTS))
-            .rename({"upto": "period"})
-        )
-    table = grid.join(totals, on=["uid", "period"], how="left").with_columns(
-        *(nw.col(s).fill_null(0) for s in _SLOTS)
-    )
-    if users is None:
-        table = table.with_columns(nw.lit(None).alias("users"))
-    result = _metrics(table, flow=view == "flow").sort("uid", "index")
-    result = result.drop("uid", "index")
-    native = result.collect().to_native() if eager else result.to_native()
+    rolled = _Rolled(records, tree, people=people, places=places, by=by, policy=policy,
+                     view=view)  # fmt: skip
+    native = rolled.table.collect().to_native() if rolled.eager else rolled.table.to_native()
     return cast("IntoFrameT", native)
+
+
+def rollup_table(
+    records: Any,
+    tree: OrgTree | Any,
+    *,
+    people: Iterable[Person] | Any | None = None,
+    places: Mapping[str, str] | Any | None = None,
+    by: PeriodKind = "quarter",
+    policy: CountingPolicy = CountingPolicy.PLATFORM,
+    view: View = "flow",
+) -> ProgressTable:
+    """What :func:`rollup_frame` computes, as the reference engine's
+    :class:`~karmayogi.progress.ProgressTable`: the table (units by periods, small) is
+    brought into Python, with the ledger entries left out and why, and those without an
+    enrolment date; so it prints, suppresses and exports as
+    :meth:`karmayogi.progress.Rollup.table` does.
+
+    >>> import datetime as dt, polars as pl
+    >>> from karmayogi.org import OrgTree, Unit
+    >>> tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    >>> records = pl.DataFrame({
+    ...     "person": ["asha", "ravi"], "course": ["RTI Act"] * 2, "status": [2, 1],
+    ...     "enrolled_at": [dt.datetime(2025, 4, 5, 10), dt.datetime(2025, 4, 2, 9)],
+    ...     "completed_at": [dt.datetime(2025, 5, 1, 17), None],
+    ...     "certificate": [True, False], "duration": [5400, 5400]})
+    >>> table = rollup_table(records, tree, places={"asha": "cg"}, by="fy")
+    >>> row = table.row("cg", "2025-26")
+    >>> row.enrolments, row.completions, row.learning_hours, dict(table.excluded)
+    (1, 1, 1.5, {'people not placed in the organisation tree': 1})
+    """
+    rolled = _Rolled(records, tree, people=people, places=places, by=by, policy=policy,
+                     view=view)  # fmt: skip
+    shown = rolled.table.collect()
+    rows = tuple(
+        ProgressRow(
+            name=rolled.tree[values["unit"]].name,
+            **{**values, "period": _parse_period(by, values["period"])},
+        )
+        for values in shown.iter_rows(named=True)
+    )
+    return ProgressTable(
+        by=by,
+        view=view,
+        policy=policy,
+        rows=rows,
+        excluded=rolled.excluded(),
+        undated=rolled.undated(),
+        tree=rolled.tree,
+    )
+
+
+class _Rolled:
+    """The roll-up of a records frame, and what it left out."""
+
+    def __init__(
+        self,
+        records: Any,
+        tree: OrgTree | Any,
+        *,
+        people: Iterable[Person] | Any | None,
+        places: Mapping[str, str] | Any | None,
+        by: PeriodKind,
+        policy: CountingPolicy,
+        view: View,
+    ) -> None:
+        if by not in PERIOD_KINDS:
+            raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
+        if view not in ("flow", "cumulative"):
+            raise ValueError(f"a view is flow or cumulative, got {view!r}")
+        if (people is None) == (places is None):
+            raise TypeError("give either people or places, to place each person in a unit")
+        # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
+        frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
+        eager = isinstance(frame, nw.DataFrame)
+        lazy = frame.lazy()
+        schema = lazy.collect_schema()  # resolved once: on DuckDB or Spark each asks the engine
+        _check_columns("records", schema.names(), RECORD_COLUMNS)
+        if not isinstance(tree, OrgTree):
+            tree = _tree_of(tree)
+        small = _SmallFrames(lazy)
+        # People and units as numbers (a unit's is its place in the tree's order), so that the
+        # grouping after the join with the people is by integers, not strings.
+        order = {u.id: i for i, u in enumerate(tree)}
+        users: dict[str, int] | None
+        inactive: nw.LazyFrame[Any]
+        once = _Once(eager=eager)
+        if people is not None and _is_frame(people):
+            people_frame, users, inactive = _framed_people(
+                people, tree, order, policy=policy, small=small, once=once
+            )
+        elif places is not None and _is_frame(places):
+            people_frame, users, inactive = _framed_people(
+                places, tree, order, policy=policy, small=small, once=once, what="places"
+            )
+            users = None  # places say where people are, not how many there are
+        else:
+            people_frame, users, inactive = _listed_people(
+                people, places, order, tree=tree, policy=policy, small=small
+            )
+        entries = _entries(lazy.join(people_frame, on="person"), schema, by)
+        entries = once(entries)
+        closure = small.make(
+            {
+                "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
+                "ancestor": [order[a] for u in tree for a in tree.path(u.id)],
+            }
+        )
+        # Each unit's own counters, then each unit's with its descendants': summed before the
+        # join with the tree, so the join meets units and periods, not records.
+        own = (
+            nw.concat(
+                _contributions(entries, policy, flow=view == "flow", once=once), how="vertical"
+            )
+            .group_by("uid", "period")
+            .agg(*(nw.col(s).sum() for s in _SLOTS))
+        )
+        # The counters are the size of the table (units by periods), not of the records; they
+        # are made once, since the periods are found in them before the table is made.
+        totals = once(
+            own.join(closure, on="uid")
+            .group_by("ancestor", "period")
+            .agg(*(nw.col(s).sum() for s in _SLOTS))
+            .rename({"ancestor": "uid"}),
+            small=True,
+        )
+        periods = _periods(totals)
+        grid_columns: dict[str, list[Any]] = {
+            "unit": [u for u in order for _ in periods],
+            "period": [p for _ in order for p in periods],
+            "label": [str(period_at(by, p)) for _ in order for p in periods],
+            "uid": [order[u] for u in order for _ in periods],
+        }
+        if users is not None:  # without people, no one knows how many there are
+            grid_columns["users"] = [users.get(u, 0) for u in order for _ in periods]
+        grid = small.make(grid_columns)
+        if view == "cumulative":
+            shown = small.make({"upto": periods})
+            totals = (
+                totals.join(shown, how="cross")
+                .filter(nw.col("period") <= nw.col("upto"))
+                .group_by("uid", "upto")
+                .agg(*(nw.col(s).sum() for s in _SLOTS))
+                .rename({"upto": "period"})
+            )
+        table = grid.join(totals, on=["uid", "period"], how="left").with_columns(
+            *(nw.col(s).fill_null(0) for s in _SLOTS)
+        )
+        if users is None:
+            table = table.with_columns(nw.lit(None).alias("users"))
+        result = _metrics(table, flow=view == "flow").sort("uid", "index")
+        result = result.drop("uid", "index")
+        self.table, self.tree, self.eager = result, tree, eager
+        self._records, self._counted, self._inactive = lazy, people_frame, inactive
+        self._entries, self._once = entries, once
+
+    def excluded(self) -> dict[str, int]:
+        """Ledger entries (a person's records on a course) left out, by reason."""
+        entries = self._records.select("person", "course").unique()
+        left_out = entries.join(self._counted.select("person"), on="person", how="anti")
+        left_out = self._once(left_out)
+        total = _count(left_out)
+        inactive = _count(left_out.join(self._inactive, on="person", how="semi"))
+        counts = {_INACTIVE: inactive, _NOT_PLACED: total - inactive}
+        return {reason: n for reason, n in counts.items() if n}
+
+    def undated(self) -> int:
+        """Counted entries without an enrolment date: in completions, not enrolments."""
+        return _count(self._entries.filter(nw.col("enrolled").is_null()))
+
+
+def _count(frame: nw.LazyFrame[Any]) -> int:
+    return int(frame.select(nw.len()).collect().item())
 
 
 def _check_columns(what: str, names: list[str], required: tuple[str, ...]) -> None:
@@ -235,10 +342,11 @@ def _listed_people(
     tree: OrgTree,
     policy: CountingPolicy,
     small: _SmallFrames,
-) -> tuple[nw.LazyFrame[Any], dict[str, int] | None]:
+) -> tuple[nw.LazyFrame[Any], dict[str, int] | None, nw.LazyFrame[Any]]:
     """The counted people as a frame of ``person``, a number ``pid`` and their unit's
-    number ``uid``; and, when people are given, each unit's count with its descendants'."""
-    placed, users, _inactive = _placement(tree, people, places, policy)
+    number ``uid``; when people are given, each unit's count with its descendants'; and
+    the inactive people left out, as a frame of ``person``."""
+    placed, users, inactive = _placement(tree, people, places, policy)
     made = small.make(
         {
             "person": list(placed),
@@ -246,7 +354,7 @@ def _listed_people(
             "uid": [order[u] for u in placed.values()],
         }
     )
-    return made, users
+    return made, users, small.make({"person": sorted(inactive)})
 
 
 def _framed_people(
@@ -257,16 +365,18 @@ def _framed_people(
     policy: CountingPolicy,
     small: _SmallFrames,
     once: _Once,
-) -> tuple[nw.LazyFrame[Any], dict[str, int]]:
-    """As :func:`_listed_people`, from a frame of people, in the frame's library."""
+    what: str = "people",
+) -> tuple[nw.LazyFrame[Any], dict[str, int], nw.LazyFrame[Any]]:
+    """As :func:`_listed_people`, from a frame of people (or of places: ``what``), in the
+    frame's library."""
     given = nw.from_native(people).lazy()
     if given.implementation != small.implementation:
         raise TypeError(
-            f"people is a frame of {given.implementation}, the records one of "
+            f"{what} is a frame of {given.implementation}, the records one of "
             f"{small.implementation}: give both in one library"
         )
     names = given.collect_schema().names()
-    _check_columns("people", names, PEOPLE_COLUMNS)
+    _check_columns(what, names, PEOPLE_COLUMNS)
     active = nw.col("active").cast(nw.Int64) if "active" in names else _ONE.cast(nw.Int64)
     # One row per person; a person given twice with other details has a least value
     # unlike the greatest.
@@ -282,21 +392,24 @@ def _framed_people(
         )
         .join(units, on="unit", how="left")
     )
-    _check_people(placed)
-    if not policy.include_inactive:
+    _check_people(placed, what)
+    inactive = placed.filter(nw.col("active") == 0).select("person")
+    if policy.include_inactive:
+        inactive = inactive.filter(nw.lit(value=False))
+    else:
         placed = placed.filter(nw.col("active") == 1)
     per_unit = placed.group_by("uid").agg(nw.len().alias("users")).collect()
     ids = list(order)
     users = _with_descendants(tree, {ids[uid]: count for uid, count in per_unit.iter_rows()})
     numbered = placed.select("person", "uid").with_row_index("pid", order_by="person")
-    return numbered, users
+    return numbered, users, inactive
 
 
 def _is_frame(value: object) -> bool:
     return nw.from_native(value, pass_through=True) is not value
 
 
-def _check_people(placed: nw.LazyFrame[Any]) -> None:
+def _check_people(placed: nw.LazyFrame[Any], what: str) -> None:
     """Every person given twice with other details, and every person in a unit not in
     the tree, at once: only those rows are brought into Python."""
     unit, other_unit = nw.col("unit"), nw.col("other_unit")
@@ -310,7 +423,7 @@ def _check_people(placed: nw.LazyFrame[Any]) -> None:
             problems.append(
                 Problem(
                     "is given again with other details",
-                    Location(path=f"people[{person!r}]"),
+                    Location(path=f"{what}[{person!r}]"),
                     expected="one unit and one active flag per person",
                     got=" and ".join(units) if len(units) > 1 else "active and inactive",
                 )
@@ -319,7 +432,7 @@ def _check_people(placed: nw.LazyFrame[Any]) -> None:
             problems.append(
                 Problem(
                     "names a unit that is not in the organisation tree",
-                    Location(path=f"people[{person!r}].unit"),
+                    Location(path=f"{what}[{person!r}].unit"),
                     expected="the id of a unit",
                     got=row["unit"],
                 )
