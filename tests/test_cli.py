@@ -321,3 +321,46 @@ def test_progress_people_without_units_is_an_error(export: Path) -> None:
     result = run("progress", str(export), "--people", str(export))
     assert result.returncode == 1
     assert "--people needs --units" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--by", "fy"],
+        ["--by", "month", "--view", "cumulative", "--format", "csv"],
+        ["--by", "quarter", "--format", "json", "--suppress", "3"],
+        ["--units", "UNITS", "--people", "PEOPLE", "--view", "cumulative", "--format", "json"],
+        ["--units", "UNITS", "--people", "PEOPLE", "--include-inactive", "--policy",
+         "all-completions"],
+        ["--allocations", "ALLOCATIONS", "--format", "json"],
+        ["--units", "UNITS", "--people", "PEOPLE", "--allocations", "ALLOCATIONS"],
+        ["--allocations", "ALLOCATIONS", "--format", "csv", "--suppress", "2"],
+    ],
+)  # fmt: skip
+def test_progress_prints_the_same_on_either_engine(
+    export: Path, tmp_path: Path, options: list[str]
+) -> None:
+    pytest.importorskip("karmayogi.columnar", reason="the columnar extra is not installed")
+    units = tmp_path / "units.csv"
+    units.write_text("Unit,Name,Level,Parent\ncg,Chhattisgarh,state,\nrev,Revenue,department,cg\n")
+    people = tmp_path / "people.csv"
+    people.write_text("Email,Organisation,Active\nravi@cg.gov.in,rev,yes\nAsha@cg.gov.in,cg,no\n")
+    allocations = tmp_path / "allocations.csv"
+    allocations.write_text("Person,Course,Due Date,Plan,Mandatory,APAR\n"
+                           "asha@cg.gov.in,\"RTI Act, 2005\",2025-07-01,p,Yes,Yes\n"
+                           "Ravi@cg.gov.in,\"RTI Act, 2005\",2025-07-01,p,Yes,No\n"
+                           "om@cg.gov.in,Ethics,2025-07-01,p,Yes,Yes\n")  # fmt: skip
+    files = {"UNITS": units, "PEOPLE": people, "ALLOCATIONS": allocations}
+    given = [str(files[o]) if o in files else o for o in options]
+    columnar = run("progress", str(export), *given, "--engine", "columnar")
+    reference = run("progress", str(export), *given, "--engine", "reference")
+    assert columnar.stdout == reference.stdout
+    assert "engine: columnar (polars)" in columnar.stderr
+    assert "engine: reference (pure Python)" in reference.stderr
+    assert columnar.stderr.replace("columnar (polars)", "reference (pure Python)") == (
+        reference.stderr
+    )
+    assert (columnar.returncode, reference.returncode) == (1, 1)
+    auto = run("progress", str(export), *given)
+    assert auto.stdout == columnar.stdout
+    assert "engine: columnar" in auto.stderr

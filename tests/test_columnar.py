@@ -8,15 +8,18 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from karmayogi.cbp import Allocation
 from karmayogi.errors import ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import Enrolment, ProgressTable, Rollup, Status
-from tests.test_progress import scenarios
+from tests.strategies import COURSES, LEARNERS
+from tests.test_progress import done, people_and_tree, scenarios
 
 nw = pytest.importorskip("narwhals", reason="the columnar extra is not installed")
 columnar = pytest.importorskip("karmayogi.columnar")
@@ -65,8 +68,8 @@ def frame_of(backend: str, types: dict[str, str] = SCHEMA) -> Callable[[dict[str
             import pandas as pd
 
             return table.to_native().to_pandas(types_mapper=pd.ArrowDtype)
-        if backend == "pandas-numpy":
-            return table.to_native().to_pandas()
+        if backend == "pandas-numpy":  # dates as datetime64, classic pandas having no dates
+            return table.to_native().to_pandas(date_as_object=False)
         return nw.from_dict(data, schema, backend=backend).to_native()
 
     return make
@@ -241,3 +244,125 @@ def test_duckdb_relations_of_any_connection() -> None:
     assert nw.from_native(table).select("unit", "users", "completions").collect().rows() == [
         ("cg", 1, 1)
     ]
+
+
+allocations_drawn = st.lists(
+    st.builds(
+        Allocation,
+        person=st.sampled_from(LEARNERS),
+        course=st.sampled_from(COURSES),
+        due=st.dates(dt.date(2024, 3, 1), dt.date(2026, 4, 30)),
+        plan=st.just("plan"),
+        mandatory=st.just(True),
+        apar=st.booleans(),
+    ),
+    max_size=12,
+)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=40)
+@given(
+    scenario=scenarios() | scenarios(crowded=True),
+    allocations=allocations_drawn,
+    placing=st.sampled_from(["people", "places", "frames"]),
+)
+def test_plan_compliance_as_frames_is_the_reference_compliance(
+    backend: str,
+    scenario: tuple,  # type: ignore[type-arg]
+    allocations: list[Allocation],
+    placing: str,
+) -> None:
+    """Each person's and each unit's plan compliance, and what was left out."""
+    tree, people, records, by, policy = scenario
+    placed: dict[str, Any] = {"people": people}
+    if placing == "places":
+        placed = {"places": {p.id: p.place for p in people if p.active}}
+    reference = Rollup(tree, by=by, policy=policy, records=records, **placed).compliance(
+        allocations
+    )
+    if placing == "frames":
+        placed = {"people": people_frame(backend, people)}
+    given_allocations = frame_of(backend, ALLOCATION_TYPES)(
+        {
+            "person": [a.person for a in allocations],
+            "course": [a.course for a in allocations],
+            "due": [a.due for a in allocations],
+            "apar": [a.apar for a in allocations],
+        }
+    )
+    records_frame = frame_of(backend)(columns(records))
+    persons, units = columnar.compliance_frames(
+        records_frame, given_allocations, tree, policy=policy, **placed
+    )
+    assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
+    assert rows_of(units) == [attrs.asdict(u) for u in reference.units]
+    if backend == "polars":
+        table = columnar.compliance_table(
+            records_frame, given_allocations, tree, policy=policy, **placed
+        )
+        assert table == reference
+        assert table.excluded == reference.excluded
+
+
+ALLOCATION_TYPES = {"person": "String", "course": "String", "due": "Date", "apar": "Boolean"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=25)
+@given(scenario=scenarios(), view=st.sampled_from(["flow", "cumulative"]))
+def test_the_table_says_what_was_left_out_as_the_reference_does(
+    backend: str,
+    scenario: tuple,  # type: ignore[type-arg]
+    view: str,
+) -> None:
+    tree, people, records, by, policy = scenario
+    reference = Rollup(tree, people=people, by=by, policy=policy, records=records).table(view)
+    table = columnar.rollup_table(
+        frame_of(backend)(columns(records)), tree, people=people, by=by, policy=policy, view=view
+    )
+    assert (table.excluded, table.undated) == (reference.excluded, reference.undated)
+    same_tables(backend, [{"unit": r.unit, "period": str(r.period), **r.to_dict()} for r in table],
+                reference)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_plan_compliance_at_its_boundaries_is_the_reference_compliance(backend: str) -> None:
+    """The whole due day in India, half of the APAR courses, and the 31 March that ends a
+    financial year: on each side of each, on every backend."""
+    tree, people = people_and_tree()
+
+    def allocation(person: str, course: str, due: dt.date, *, apar: bool) -> Allocation:
+        return Allocation(person=person, course=course, due=due, plan="p", mandatory=True,
+                          apar=apar)  # fmt: skip
+
+    allocations = [
+        allocation("a", "do_1", dt.date(2025, 12, 31), apar=True),
+        allocation("a", "do_2", dt.date(2025, 12, 31), apar=True),
+        allocation("b", "do_1", dt.date(2025, 12, 31), apar=True),
+        allocation("b", "do_2", dt.date(2025, 9, 30), apar=True),
+        allocation("b", "do_3", dt.date(2025, 9, 30), apar=True),
+        allocation("b", "do_4", dt.date(2025, 9, 30), apar=False),
+        allocation("c", "do_1", dt.date(2025, 12, 31), apar=True),
+    ]
+    records = [
+        done("a", "do_1", dt.datetime(2025, 12, 31, 23, 59, tzinfo=IST)),  # on time
+        done("b", "do_1", dt.datetime(2025, 12, 31, 18, 31, tzinfo=dt.UTC)),  # 00:01 IST: late
+        done("b", "do_2", dt.datetime(2026, 3, 31, 23, 0, tzinfo=IST)),  # within the year
+        done("b", "do_3", dt.datetime(2026, 4, 1, 0, 30, tzinfo=IST)),  # after it
+    ]
+    reference = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
+    given = frame_of(backend, ALLOCATION_TYPES)(
+        {
+            "person": [a.person for a in allocations],
+            "course": [a.course for a in allocations],
+            "due": [a.due for a in allocations],
+            "apar": [a.apar for a in allocations],
+        }
+    )
+    persons, units = columnar.compliance_frames(
+        frame_of(backend)(columns(records)), given, tree, people=people
+    )
+    assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
+    assert rows_of(units) == [attrs.asdict(u) for u in reference.units]
+    assert [p.apar_compliant for p in reference.people] == [True, True]  # half, each

@@ -89,6 +89,7 @@ PUBLIC = {
         "FrameImport",
         "read_consumption_frame",
         "rollup_frame",
+        "rollup_table",
     },
     "karmayogi.org": {
         "OrgTree",

@@ -17,7 +17,7 @@ import functools
 import io
 import operator
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
@@ -169,19 +169,39 @@ def _header(handle: TextIO, file: str | None) -> list[str] | None:
 def _cells(
     data: str | bytes, width: int, used: list[int]
 ) -> tuple[pl.DataFrame, dict[int, list[str]]] | None:
-    """Every record's cells as text (``c0``...), with its row number (``row``; the header
-    is row 1) and without the blank ones; and the full cells of each row longer than the
-    header. None when polars does not split the file as :func:`stream_records` does."""
+    """The cells of the columns read (``c0``...), as text, of every record that is not
+    blank, with its row number (``row``; the header is 1); and the cells of each row
+    longer than the header. None when polars does not split the file as
+    :func:`stream_records` does."""
     schema = {f"c{i}": pl.String for i in range(width)}
 
+    def blank(columns: Iterable[int]) -> pl.Expr:
+        cells = [pl.col(f"c{i}").is_null() | pl.col(f"c{i}").str.contains(_BLANK_CELL)
+                 for i in columns]  # fmt: skip
+        return pl.all_horizontal(cells) if cells else pl.lit(value=True)
+
     def read(*, truncate: bool) -> pl.DataFrame:
-        return pl.read_csv(
+        # Streamed, every column looked at for blank records (and, by polars, for rows
+        # longer than the header), only the columns read kept: a state's export has five
+        # million rows of some thirty columns.
+        scanned = pl.scan_csv(
             data if isinstance(data, str) else io.BytesIO(data),
             has_header=False,  # the header is a record too: it fixes the width
             schema=schema,
             infer_schema=False,
             truncate_ragged_lines=truncate,
             encoding="utf8",
+        )
+        # Records are numbered as the reference reader numbers them: the header is 1, and
+        # a blank record or one over several lines counts once.
+        return (
+            scanned.with_row_index("row", offset=1)
+            .select(
+                pl.col("row").cast(pl.Int64),
+                *(pl.col(f"c{i}").fill_null("") for i in used),
+                blank(range(width)).alias("blank"),
+            )
+            .collect(engine="streaming")
         )
 
     long_rows: dict[int, list[str]] = {}
@@ -198,20 +218,7 @@ def _cells(
         return None  # bytes that are not UTF-8, say: the reference reader says where
     if not _splits_alike(data, frame.height):
         return None
-    # Records are numbered as the reference reader numbers them: the header is 1, and a
-    # blank record or one over several lines counts once.
-    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
-    frame = frame.slice(1)
-    frame = frame.with_columns(pl.col(f"c{i}").fill_null("") for i in used)
-
-    def blank(columns: list[int]) -> pl.Expr:
-        cells = [pl.col(f"c{i}").str.contains(_BLANK_CELL) for i in columns]
-        return pl.all_horizontal(cells) if cells else pl.lit(value=True)
-
-    # A record blank in the columns read is rare: only then are the others looked at.
-    unread = [i for i in range(width) if i not in used]
-    empty = frame.select(blank(used) & blank(unread).fill_null(value=True)).to_series()
-    return frame.filter(~empty), long_rows
+    return frame.slice(1).filter(~pl.col("blank")).drop("blank"), long_rows
 
 
 def _records(data: str | bytes) -> Iterator[tuple[int, list[str]]]:
@@ -361,11 +368,12 @@ class _Reading:
         """Each wrong row's every problem, as the reference reader's careful path finds
         them: given the row's cells, that reader rejects it with its own words."""
         wanted = self.frame.filter(pl.col("row").is_in(rows.implode()))
-        width = self.table.width
         scratch = self.reader.result
-        for row, *cells in wanted.select("row", *(f"c{i}" for i in range(width))).iter_rows():
-            written = self.long_rows.get(row) or [cell or "" for cell in cells]
-            self.reader._diagnose(row, written)
+        for values in wanted.iter_rows(named=True):
+            row = values["row"]
+            # The columns not read are blank here: the careful path does not read them.
+            written = [values.get(f"c{i}", "") for i in range(self.table.width)]
+            self.reader._diagnose(row, self.long_rows.get(row) or written)
         if scratch.used or scratch.duplicates:  # a row this reader refused, that one took
             raise AssertionError(
                 f"the frame reader refused a row the reference reader takes: {scratch.ledger}"

@@ -57,10 +57,14 @@ from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import (
+    _COMPLIANCE_COUNTS,
     _INACTIVE,
     _NOT_PLACED,
+    ComplianceTable,
+    PersonCompliance,
     ProgressRow,
     ProgressTable,
+    UnitCompliance,
     View,
     _parse_period,
     _placement,
@@ -68,10 +72,13 @@ from karmayogi.progress import (
 )
 
 __all__ = [
+    "ALLOCATION_COLUMNS",
     "PEOPLE_COLUMNS",
     "RECORD_COLUMNS",
     "UNIT_COLUMNS",
     "FrameImport",
+    "compliance_frames",
+    "compliance_table",
     "read_consumption_frame",
     "rollup_frame",
     "rollup_table",
@@ -164,7 +171,7 @@ def rollup_table(
     rows = tuple(
         ProgressRow(
             name=rolled.tree[values["unit"]].name,
-            **{**values, "period": _parse_period(by, values["period"])},
+            **{**_plain(values), "period": _parse_period(by, values["period"])},
         )
         for values in shown.iter_rows(named=True)
     )
@@ -177,6 +184,71 @@ def rollup_table(
         undated=rolled.undated(),
         tree=rolled.tree,
     )
+
+
+class _Placed:
+    """A records frame, with its people placed in the tree: the counted people as a frame
+    of ``person``, a number ``pid`` and their unit's number ``uid``; the inactive people
+    left out (``person``); and, when people are given, each unit's users with its
+    descendants'."""
+
+    def __init__(
+        self,
+        records: Any,
+        tree: OrgTree | Any,
+        *,
+        people: Iterable[Person] | Any | None,
+        places: Mapping[str, str] | Any | None,
+        policy: CountingPolicy,
+    ) -> None:
+        if (people is None) == (places is None):
+            raise TypeError("give either people or places, to place each person in a unit")
+        # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
+        frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
+        self.eager = isinstance(frame, nw.DataFrame)
+        self.records = frame.lazy()
+        # Resolved once: on DuckDB or Spark each asks the engine.
+        self.schema = self.records.collect_schema()
+        _check_columns("records", self.schema.names(), RECORD_COLUMNS)
+        self.tree = tree if isinstance(tree, OrgTree) else _tree_of(tree)
+        self.small = _SmallFrames(self.records)
+        # People and units as numbers (a unit's is its place in the tree's order), so that
+        # the grouping after the join with the people is by integers, not strings.
+        self.order = order = {u.id: i for i, u in enumerate(self.tree)}
+        self.once = once = _Once(eager=self.eager)
+        self.users: dict[str, int] | None
+        small = self.small
+        if people is not None and _is_frame(people):
+            self.people, self.users, self.inactive = _framed_people(
+                people, self.tree, order, policy=policy, small=small, once=once
+            )
+        elif places is not None and _is_frame(places):
+            self.people, _, self.inactive = _framed_people(
+                places, self.tree, order, policy=policy, small=small, once=once, what="places"
+            )
+            self.users = None  # places say where people are, not how many there are
+        else:
+            self.people, self.users, self.inactive = _listed_people(
+                people, places, order, tree=self.tree, policy=policy, small=small
+            )
+
+    def closure(self) -> nw.LazyFrame[Any]:
+        """Each unit (``uid``) with each of its ``ancestor``'s, itself included."""
+        tree, order = self.tree, self.order
+        return self.small.make(
+            {
+                "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
+                "ancestor": [order[a] for u in tree for a in tree.path(u.id)],
+            }
+        )
+
+    def excluded(self, rows: nw.LazyFrame[Any]) -> dict[str, int]:
+        """Rows (each with a ``person``) of people not counted, by reason."""
+        left_out = self.once(rows.join(self.people.select("person"), on="person", how="anti"))
+        total = _count(left_out)
+        inactive = _count(left_out.join(self.inactive, on="person", how="semi"))
+        counts = {_INACTIVE: inactive, _NOT_PLACED: total - inactive}
+        return {reason: n for reason, n in counts.items() if n}
 
 
 class _Rolled:
@@ -197,44 +269,19 @@ class _Rolled:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
         if view not in ("flow", "cumulative"):
             raise ValueError(f"a view is flow or cumulative, got {view!r}")
-        if (people is None) == (places is None):
-            raise TypeError("give either people or places, to place each person in a unit")
-        # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
-        frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
-        eager = isinstance(frame, nw.DataFrame)
-        lazy = frame.lazy()
-        schema = lazy.collect_schema()  # resolved once: on DuckDB or Spark each asks the engine
-        _check_columns("records", schema.names(), RECORD_COLUMNS)
-        if not isinstance(tree, OrgTree):
-            tree = _tree_of(tree)
-        small = _SmallFrames(lazy)
-        # People and units as numbers (a unit's is its place in the tree's order), so that the
-        # grouping after the join with the people is by integers, not strings.
-        order = {u.id: i for i, u in enumerate(tree)}
-        users: dict[str, int] | None
-        inactive: nw.LazyFrame[Any]
-        once = _Once(eager=eager)
-        if people is not None and _is_frame(people):
-            people_frame, users, inactive = _framed_people(
-                people, tree, order, policy=policy, small=small, once=once
-            )
-        elif places is not None and _is_frame(places):
-            people_frame, users, inactive = _framed_people(
-                places, tree, order, policy=policy, small=small, once=once, what="places"
-            )
-            users = None  # places say where people are, not how many there are
-        else:
-            people_frame, users, inactive = _listed_people(
-                people, places, order, tree=tree, policy=policy, small=small
-            )
+        placed = _Placed(records, tree, people=people, places=places, policy=policy)
+        lazy, schema, tree, small, once = (
+            placed.records,
+            placed.schema,
+            placed.tree,
+            placed.small,
+            placed.once,
+        )
+        eager, order, users = placed.eager, placed.order, placed.users
+        people_frame = placed.people
         entries = _entries(lazy.join(people_frame, on="person"), schema, by)
         entries = once(entries)
-        closure = small.make(
-            {
-                "uid": [order[u.id] for u in tree for _ in tree.path(u.id)],
-                "ancestor": [order[a] for u in tree for a in tree.path(u.id)],
-            }
-        )
+        closure = placed.closure()
         # Each unit's own counters, then each unit's with its descendants': summed before the
         # join with the tree, so the join meets units and periods, not records.
         own = (
@@ -279,19 +326,12 @@ class _Rolled:
             table = table.with_columns(nw.lit(None).alias("users"))
         result = _metrics(table, flow=view == "flow").sort("uid", "index")
         result = result.drop("uid", "index")
-        self.table, self.tree, self.eager = result, tree, eager
-        self._records, self._counted, self._inactive = lazy, people_frame, inactive
-        self._entries, self._once = entries, once
+        self.table, self.tree, self.eager, self._placed = result, tree, eager, placed
+        self._entries = entries
 
     def excluded(self) -> dict[str, int]:
         """Ledger entries (a person's records on a course) left out, by reason."""
-        entries = self._records.select("person", "course").unique()
-        left_out = entries.join(self._counted.select("person"), on="person", how="anti")
-        left_out = self._once(left_out)
-        total = _count(left_out)
-        inactive = _count(left_out.join(self._inactive, on="person", how="semi"))
-        counts = {_INACTIVE: inactive, _NOT_PLACED: total - inactive}
-        return {reason: n for reason, n in counts.items() if n}
+        return self._placed.excluded(self._placed.records.select("person", "course").unique())
 
     def undated(self) -> int:
         """Counted entries without an enrolment date: in completions, not enrolments."""
@@ -300,6 +340,207 @@ class _Rolled:
 
 def _count(frame: nw.LazyFrame[Any]) -> int:
     return int(frame.select(nw.len()).collect().item())
+
+
+# --- Plan compliance ---------------------------------------------------------------------------
+
+
+def compliance_frames(
+    records: IntoFrameT,
+    allocations: Any,
+    tree: OrgTree | Any,
+    *,
+    people: Iterable[Person] | Any | None = None,
+    places: Mapping[str, str] | Any | None = None,
+    policy: CountingPolicy = CountingPolicy.PLATFORM,
+) -> tuple[IntoFrameT, IntoFrameT]:
+    """Plan compliance, as :meth:`karmayogi.progress.Rollup.compliance` counts it, as two
+    frames of the records' library: one row per person with allocations (the fields of
+    :class:`~karmayogi.progress.PersonCompliance`, by person) and one per unit of the tree
+    with its descendants (:class:`~karmayogi.progress.UnitCompliance`'s, parents first).
+
+    ``allocations`` is a frame of the records' library with the columns
+    :data:`ALLOCATION_COLUMNS`: ``person``, ``course``, ``due`` (a date: the whole day
+    counts, in India) and ``apar`` (whether the course counts for the APAR rule: at least
+    half of a person's APAR courses completed by the end of their financial year). The
+    people are placed as :func:`rollup_frame` places them; allocations of people not
+    counted are left out."""
+    found = _Compliance(records, allocations, tree, people=people, places=places, policy=policy)
+    return cast("IntoFrameT", found.native(found.people)), cast(
+        "IntoFrameT", found.native(found.units)
+    )
+
+
+def compliance_table(
+    records: Any,
+    allocations: Any,
+    tree: OrgTree | Any,
+    *,
+    people: Iterable[Person] | Any | None = None,
+    places: Mapping[str, str] | Any | None = None,
+    policy: CountingPolicy = CountingPolicy.PLATFORM,
+) -> ComplianceTable:
+    """What :func:`compliance_frames` computes, as the reference engine's
+    :class:`~karmayogi.progress.ComplianceTable`, with the allocations left out and why.
+
+    >>> import datetime as dt, polars as pl
+    >>> from karmayogi.org import OrgTree, Unit
+    >>> tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    >>> records = pl.DataFrame({
+    ...     "person": ["asha"], "course": ["RTI Act"], "status": [2],
+    ...     "enrolled_at": [dt.datetime(2025, 4, 5, 10)],
+    ...     "completed_at": [dt.datetime(2025, 6, 30, 23, 59)],
+    ...     "certificate": [True], "duration": [5400]})
+    >>> allocations = pl.DataFrame({
+    ...     "person": ["asha", "asha"], "course": ["RTI Act", "Ethics"],
+    ...     "due": [dt.date(2025, 6, 30)] * 2, "apar": [True, True]})
+    >>> table = compliance_table(records, allocations, tree, places={"asha": "cg"})
+    >>> asha = table.person("asha")
+    >>> asha.cbp_allocated, asha.cbp_completed_on_time, asha.apar_compliant
+    (2, 1, True)
+    """
+    found = _Compliance(records, allocations, tree, people=people, places=places, policy=policy)
+    people_rows = found.people.collect().iter_rows(named=True)
+    unit_rows = found.units.collect().iter_rows(named=True)
+    return ComplianceTable(
+        policy=policy,
+        people=tuple(PersonCompliance(**_plain(row)) for row in people_rows),
+        units=tuple(UnitCompliance(**_plain(row)) for row in unit_rows),
+        excluded=found.placed.excluded(found.allocations.select("person")),
+        tree=found.placed.tree,
+    )
+
+
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values as Python's: each library's missing value (NaN, pandas' NA) None,
+    numpy's numbers Python's."""
+    plain: dict[str, Any] = {}
+    for name, value in row.items():
+        if value is None or type(value).__name__ == "NAType" or value != value:  # noqa: PLR0124 - NaN
+            plain[name] = None
+        else:
+            plain[name] = value.item() if hasattr(value, "item") else value
+    return plain
+
+
+ALLOCATION_COLUMNS = ("person", "course", "due", "apar")
+"""The columns an allocations frame must have (as :class:`karmayogi.cbp.Allocation`'s)."""
+
+_PERSON_COUNTS = (
+    "cbp_allocated", "cbp_completed", "cbp_completed_on_time", "apar_allocated", "apar_completed",
+)  # fmt: skip
+
+
+class _Compliance:
+    """Plan compliance per person and per unit, as lazy frames."""
+
+    def __init__(
+        self,
+        records: Any,
+        allocations: Any,
+        tree: OrgTree | Any,
+        *,
+        people: Iterable[Person] | Any | None,
+        places: Mapping[str, str] | Any | None,
+        policy: CountingPolicy,
+    ) -> None:
+        self.placed = placed = _Placed(records, tree, people=people, places=places, policy=policy)
+        given = nw.from_native(allocations).lazy()
+        if given.implementation != placed.small.implementation:
+            raise TypeError(
+                f"allocations is a frame of {given.implementation}, the records one of "
+                f"{placed.small.implementation}: give both in one library"
+            )
+        _check_columns("allocations", given.collect_schema().names(), ALLOCATION_COLUMNS)
+        self.allocations = given.select(
+            "person", "course", "due", nw.col("apar").cast(nw.Int64).alias("apar")
+        )
+        # Each entry's first completion, as the ledger joins records.
+        done = (
+            placed.records.select("person", "course", _india(placed.schema, "completed_at"))
+            .group_by("person", "course")
+            .agg(nw.col("completed_at").min())
+        )
+        due, completed = nw.col("due"), nw.col("completed_at")
+        # Dates as yyyymmdd numbers: completed on time is completed on or before the due
+        # date (its whole day, in India); for APAR, by the 31 March ending its year.
+        fy = due.dt.year().cast(nw.Int64) - (due.dt.month() < 4).cast(nw.Int64)
+        year_end = (fy + 1) * 10000 + 331
+        finished = ~completed.is_null()
+        flags = (
+            self.allocations.join(placed.people.select("person", "uid"), on="person")
+            .join(done, on=["person", "course"], how="left")
+            .select(
+                "person",
+                "uid",
+                _ONE.cast(nw.Int64).alias("cbp_allocated"),
+                finished.cast(nw.Int64).alias("cbp_completed"),
+                (_day(completed) <= _day(due))
+                .fill_null(value=False)
+                .cast(nw.Int64)
+                .alias("cbp_completed_on_time"),
+                nw.col("apar").alias("apar_allocated"),
+                (
+                    (_day(completed) <= year_end).fill_null(value=False).cast(nw.Int64)
+                    * nw.col("apar")
+                ).alias("apar_completed"),
+            )
+        )
+        per_person = placed.once(
+            flags.group_by("person", "uid")
+            .agg(*(nw.col(c).sum() for c in _PERSON_COUNTS))
+            .with_columns(
+                nw.when(nw.col("apar_allocated") > 0)
+                .then(2 * nw.col("apar_completed") >= nw.col("apar_allocated"))
+                .alias("apar_compliant")
+            )
+        )
+        units = placed.small.make(
+            {"unit": list(placed.order), "uid": list(placed.order.values()),
+             "name": [u.name for u in placed.tree]}
+        )  # fmt: skip
+        self.people = (
+            per_person.join(units.select("uid", "unit"), on="uid")
+            .select("person", "unit", *_PERSON_COUNTS, "apar_compliant")
+            .sort("person")
+        )
+        own = per_person.select(
+            "uid",
+            _ONE.cast(nw.Int64).alias("users"),
+            nw.col("cbp_allocated"),
+            nw.col("cbp_completed"),
+            nw.col("cbp_completed_on_time"),
+            (nw.col("apar_allocated") > 0).cast(nw.Int64).alias("apar_users"),
+            nw.col("apar_compliant").fill_null(value=False).cast(nw.Int64)
+            .alias("apar_compliant_users"),
+        )  # fmt: skip
+        totals = (
+            own.join(placed.closure(), on="uid")
+            .group_by("ancestor")
+            .agg(*(nw.col(c).sum() for c in _COMPLIANCE_COUNTS))
+            .rename({"ancestor": "uid"})
+        )
+        self.units = (
+            units.join(totals, on="uid", how="left")
+            .sort("uid")
+            .select(
+                "unit",
+                "name",
+                *(nw.col(c).fill_null(0).cast(nw.Int64) for c in _COMPLIANCE_COUNTS),
+            )
+        )
+
+    def native(self, frame: nw.LazyFrame[Any]) -> Any:
+        return frame.collect().to_native() if self.placed.eager else frame.to_native()
+
+
+def _day(when: nw.Expr) -> nw.Expr:
+    """A date (or a time's date) as the number yyyymmdd."""
+    # As floats first (exact at this size): a backend's month may be 8 bits, which 7 * 100
+    # overflows, and a missing date in pandas' classic types is NaN, which no integer holds.
+    year, month, day = (part.cast(nw.Float64) for part in (when.dt.year(), when.dt.month(),
+                                                            when.dt.day()))  # fmt: skip
+    return year * 10000 + month * 100 + day
 
 
 def _check_columns(what: str, names: list[str], required: tuple[str, ...]) -> None:
@@ -395,7 +636,7 @@ def _framed_people(
     _check_people(placed, what)
     inactive = placed.filter(nw.col("active") == 0).select("person")
     if policy.include_inactive:
-        inactive = inactive.filter(nw.lit(value=False))
+        inactive = inactive.head(0)
     else:
         placed = placed.filter(nw.col("active") == 1)
     per_unit = placed.group_by("uid").agg(nw.len().alias("users")).collect()
@@ -473,7 +714,7 @@ def _in_connection(relation: Any, karmayogi_table: Any) -> Any:
 _TYPES = {
     "person": nw.String(), "pid": nw.Int64(), "unit": nw.String(), "uid": nw.Int64(),
     "ancestor": nw.Int64(), "period": nw.Int64(), "upto": nw.Int64(), "label": nw.String(),
-    "users": nw.Int64(),
+    "users": nw.Int64(), "name": nw.String(),
     **{slot: nw.Int64() for slot in _SLOTS},
 }  # fmt: skip
 
