@@ -83,10 +83,13 @@ PUBLIC = {
         "write_allocations_csv",
     },
     "karmayogi.columnar": {
+        "ALLOCATION_COLUMNS",
         "PEOPLE_COLUMNS",
         "RECORD_COLUMNS",
         "UNIT_COLUMNS",
         "FrameImport",
+        "compliance_frames",
+        "compliance_table",
         "read_consumption_frame",
         "rollup_frame",
         "rollup_table",

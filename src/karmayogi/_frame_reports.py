@@ -24,15 +24,13 @@ from typing import Any, BinaryIO, Literal, TextIO
 import attrs
 import polars as pl
 
-from karmayogi._csv import Source, Table, header_table, opened, stream_records
+from karmayogi._csv import Source, Table, opened, stream_records
 from karmayogi._ledger import Status
-from karmayogi._names import name_key
 from karmayogi._reports import (
-    _PERSON_KEYS,
     _YES,
-    CONSUMPTION_COLUMNS,
     Import,
     Rejection,
+    _consumption_table,
     _ConsumptionRows,
     _seconds,
     _time,
@@ -40,7 +38,7 @@ from karmayogi._reports import (
     read_consumption_report,
 )
 from karmayogi.cbp import Catalogue
-from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.errors import Finding, Location
 from karmayogi.org import OrgTree
 from karmayogi.periods import IST
 
@@ -126,26 +124,11 @@ def read_consumption_frame(
     >>> print(report.rejected[0])
     row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
     """  # noqa: E501
-    key_column = _PERSON_KEYS.get(name_key(person_key).replace(" ", ""), "person")
-    columns = dict(CONSUMPTION_COLUMNS)
-    if key_column == "person":
-        columns["person"] = (person_key,)
     with opened(source, "r") as (file, handle):
         path = str(source) if isinstance(source, str | os.PathLike) else None
         text = None if path is not None else handle.read()
         header = _header(io.StringIO(text) if text is not None else handle, file)
-    table = header_table(file, header, columns, (key_column, "enrolled", "status"))
-    if "course" not in table.columns and "course_id" not in table.columns:
-        raise ValidationError(
-            [
-                Problem(
-                    "is missing a course column",
-                    Location(file=file, row=1),
-                    expected="Content_Name (or Content_Id)",
-                    got=", ".join(header or []),
-                )
-            ]
-        )
+    table, key_column = _consumption_table(file, header, person_key)
     data: str | bytes = path if path is not None else (text or "").encode()
     cells = _cells(data, table.width, sorted({i for i, _title in table.columns.values()}))
     if cells is None:  # not split as the reference reader splits it: let that reader read it

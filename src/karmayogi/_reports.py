@@ -240,33 +240,40 @@ def read_consumption_report(
     >>> print(report.rejected[0])
     row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
     """  # noqa: E501
-    key_column = _PERSON_KEYS.get(name_key(person_key).replace(" ", ""), "person")
-    columns = dict(CONSUMPTION_COLUMNS)
-    if key_column == "person":
-        columns["person"] = (person_key,)
-    required = (key_column, "enrolled", "status")
     with opened(source, "r") as (file, handle):
         records = stream_records(handle, file)
         first = next(records, None)
-        header = first[1] if first else None
-        table = header_table(file, header, columns, required)
-        if "course" not in table.columns and "course_id" not in table.columns:
-            raise ValidationError(
-                [
-                    Problem(
-                        "is missing a course column",
-                        Location(file=file, row=1),
-                        expected="Content_Name (or Content_Id)",
-                        got=", ".join(header or []),
-                    )
-                ]
-            )
+        table, key_column = _consumption_table(file, first[1] if first else None, person_key)
         result = Import(file, findings=list(table.findings))
         reader = _ConsumptionRows(table, result, key_column, catalogue)
         with bulk():
             reader.read_all(records)
         reader.finish()
     return result
+
+
+def _consumption_table(
+    file: str | None, header: list[str] | None, person_key: str
+) -> tuple[Table, str]:
+    """The export's columns found in its header, and the column that knows a person; or
+    every problem with the header."""
+    key_column = _PERSON_KEYS.get(name_key(person_key).replace(" ", ""), "person")
+    columns = dict(CONSUMPTION_COLUMNS)
+    if key_column == "person":
+        columns["person"] = (person_key,)
+    table = header_table(file, header, columns, (key_column, "enrolled", "status"))
+    if "course" not in table.columns and "course_id" not in table.columns:
+        raise ValidationError(
+            [
+                Problem(
+                    "is missing a course column",
+                    Location(file=file, row=1),
+                    expected="Content_Name (or Content_Id)",
+                    got=", ".join(header or []),
+                )
+            ]
+        )
+    return table, key_column
 
 
 _Bad = Callable[[str, str, str], None]
