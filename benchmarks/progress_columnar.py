@@ -27,7 +27,6 @@ import json
 import math
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from typing import Any
 
 import narwhals as nw
 import polars as pl
-from progress_reference import SEED, parsed, peak_mib, people, records, state_tree, timed
+from progress_reference import SEED, parsed, peak_mib, people, records, run_phase, state_tree, timed
 
 from karmayogi.columnar import rollup_frame
 from karmayogi.org import OrgTree
@@ -400,7 +399,7 @@ def main() -> None:
         folder = Path(name)
         # Each step in its own process, this one included: a child starts with its
         # parent's peak memory as its own (Linux keeps it across fork and exec).
-        run_phase("data", folder, args)
+        run_phase(__file__, "data", folder, args)
         print(
             f"{args.records:,} records of {args.people:,} people, the cumulative roll-up by "
             f"quarter; Python {sys.version.split()[0]}, polars {pl.__version__}, "
@@ -408,22 +407,9 @@ def main() -> None:
         )
         results = {}
         for engine in args.engines:
-            results[engine] = json.loads(run_phase(engine, folder, args))
+            results[engine] = json.loads(run_phase(__file__, engine, folder, args))
             results[engine]["rows"] = json.loads((folder / f"{engine}.json").read_text())
         report(results)
-
-
-def run_phase(name: str, folder: Path, args: argparse.Namespace) -> str:
-    """One step in a fresh process; what it printed."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--data", str(folder),
-         "--records", str(args.records), "--people", str(args.people),
-         "--repeat", str(args.repeat)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if out.returncode:
-        sys.exit(f"{name} failed:\n{out.stderr}")
-    return out.stdout
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:

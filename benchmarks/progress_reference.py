@@ -178,6 +178,20 @@ def write_report(path: Path, count: int, people_count: int) -> None:
             )
 
 
+def run_phase(script: str, name: str, data: Path, args: argparse.Namespace) -> str:
+    """One step of a benchmark ``script`` in a fresh process (a child starts with its
+    parent's peak memory as its own); what it printed."""
+    out = subprocess.run(
+        [sys.executable, script, "--phase", name, "--data", str(data),
+         "--records", str(args.records), "--people", str(args.people),
+         "--repeat", str(args.repeat)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if out.returncode:
+        sys.exit(f"{name} failed:\n{out.stderr}")
+    return out.stdout
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

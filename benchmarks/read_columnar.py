@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from progress_reference import peak_mib, timed, write_report
+from progress_reference import peak_mib, run_phase, timed, write_report
 
 from karmayogi.columnar import read_consumption_frame
 from karmayogi.progress import read_consumption_report
@@ -66,7 +65,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as name:
         path = Path(name) / "ConsumptionReport.csv"
-        run_phase("data", path, args)  # in its own process, as each reader
+        run_phase(__file__, "data", path, args)  # in its own process, as each reader
         print(
             f"ConsumptionReport.csv: {args.records:,} rows of {args.people:,} people, "
             f"{path.stat().st_size / 2**20:,.0f} MiB; Python {sys.version.split()[0]}; "
@@ -74,7 +73,7 @@ def main() -> None:
         )
         results: dict[str, dict[str, Any]] = {}
         for reader in READERS:
-            results[reader] = json.loads(run_phase(reader, path, args))
+            results[reader] = json.loads(run_phase(__file__, reader, path, args))
             results[reader]["read"] = json.loads((path.parent / f"{reader}.json").read_text())
     if results["frame"]["read"] != results["reference"]["read"]:
         sys.exit("the readers disagree: " + json.dumps(
@@ -90,19 +89,6 @@ def main() -> None:
         results["frame"]["seconds"]
     )
     print(f"\nframe reader / reference reader, speed: {ratio:.2f}x")
-
-
-def run_phase(name: str, path: Path, args: argparse.Namespace) -> str:
-    """One step in a fresh process; what it printed."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--data", str(path),
-         "--records", str(args.records), "--people", str(args.people),
-         "--repeat", str(args.repeat)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if out.returncode:
-        sys.exit(f"{name} failed:\n{out.stderr}")
-    return out.stdout
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from karmayogi._reports import (
     _consumption_table,
     _ConsumptionRows,
     _seconds,
+    _summary,
     _time,
     _unit_named,
     read_consumption_report,
@@ -72,11 +73,7 @@ class FrameImport:
         return self.rows == self.used + self.duplicates + len(self.rejected)
 
     def summary(self) -> str:
-        name = self.file or "the input"
-        return (
-            f"{name}: {self.rows} rows read: {self.used} used, {self.duplicates} merged as "
-            f"duplicates, {len(self.rejected)} rejected"
-        )
+        return _summary(self.file, self.rows, self.used, self.duplicates, len(self.rejected))
 
 
 _RECORD_SCHEMA = pl.Schema(

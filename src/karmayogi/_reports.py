@@ -75,11 +75,7 @@ class Import:
         return self.rows == self.used + self.duplicates + len(self.rejected)
 
     def summary(self) -> str:
-        name = self.file or "the input"
-        return (
-            f"{name}: {self.rows} rows read: {self.used} used, {self.duplicates} merged as "
-            f"duplicates, {len(self.rejected)} rejected"
-        )
+        return _summary(self.file, self.rows, self.used, self.duplicates, len(self.rejected))
 
     def _take(self, record: Enrolment) -> None:
         """Join a valid record in and count its row."""
@@ -90,6 +86,14 @@ class Import:
 
     def _reject(self, row: int, problems: list[Problem]) -> None:
         self.rejected.append(Rejection(row, tuple(problems)))
+
+
+def _summary(file: str | None, rows: int, used: int, duplicates: int, rejected: int) -> str:
+    """What became of a reader's rows, in a line."""
+    return (
+        f"{file or 'the input'}: {rows} rows read: {used} used, {duplicates} merged as "
+        f"duplicates, {rejected} rejected"
+    )
 
 
 # --- Making records fast ---------------------------------------------------------------------

@@ -130,8 +130,8 @@ def rollup_frame(
     library, which also counts each unit's users; or by ``places``, a mapping of person
     to unit. Inactive people and their records are left out unless the policy counts
     them; so are the records of people not placed."""
-    rolled = _Rolled(records, tree, people=people, places=places, by=by, policy=policy,
-                     view=view)  # fmt: skip
+    placed = _Placed(records, tree, people=people, places=places, policy=policy)
+    rolled = _Rolled(placed, by=by, view=view)
     native = rolled.table.collect().to_native() if rolled.eager else rolled.table.to_native()
     return cast("IntoFrameT", native)
 
@@ -165,8 +165,8 @@ def rollup_table(
     >>> row.enrolments, row.completions, row.learning_hours, dict(table.excluded)
     (1, 1, 1.5, {'people not placed in the organisation tree': 1})
     """
-    rolled = _Rolled(records, tree, people=people, places=places, by=by, policy=policy,
-                     view=view)  # fmt: skip
+    placed = _Placed(records, tree, people=people, places=places, policy=policy)
+    rolled = _Rolled(placed, by=by, view=view)
     shown = rolled.table.collect()
     rows = tuple(
         ProgressRow(
@@ -203,6 +203,7 @@ class _Placed:
     ) -> None:
         if (people is None) == (places is None):
             raise TypeError("give either people or places, to place each person in a unit")
+        self.policy = policy
         # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
         frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
         self.eager = isinstance(frame, nw.DataFrame)
@@ -254,22 +255,12 @@ class _Placed:
 class _Rolled:
     """The roll-up of a records frame, and what it left out."""
 
-    def __init__(
-        self,
-        records: Any,
-        tree: OrgTree | Any,
-        *,
-        people: Iterable[Person] | Any | None,
-        places: Mapping[str, str] | Any | None,
-        by: PeriodKind,
-        policy: CountingPolicy,
-        view: View,
-    ) -> None:
+    def __init__(self, placed: _Placed, *, by: PeriodKind, view: View) -> None:
         if by not in PERIOD_KINDS:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
         if view not in ("flow", "cumulative"):
             raise ValueError(f"a view is flow or cumulative, got {view!r}")
-        placed = _Placed(records, tree, people=people, places=places, policy=policy)
+        policy = placed.policy
         lazy, schema, tree, small, once = (
             placed.records,
             placed.schema,
@@ -365,7 +356,8 @@ def compliance_frames(
     half of a person's APAR courses completed by the end of their financial year). The
     people are placed as :func:`rollup_frame` places them; allocations of people not
     counted are left out."""
-    found = _Compliance(records, allocations, tree, people=people, places=places, policy=policy)
+    placed = _Placed(records, tree, people=people, places=places, policy=policy)
+    found = _Compliance(placed, allocations)
     return cast("IntoFrameT", found.native(found.people)), cast(
         "IntoFrameT", found.native(found.units)
     )
@@ -399,7 +391,8 @@ def compliance_table(
     >>> asha.cbp_allocated, asha.cbp_completed_on_time, asha.apar_compliant
     (2, 1, True)
     """
-    found = _Compliance(records, allocations, tree, people=people, places=places, policy=policy)
+    placed = _Placed(records, tree, people=people, places=places, policy=policy)
+    found = _Compliance(placed, allocations)
     people_rows = found.people.collect().iter_rows(named=True)
     unit_rows = found.units.collect().iter_rows(named=True)
     return ComplianceTable(
@@ -434,17 +427,8 @@ _PERSON_COUNTS = (
 class _Compliance:
     """Plan compliance per person and per unit, as lazy frames."""
 
-    def __init__(
-        self,
-        records: Any,
-        allocations: Any,
-        tree: OrgTree | Any,
-        *,
-        people: Iterable[Person] | Any | None,
-        places: Mapping[str, str] | Any | None,
-        policy: CountingPolicy,
-    ) -> None:
-        self.placed = placed = _Placed(records, tree, people=people, places=places, policy=policy)
+    def __init__(self, placed: _Placed, allocations: Any) -> None:
+        self.placed = placed
         given = nw.from_native(allocations).lazy()
         if given.implementation != placed.small.implementation:
             raise TypeError(
