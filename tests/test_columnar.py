@@ -283,14 +283,7 @@ def test_plan_compliance_as_frames_is_the_reference_compliance(
     )
     if placing == "frames":
         placed = {"people": people_frame(backend, people)}
-    given_allocations = frame_of(backend, ALLOCATION_TYPES)(
-        {
-            "person": [a.person for a in allocations],
-            "course": [a.course for a in allocations],
-            "due": [a.due for a in allocations],
-            "apar": [a.apar for a in allocations],
-        }
-    )
+    given_allocations = frame_of(backend, ALLOCATION_TYPES)(allocation_columns(allocations))
     records_frame = frame_of(backend)(columns(records))
     persons, units = columnar.compliance_frames(
         records_frame, given_allocations, tree, policy=policy, **placed
@@ -326,10 +319,9 @@ def test_the_table_says_what_was_left_out_as_the_reference_does(
                 reference)  # fmt: skip
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_plan_compliance_at_its_boundaries_is_the_reference_compliance(backend: str) -> None:
+def compliance_boundaries() -> tuple[OrgTree, list[Person], list[Enrolment], list[Allocation]]:
     """The whole due day in India, half of the APAR courses, and the 31 March that ends a
-    financial year: on each side of each, on every backend."""
+    financial year, with records on each side of each."""
     tree, people = people_and_tree()
 
     def allocation(person: str, course: str, due: dt.date, *, apar: bool) -> Allocation:
@@ -351,15 +343,23 @@ def test_plan_compliance_at_its_boundaries_is_the_reference_compliance(backend: 
         done("b", "do_2", dt.datetime(2026, 3, 31, 23, 0, tzinfo=IST)),  # within the year
         done("b", "do_3", dt.datetime(2026, 4, 1, 0, 30, tzinfo=IST)),  # after it
     ]
+    return tree, people, records, allocations
+
+
+def allocation_columns(allocations: list[Allocation]) -> dict[str, list[Any]]:
+    return {
+        "person": [a.person for a in allocations],
+        "course": [a.course for a in allocations],
+        "due": [a.due for a in allocations],
+        "apar": [a.apar for a in allocations],
+    }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_plan_compliance_at_its_boundaries_is_the_reference_compliance(backend: str) -> None:
+    tree, people, records, allocations = compliance_boundaries()
     reference = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
-    given = frame_of(backend, ALLOCATION_TYPES)(
-        {
-            "person": [a.person for a in allocations],
-            "course": [a.course for a in allocations],
-            "due": [a.due for a in allocations],
-            "apar": [a.apar for a in allocations],
-        }
-    )
+    given = frame_of(backend, ALLOCATION_TYPES)(allocation_columns(allocations))
     persons, units = columnar.compliance_frames(
         frame_of(backend)(columns(records)), given, tree, people=people
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,9 +19,12 @@ from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import Enrolment, Rollup, Status
 from tests.test_columnar import (
+    ALLOCATION_TYPES,
     METRICS,
     PEOPLE_TYPES,
+    allocation_columns,
     columns,
+    compliance_boundaries,
     frame_of,
     rows_of,
     same_tables,
@@ -139,3 +143,17 @@ def test_from_parquet_the_plan_is_sparks_own(
         ("rev", "2025-26 Q1", 1, 1.5),
     ]
     assert set(rows[0]) == {"unit", "period", *METRICS}
+
+
+def test_plan_compliance_on_spark_is_the_reference_compliance(spark: Any) -> None:
+    """Each person's and each unit's plan compliance, at its boundaries, from Spark."""
+    tree, people, records, allocations = compliance_boundaries()
+    reference = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
+    persons, units = columnar.compliance_frames(
+        spark_frame(spark, columns(records)),
+        spark_frame(spark, allocation_columns(allocations), ALLOCATION_TYPES),
+        tree,
+        people=people,
+    )
+    assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
+    assert rows_of(units) == [attrs.asdict(u) for u in reference.units]
