@@ -239,7 +239,7 @@ def test_the_frames_come_in_the_library_asked_for(backend: str) -> None:
     framed = columnar.read_consumption_frame(io.StringIO(text), backend=backend)
     assert type(framed.records).__module__.split(".")[0] == backend
     assert type(framed.people).__module__.split(".")[0] == backend
-    assert framed.records.num_rows if backend == "pyarrow" else len(framed.records) == 1
+    assert (framed.records.num_rows if backend == "pyarrow" else len(framed.records)) == 1
 
 
 def test_an_empty_export_has_no_rows() -> None:

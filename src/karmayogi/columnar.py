@@ -260,6 +260,7 @@ class _Rolled:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
         if view not in ("flow", "cumulative"):
             raise ValueError(f"a view is flow or cumulative, got {view!r}")
+        # The placed records' parts, by the names the steps below use.
         policy = placed.policy
         lazy, schema, tree, small, once = (
             placed.records,
