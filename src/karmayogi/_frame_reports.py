@@ -291,10 +291,7 @@ class _Reading:
         progress, progress_ok = _each(cells("progress"), _number, pl.Float64)
         certificate, certificate_ok = _each(cells("certificate"), _certified, pl.Boolean)
         duration, duration_ok = _each(cells("duration"), _duration, pl.Int64)
-        places = self.frame.select(
-            *(cells(c).alias(c) for c in ("ministry", "department", "organisation", "mdo"))
-        )
-        unit, _ = _each_row(places, lambda m, d, o, mdo: _unit_named((m, d, o), mdo)[0], pl.String)
+        unit, spelling, spellings = self._units()
         parsed = pl.DataFrame(
             {
                 "row": self.frame["row"],
@@ -307,6 +304,7 @@ class _Reading:
                 "certificate": certificate,
                 "duration": duration,
                 "unit": unit,
+                "spelling": spelling,
                 "parsed": functools.reduce(
                     operator.and_,
                     (
@@ -341,8 +339,22 @@ class _Reading:
         self._reject(parsed.filter(~pl.col("good"))["row"], result)
         result.used = result.records.select("person", "course").n_unique()
         result.duplicates = result.records.height - result.used
-        self._place(parsed.filter("good"), places.filter(parsed["good"]), result)
+        self._place(parsed.filter("good"), spellings, result)
         return result
+
+    def _units(self) -> tuple[pl.Series, pl.Series, list[tuple[str, ...]]]:
+        """Each row's unit (null if it names none), and which of the distinct spellings of
+        units (the names in Ministry, Department, Organization, else MDO_Name) it has:
+        each spelling read once, its unit and names kept for the tree."""
+        columns = ("ministry", "department", "organisation", "mdo")
+        written = self.frame.select(*(self.cells(c).alias(c) for c in columns))
+        distinct = written.unique().with_row_index("spelling")
+        named = [_unit_named((m, d, o), mdo) for _, m, d, o, mdo in distinct.iter_rows()]
+        distinct = distinct.with_columns(
+            pl.Series("unit", [unit for unit, _names in named], dtype=pl.String)
+        )
+        found = written.join(distinct, on=list(columns), how="left", maintain_order="left")
+        return found["unit"], found["spelling"], [names for _unit, names in named]
 
     def _reject(self, rows: pl.Series, result: FrameImport) -> None:
         """Each wrong row's every problem, as the reference reader's careful path finds
@@ -360,7 +372,9 @@ class _Reading:
             )
         result.rejected = scratch.rejected
 
-    def _place(self, good: pl.DataFrame, names: pl.DataFrame, result: FrameImport) -> None:
+    def _place(
+        self, good: pl.DataFrame, spellings: list[tuple[str, ...]], result: FrameImport
+    ) -> None:
         """Each person in the unit of their latest enrolment (the greatest unit, if two are
         that late); a finding for each person in several units; the tree the names spell."""
         placed = good.filter(pl.col("unit").is_not_null())
@@ -380,8 +394,7 @@ class _Reading:
                     Location(file=self.table.file),
                 )
             )
-        spelled = names.filter(good["unit"].is_not_null()).unique()
-        paths = {_unit_named((m, d, o), mdo)[1] for m, d, o, mdo in spelled.iter_rows()}
+        paths = {spellings[i] for i in placed["spelling"].unique()}
         result.tree = OrgTree.from_paths(sorted(paths))
 
 
