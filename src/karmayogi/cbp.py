@@ -1177,13 +1177,14 @@ def resolve(
     for plan in plans:
         if plan.status is not PlanStatus.LIVE:
             continue
+        inverse_id = _inverse(plan.id)
         for person in index.named_by(plan):  # a set: each person once per plan
             for item in plan.items:
                 allocation = Allocation(
                     person, item.course, plan.due, plan.id, item.mandatory, plan.apar
                 )
                 # Larger wins: later due, mandatory, APAR, then the smaller plan id.
-                rank = (plan.due.toordinal(), item.mandatory, plan.apar, _inverse(plan.id))
+                rank = (plan.due.toordinal(), item.mandatory, plan.apar, inverse_id)
                 key = (person, item.course)
                 if key not in best or rank > best[key][0]:
                     best[key] = (rank, allocation)

@@ -1,0 +1,317 @@
+"""The report as one HTML page: inline styles, inline SVG charts, no script and no
+network address, so that it opens the same offline, from a mail attachment or a
+shared drive."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from karmayogi import __version__
+from karmayogi.periods import FinancialYear, Period
+from karmayogi.progress import ProgressRow
+
+if TYPE_CHECKING:
+    from karmayogi.report import Report
+
+Cell = str | int | float | None
+
+_STYLE = """
+body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; margin: 0;
+       color: #1d2430; background: #f5f6f8; }
+main { max-width: 980px; margin: 0 auto; padding: 24px; }
+header h1 { margin: 0 0 4px; font-size: 26px; }
+.meta { color: #4a5568; margin: 0 0 16px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 8px; }
+.card { background: #fff; border-radius: 8px; padding: 12px 16px; min-width: 140px;
+        box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+.card b { display: block; font-size: 22px; }
+.card span { color: #4a5568; font-size: 13px; }
+section { background: #fff; border-radius: 8px; padding: 16px 20px; margin: 20px 0;
+          box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+section h2 { margin: 0 0 6px; font-size: 19px; }
+figure { margin: 12px 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption, .lead { color: #4a5568; font-size: 14px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 8px; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #e2e8f0; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #edf2f7; }
+tr.total td { font-weight: bold; }
+.note { background: #fffbea; border-left: 4px solid #f1a340; padding: 8px 12px; }
+footer { color: #4a5568; font-size: 13px; }
+footer li { margin: 3px 0; }
+"""
+
+
+def page(report: Report, *, charts: bool) -> str:
+    """The whole page."""
+    from karmayogi.report import _day
+
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(report.title)}: capacity building {report.year}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body><main>",
+        "<header>",
+        f"<h1>{_e(report.title)}</h1>",
+        f'<p class="meta">Capacity building in plan year {report.year} (1 April '
+        f"{report.year.start.year} to 31 March {report.year.end.year}); data as of "
+        f"<b>{_day(report.as_of)}</b>.<br>Counting policy: <b>{_e(report.policy)}</b>.</p>",
+        _cards(report),
+        "</header>",
+    ]
+    if not charts:
+        parts.append(
+            '<p class="note">Charts need matplotlib: <code>pip install '
+            "'karmayogi[charts]'</code>. The tables below hold every number.</p>"
+        )
+    parts += [
+        _departments(report, charts),
+        _quarters(report, charts),
+        _compliance(report, charts),
+        _gaps(report, charts),
+        _footer(report),
+        "</main></body>",
+        "</html>",
+    ]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _cards(report: Report) -> str:
+    from karmayogi.report import indian_number as n
+
+    row = report.headline
+    cards = []
+    if row.users is not None:
+        cards.append((n(row.users), "people"))
+    cards += [
+        (n(row.enrolled_users or 0), "people enrolled"),
+        (n(row.completions or 0), "completions"),
+        (_percent(row.completion_rate), "of enrolments completed"),
+        (n(row.learning_hours or 0), "learning hours"),
+    ]
+    total = report._compliance_total()
+    if total is not None:
+        allocated, _completed, on_time, apar_users, apar_ok = total
+        cards.append((_percent(on_time / allocated if allocated else None), "plan courses done on time"))
+        if apar_users:
+            cards.append((_percent(apar_ok / apar_users), "officers APAR-compliant"))
+    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
+    return f'<div class="cards">{body}</div>'
+
+
+def _departments(report: Report, charts: bool) -> str:
+    rows = report.by_department
+    names = [r.name for r in rows]
+    chart = ""
+    if charts:
+        from karmayogi import _charts
+
+        chart = _charts.departments(
+            names, [r.completion_rate for r in rows], [r.learning_hours or 0.0 for r in rows]
+        )
+    header = ["Department", "People", "Enrolled", "Completed a course", "Enrolments",
+              "Completions", "Completion rate", "Certificates", "Learning hours"]
+    body = [_progress_cells(r.name, r) for r in rows]
+    total = _progress_cells("All", report.headline)
+    return _section(
+        "departments",
+        "Completion and learning hours by department",
+        f"Each department with its offices, over plan year {report.year}. The completion "
+        "rate is the share of enrolments completed; learning hours add up the durations "
+        "of the courses completed, as the counting policy says.",
+        chart,
+        _table(header, body, total),
+    )
+
+
+def _progress_cells(name: str, row: ProgressRow) -> list[Cell]:
+    return [name, row.users, row.enrolled_users, row.completed_users, row.enrolments,
+            row.completions, _percent(row.completion_rate), row.certificates,
+            row.learning_hours]
+
+
+def _quarters(report: Report, charts: bool) -> str:
+    tops = report.tree.roots
+    periods: list[Period] = sorted({r.period for r in report.quarters if r.unit in tops})
+    rows: list[tuple[str, int, int, int, float]] = []
+    for period in periods:
+        at = [report.quarters.row(t, period) for t in tops]
+        label = str(period) + ("" if _within(period, report.year) else " (after the year)")
+        rows.append(
+            (
+                label,
+                sum(r.enrolments or 0 for r in at),
+                sum(r.completions or 0 for r in at),
+                sum(r.completed_users or 0 for r in at),
+                sum(r.learning_hours or 0.0 for r in at),
+            )
+        )
+    chart = ""
+    if charts and rows:
+        from karmayogi import _charts
+
+        chart = _charts.quarters(
+            [str(r[0]).replace(" (after the year)", "*") for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[4] for r in rows],
+        )
+    header = ["Quarter", "Enrolments", "Completions", "People completing", "Learning hours"]
+    return _section(
+        "quarters",
+        "Progress over the financial year",
+        "Enrolments made, and courses completed, in each quarter (Q1 is April to June). "
+        "A quarter after the plan year (marked *) holds completions that came after it.",
+        chart,
+        _table(header, [list(r) for r in rows]),
+    )
+
+
+def _within(period: Period, year: FinancialYear) -> bool:
+    return year.start <= period.start <= year.end
+
+
+def _compliance(report: Report, charts: bool) -> str:
+    table = report.compliance
+    if table is None:
+        return _section(
+            "compliance",
+            "Plan compliance and APAR status",
+            "No plan allocations were given, so there is no plan compliance to show.",
+        )
+    rows = [table.unit(d) for d in report.departments]
+    late = [(r.cbp_completed or 0) - (r.cbp_completed_on_time or 0) for r in rows]
+    open_ = [(r.cbp_allocated or 0) - (r.cbp_completed or 0) for r in rows]
+    chart = ""
+    if charts and rows:
+        from karmayogi import _charts
+
+        chart = _charts.compliance(
+            [r.name for r in rows],
+            [r.cbp_completed_on_time or 0 for r in rows],
+            late,
+            open_,
+            [r.apar_compliant_users or 0 for r in rows],
+            [r.apar_users or 0 for r in rows],
+        )
+    header = ["Department", "People with plan courses", "Allocated", "Completed", "On time",
+              "Late", "Not completed", "APAR officers", "APAR-compliant", "APAR %"]
+    body: list[list[Cell]] = [
+        [r.name, r.users, r.cbp_allocated, r.cbp_completed, r.cbp_completed_on_time, lt, op,
+         r.apar_users, r.apar_compliant_users,
+         _percent((r.apar_compliant_users or 0) / r.apar_users if r.apar_users else None)]
+        for r, lt, op in zip(rows, late, open_, strict=True)
+    ]
+    return _section(
+        "compliance",
+        "Plan compliance and APAR status",
+        "Courses of Live plans allocated to active people, each (person, course) once with "
+        "its latest due date. On time: completed on or before the due date, its whole day "
+        "in India. APAR: an officer complies who completed at least half of their APAR "
+        "courses by 31 March of the plan year (DoPT, 4 July 2025).",
+        chart,
+        _table(header, body),
+    )
+
+
+def _gaps(report: Report, charts: bool) -> str:
+    from karmayogi.report import GAP_ROWS
+
+    gaps = report.gaps
+    if gaps is None:
+        return _section(
+            "gaps",
+            "Competency gaps",
+            "No role profiles were given, so there are no competency gaps to show.",
+        )
+    groups = [report.tree[d].name for d in report.departments]
+    top = [c.competency for c in gaps.totals if c.people_short][:GAP_ROWS]
+    cells = {(c.competency, c.group): c for c in gaps.cells}
+    shares: list[list[float | None]] = []
+    for competency in top:
+        line: list[float | None] = []
+        for group in groups:
+            cell = cells.get((competency, group))
+            line.append(cell.people_short / cell.people_required if cell else None)
+        shares.append(line)
+    label = report.competency_names.get
+    chart = ""
+    if charts and top:
+        from karmayogi import _charts
+
+        chart = _charts.heatmap([label(c, c) for c in top], groups, shares)
+    totals = {c.competency: c for c in gaps.totals}
+    header = ["Competency", "People who need it", "People short", "Mean levels short",
+              *groups]
+    body: list[list[Cell]] = [
+        [label(c, c), totals[c].people_required, totals[c].people_short,
+         f"{totals[c].mean_deficit:.1f}", *(_percent(s) for s in line)]
+        for c, line in zip(top, shares, strict=True)
+    ]
+    return _section(
+        "gaps",
+        "Competency gaps",
+        "Each active person against the role profile of their designation: the share of "
+        "those who need a competency who hold it below the level asked (or not at all), "
+        f"by department. The {len(top)} competencies with the most people short.",
+        chart,
+        _table(header, body),
+    )
+
+
+def _footer(report: Report) -> str:
+    notes = [*report.quarters.notes()]
+    if report.compliance is not None:
+        notes += report.compliance.notes()[1:]
+    notes += report.notes
+    items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return (
+        f"<footer><h2>Notes</h2><ul>{items}</ul>"
+        f"<p>Made by karmayogi {_e(__version__)}.</p></footer>"
+    )
+
+
+def _section(anchor: str, title: str, lead: str, chart: str = "", table: str = "") -> str:
+    figure = f"<figure>{chart}<figcaption>{_e(title)}</figcaption></figure>" if chart else ""
+    return (
+        f'<section id="{anchor}"><h2>{_e(title)}</h2><p class="lead">{_e(lead)}</p>'
+        f"{figure}{table}</section>"
+    )
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None = None) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    lines = [f"<tr>{''.join(f'<td>{_cell(v)}</td>' for v in row)}</tr>" for row in rows]
+    if total is not None:
+        lines.append(f'<tr class="total">{"".join(f"<td>{_cell(v)}</td>" for v in total)}</tr>')
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+
+
+def _cell(value: Cell) -> str:
+    from karmayogi.report import indian_number
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return indian_number(value)
+    if isinstance(value, float):
+        return indian_number(value, 0 if value == int(value) else 1)
+    return _e(value)
+
+
+def _percent(value: float | None) -> str | None:
+    return None if value is None else f"{100 * value:.0f}%"
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)

@@ -1,0 +1,343 @@
+"""One page on a state's (or a ministry's) capacity building: a self-contained HTML
+report with charts and the tables under them.
+
+:func:`make_report` runs the whole chain on what it is given: progress rolled up by
+department and by quarter of the plan year, plan compliance and the APAR rule, and the
+competency gaps of each department's people against their role profiles.
+:meth:`Report.to_html` writes one HTML file that opens offline: no scripts, no fonts
+or styles from the network, the charts drawn inline as SVG by matplotlib (the
+``charts`` extra). Without matplotlib the report has the same tables and no charts.
+
+>>> from karmayogi.demo import make_demo
+>>> from karmayogi.report import make_report
+>>> state = make_demo(people=300)
+>>> report = make_report(state.tree, state.records, people=state.people,
+...     allocations=state.allocations, positions=state.positions,
+...     profiles=state.profiles, framework=state.framework, year=state.year,
+...     as_of=state.as_of, title=state.name)
+>>> print(report.summary())                                  # doctest: +ELLIPSIS
+Madhyanchal Pradesh: plan year 2025-26, data as of 15/04/2026
+  people: 29... active, 26... enrolled (9...%), 2... completed a course
+  ...
+>>> html = report.to_html(charts=False)
+>>> html.startswith("<!DOCTYPE html>"), "http" in html.replace("http-equiv", "")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from karmayogi._names import name_key
+from karmayogi.cbp import Allocation, Resolution
+from karmayogi.competency import (
+    CompetencyProfile,
+    Framework,
+    GapTable,
+    Position,
+    gap_table,
+)
+from karmayogi.org import OrgTree, Person
+from karmayogi.periods import FinancialYear, PeriodKind, today_in_india
+from karmayogi.progress import (
+    ComplianceTable,
+    CountingPolicy,
+    Enrolment,
+    Ledger,
+    ProgressRow,
+    ProgressTable,
+    Rollup,
+)
+
+__all__ = ["Report", "charts_available", "indian_number", "make_report"]
+
+GAP_ROWS = 15
+"""The heat map shows the competencies with the most people short, at most this many."""
+
+
+def charts_available() -> bool:
+    """Whether matplotlib (the ``charts`` extra) is installed, so reports draw charts."""
+    try:
+        import matplotlib  # noqa: F401 - only to see if it is there
+    except ImportError:
+        return False
+    return True
+
+
+def indian_number(value: float, digits: int = 0) -> str:
+    """A number grouped as India writes it: thousands, then lakhs and crores by pairs.
+
+    >>> indian_number(12345678), indian_number(1234.5, 1), indian_number(-999)
+    ('1,23,45,678', '1,234.5', '-999')
+    """
+    text = f"{abs(value):.{digits}f}"
+    whole, _, fraction = text.partition(".")
+    head, tail = whole[:-3], whole[-3:]
+    pairs = []
+    while head:
+        pairs.insert(0, head[-2:])
+        head = head[:-2]
+    grouped = ",".join([*pairs, tail])
+    return ("-" if value < 0 else "") + grouped + (f".{fraction}" if fraction else "")
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Report:
+    """What the report shows; :meth:`to_html` draws it, :meth:`summary` says it in text."""
+
+    title: str
+    year: FinancialYear
+    as_of: dt.date
+    """The data's date."""
+    tree: OrgTree
+    departments: tuple[str, ...]
+    """The units the report compares: the children of a single root, or the roots."""
+    headline: ProgressRow
+    """The whole tree, over the plan year."""
+    by_department: tuple[ProgressRow, ...]
+    """Each department over the plan year, in the order of :attr:`departments`."""
+    quarters: ProgressTable
+    """Every unit by quarter; the report draws the tree's top."""
+    compliance: ComplianceTable | None = None
+    gaps: GapTable | None = None
+    competency_names: Mapping[str, str] = attrs.field(factory=dict)
+    notes: tuple[str, ...] = ()
+    """What a reader must know: the inputs' row accounting, who was left out and why."""
+
+    @property
+    def policy(self) -> CountingPolicy:
+        return self.quarters.policy
+
+    def summary(self) -> str:
+        """A few lines for a terminal: the headline numbers."""
+        row = self.headline
+        lines = [f"{self.title}: plan year {self.year}, data as of {_day(self.as_of)}"]
+        enrolled = row.enrolled_users or 0
+        if row.users is not None:
+            share = f" ({enrolled / row.users:.0%})" if row.users else ""
+            lines.append(
+                f"  people: {indian_number(row.users)} active, {indian_number(enrolled)} "
+                f"enrolled{share}, {indian_number(row.completed_users or 0)} completed a course"
+            )
+        rate = f" ({row.completion_rate:.0%})" if row.completion_rate is not None else ""
+        lines.append(
+            f"  enrolments: {indian_number(row.enrolments or 0)}, completions: "
+            f"{indian_number(row.completions or 0)}{rate}, learning hours: "
+            f"{indian_number(row.learning_hours or 0)}"
+        )
+        total = self._compliance_total()
+        if total is not None:
+            allocated, completed, on_time, apar_users, apar_ok = total
+            lines.append(
+                f"  plan courses: {indian_number(allocated)} allocated, "
+                f"{indian_number(completed)} completed, {indian_number(on_time)} on time"
+            )
+            if apar_users:
+                lines.append(
+                    f"  APAR: {indian_number(apar_ok)} of {indian_number(apar_users)} "
+                    f"officers comply ({apar_ok / apar_users:.0%})"
+                )
+        if self.gaps is not None and self.gaps.totals:
+            top = self.gaps.totals[0]
+            name = self.competency_names.get(top.competency, top.competency)
+            lines.append(
+                f"  widest gap: {name}, {indian_number(top.people_short)} of "
+                f"{indian_number(top.people_required)} people short"
+            )
+        lines.append(f"  counting policy: {self.policy.name}")
+        return "\n".join(lines)
+
+    def _compliance_total(self) -> tuple[int, int, int, int, int] | None:
+        if self.compliance is None:
+            return None
+        rows = [self.compliance.unit(u) for u in self._tops()]
+        return (
+            sum(r.cbp_allocated or 0 for r in rows),
+            sum(r.cbp_completed or 0 for r in rows),
+            sum(r.cbp_completed_on_time or 0 for r in rows),
+            sum(r.apar_users or 0 for r in rows),
+            sum(r.apar_compliant_users or 0 for r in rows),
+        )
+
+    def _tops(self) -> tuple[str, ...]:
+        return self.tree.roots
+
+    def to_html(self, *, charts: bool | None = None) -> str:
+        """The report as one HTML page. ``charts`` defaults to whether matplotlib is
+        installed; without it the page has the tables only, and says so."""
+        from karmayogi import _report_html
+
+        draw = charts_available() if charts is None else charts
+        return _report_html.page(self, charts=draw)
+
+    def write(self, path: str | Path, *, charts: bool | None = None) -> Path:
+        """Write :meth:`to_html` to ``path``; returns the path, resolved."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.to_html(charts=charts), encoding="utf-8")
+        return target.resolve()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def make_report(
+    tree: OrgTree,
+    records: Ledger | Iterable[Enrolment],
+    *,
+    people: Iterable[Person] | None = None,
+    places: Mapping[str, str] | None = None,
+    allocations: Resolution | Iterable[Allocation] | None = None,
+    positions: Iterable[Position] = (),
+    profiles: Mapping[str, CompetencyProfile] | None = None,
+    framework: Framework | None = None,
+    year: str | FinancialYear | None = None,
+    as_of: dt.date | None = None,
+    policy: CountingPolicy = CountingPolicy.PLATFORM,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> Report:
+    """The report's numbers from records over ``tree``, placed by ``people`` (then
+    users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
+    with ``positions`` and ``people`` the competency gaps (against ``profiles``; a
+    person without one holds nothing). ``year`` defaults to the financial year of the
+    allocations' latest due date, else of ``as_of``; ``as_of`` (the data's date) to the
+    latest enrolment or completion in the records.
+    """
+    people = tuple(people) if people is not None else None
+    ledger = records if isinstance(records, Ledger) else Ledger(records)
+    if as_of is None:
+        as_of = _latest(ledger) or today_in_india()
+    allocated = (
+        allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations)
+    ) if allocations is not None else None
+    if year is None:
+        due = max((a.due for a in allocated), default=None) if allocated else None
+        fy = FinancialYear.of(due or as_of)
+    else:
+        fy = FinancialYear.parse(year)
+    def rollup(by: PeriodKind) -> Rollup:
+        if people is not None:
+            return Rollup(tree, people=people, by=by, policy=policy, records=ledger)
+        return Rollup(tree, places=places or {}, by=by, policy=policy, records=ledger)
+
+    by_quarter, by_year = rollup("quarter"), rollup("fy")
+    tops = tree.roots
+    departments = tree.children(tops[0]) if len(tops) == 1 else tops
+    headline = by_year.row(tops[0], fy) if len(tops) == 1 else _sum_rows(
+        [by_year.row(t, fy) for t in tops], fy
+    )
+    compliance = by_quarter.compliance(allocated) if allocated is not None else None
+    gaps, left_out = None, 0
+    positions = tuple(positions)
+    if positions and people is not None:
+        gaps, left_out = _gaps(tree, departments, people, positions, profiles or {}, as_of)
+    names = _names(framework, gaps)
+    extra = [f"{left_out} people hold a designation no role profile names: not in the gaps"] if left_out else []
+    return Report(
+        title=title or (tree[tops[0]].name if len(tops) == 1 else "Capacity building"),
+        year=fy,
+        as_of=as_of,
+        tree=tree,
+        departments=departments,
+        headline=headline,
+        by_department=tuple(by_year.row(d, fy) for d in departments),
+        quarters=by_quarter.table(),
+        compliance=compliance,
+        gaps=gaps,
+        competency_names=names,
+        notes=(*notes, *extra),
+    )
+
+
+def _latest(ledger: Ledger) -> dt.date | None:
+    latest = None
+    for entry in ledger:
+        for when in (entry.enrolled_at, entry.completed_at):
+            if when is not None and (latest is None or when > latest):
+                latest = when
+    return latest.date() if latest is not None else None
+
+
+def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
+    """Rows of disjoint subtrees added up (each person sits in one unit)."""
+
+    def total(metric: str) -> int | None:
+        values = [getattr(r, metric) for r in rows]
+        return None if any(v is None for v in values) else sum(values)
+
+    enrolments, completed = total("enrolments"), total("enrolments_completed")
+    return ProgressRow(
+        unit="",
+        name="all",
+        period=fy,
+        users=total("users"),
+        enrolled_users=total("enrolled_users"),
+        started_users=total("started_users"),
+        completed_users=total("completed_users"),
+        enrolments=enrolments,
+        completions=total("completions"),
+        completion_rate=completed / enrolments if enrolments and completed is not None else None,
+        certificates=total("certificates"),
+        learning_hours=sum(r.learning_hours or 0.0 for r in rows),
+        enrolments_completed=completed,
+    )
+
+
+def _gaps(
+    tree: OrgTree,
+    departments: Sequence[str],
+    people: Sequence[Person],
+    positions: Sequence[Position],
+    profiles: Mapping[str, CompetencyProfile],
+    on: dt.date,
+) -> tuple[GapTable, int]:
+    """Each active person against their designation's position, grouped by department."""
+    by_name: dict[tuple[str | None, str], Position] = {}
+    for position in positions:
+        by_name[(position.organisation, name_key(position.name))] = position
+    department_of = {unit: tree[d].name for d in departments for unit in tree.descendants(d)}
+    pairs = []
+    left_out = 0
+    for person in people:
+        if not person.active or person.place not in department_of:
+            continue
+        key = name_key(person.designation or "")
+        position = by_name.get((person.organisation, key)) or by_name.get((None, key))
+        if position is None:
+            left_out += 1
+            continue
+        profile = profiles.get(person.id) or CompetencyProfile(person=person.id)
+        pairs.append((profile, position, department_of[person.place]))
+    groups = {profile.person: group for profile, _position, group in pairs}
+    table = gap_table(
+        ((profile, position) for profile, position, _group in pairs),
+        group=lambda profile, _needs: groups[profile.person],
+        on=on,
+    )
+    return table, left_out
+
+
+def _names(framework: Framework | None, gaps: GapTable | None) -> dict[str, str]:
+    if framework is None or gaps is None:
+        return {}
+    names = {}
+    for competency in gaps.competencies:
+        if competency in framework:
+            found = framework.get(competency)
+            names[competency] = found.name
+    return names
+
+
+def _day(when: dt.date) -> str:
+    """A date as India writes it, day first."""
+    return f"{when:%d/%m/%Y}"
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
