@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -364,3 +365,97 @@ def test_progress_prints_the_same_on_either_engine(
     auto = run("progress", str(export), *given)
     assert auto.stdout == columnar.stdout
     assert "engine: columnar" in auto.stderr
+
+
+# --- demo and report ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_dir(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("demo")
+    return out, run("demo", "--out", str(out), "--export", "--people", "600")
+
+
+def test_demo_prints_a_summary_and_where_the_report_is(
+    demo_dir: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, result = demo_dir
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Madhyanchal Pradesh (a fictional state): plan year 2025-26, data as of 15/04/2026"
+    )
+    assert any(line.startswith("  plan courses: ") for line in lines)
+    assert f"report: {(out / 'report.html').resolve()}" in lines
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Madhyanchal Pradesh" in html
+
+
+def test_the_report_from_the_demo_files_is_the_demo_report(
+    demo_dir: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The printed command, run on the exported files, gives the same numbers and page."""
+    out, result = demo_dir
+    (command,) = [line for line in result.stdout.splitlines()
+                  if line.startswith("  karmayogi report ")]  # fmt: skip
+    words = command.split()[1:]
+    plans = words.index(str(out / "plans/*.json"))
+    words[plans : plans + 1] = sorted(str(p) for p in (out / "plans").glob("*.json"))
+    again = run(*words, "--title", "Madhyanchal Pradesh (a fictional state)")
+    assert again.returncode == 0, again.stderr
+    summary = again.stdout.splitlines()[:-1]  # all but the "report: PATH" line
+    assert summary == result.stdout.splitlines()[: len(summary)]
+    assert "rows read:" in again.stderr
+    demo_page = (out / "report.html").read_text(encoding="utf-8")
+    files_page = (out / "report-from-files.html").read_text(encoding="utf-8")
+    # The same page, but that the one from files says what became of the export's rows.
+    assert (
+        files_page.replace(
+            re.search(r"<li>[^<]*rows read:[^<]*</li>", files_page)[0],
+            "",  # type: ignore[index]
+        )
+        == demo_page
+    )
+
+
+def test_report_from_the_export_alone(export: Path, tmp_path: Path) -> None:
+    result = run("report", str(export), "--out", str(tmp_path / "r.html"), "--no-charts")
+    assert result.returncode == 1  # the export has a rejected row
+    assert "row 4, field 'Status': is not a status" in result.stderr
+    assert result.stdout.splitlines()[0].startswith("Chhattisgarh: plan year 2025-26")
+    assert (tmp_path / "r.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "karmayogi: error: [Errno 2] No such file or directory: 'missing.csv'"),
+        (["{export}", "--people", "p.csv"], "--people needs --units"),
+        (["{export}", "--units", "{export}", "--plans", "x.json"], "--plans needs --people"),
+        (["{export}", "--as-of", "31/02/2026"], "karmayogi: error: "),
+    ],
+)
+def test_report_bad_input_is_one_line_and_exit_1(
+    export: Path, args: list[str], message: str
+) -> None:
+    result = run("report", *(a.format(export=export) for a in args))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["demo", "--people", "many"], ["report"], ["demo", "--bogus"]])
+def test_demo_and_report_bad_usage_exit_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "usage: karmayogi" in result.stderr
+
+
+def test_demo_with_too_few_people_is_an_error() -> None:
+    result = run("demo", "--people", "3")
+    assert result.returncode == 1
+    assert result.stderr == "karmayogi: error: the demo state needs at least 50 people, got 3\n"

@@ -25,6 +25,8 @@ def test_docstring_examples(module_name: str) -> None:
     if module_name in ("karmayogi.columnar", "karmayogi._frame_reports"):  # the columnar extra
         pytest.importorskip("narwhals", reason="the columnar extra is not installed")
         pytest.importorskip("polars", reason="the columnar extra is not installed")
+    if module_name == "karmayogi._charts":
+        pytest.importorskip("matplotlib", reason="the charts extra is not installed")
     module = importlib.import_module(module_name)
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

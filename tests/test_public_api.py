@@ -94,6 +94,8 @@ PUBLIC = {
         "rollup_frame",
         "rollup_table",
     },
+    "karmayogi.demo": {"EXPORT_FILES", "Demo", "make_demo"},
+    "karmayogi.report": {"Report", "charts_available", "indian_number", "make_report"},
     "karmayogi.org": {
         "OrgTree",
         "Person",

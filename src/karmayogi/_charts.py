@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 BLUE, ORANGE, GREEN, AMBER, GREY = "#1f5fa8", "#e07b39", "#1b7837", "#f1a340", "#d0d0d0"
 """The palette; the screenshot test looks for these colours on the page."""
 
-_STYLE = {
+_STYLE: Any = {
     "svg.fonttype": "none",  # text as <text>, not paths
     "svg.hashsalt": "karmayogi",  # the same ids every run
     "font.family": "sans-serif",
@@ -36,8 +36,11 @@ def _svg(figure: Figure, label: str) -> str:
     with mpl.rc_context(_STYLE):
         figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = out.getvalue()
-    # Inline SVG needs neither the XML declaration nor the DOCTYPE (which names a URL).
+    # Inline SVG needs neither the XML declaration nor the DOCTYPE, nor matplotlib's
+    # metadata block: all three name web addresses, which a page that opens offline
+    # should not hold even where nothing would fetch them.
     text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', text, count=1)
 
 
@@ -63,15 +66,22 @@ def departments(names: Sequence[str], rates: Sequence[float | None], hours: Sequ
         for axes, values, fmt in ((left, percent, "{:.0f}%"), (right, hours, "{:,.0f}")):
             for y, value in zip(ys, values, strict=True):
                 axes.annotate(
-                    fmt.format(value), (value, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8,
+                    fmt.format(value),
+                    (value, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
                 )
             axes.margins(x=0.15)
     return _svg(figure, "Completion rate and learning hours by department")
 
 
 def quarters(
-    labels: Sequence[str], enrolments: Sequence[int], completions: Sequence[int], hours: Sequence[float]
+    labels: Sequence[str],
+    enrolments: Sequence[int],
+    completions: Sequence[int],
+    hours: Sequence[float],
 ) -> str:
     """Enrolments and completions per quarter as bars, learning hours as a line."""
     with mpl.rc_context(_STYLE):
@@ -96,6 +106,7 @@ def quarters(
 
 def compliance(
     names: Sequence[str],
+    *,
     on_time: Sequence[int],
     late: Sequence[int],
     open_: Sequence[int],
@@ -128,13 +139,19 @@ def compliance(
         right.set_title("APAR-compliant officers (%)")
         for y, value in zip(ys, share, strict=True):
             right.annotate(
-                f"{value:.0f}%", (value, y), xytext=(3, 0), textcoords="offset points",
-                va="center", fontsize=8,
+                f"{value:.0f}%",
+                (value, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
             )
     return _svg(figure, "Plan compliance and APAR status by department")
 
 
-def heatmap(rows: Sequence[str], columns: Sequence[str], shares: Sequence[Sequence[float | None]]) -> str:
+def heatmap(
+    rows: Sequence[str], columns: Sequence[str], shares: Sequence[Sequence[float | None]]
+) -> str:
     """The share of people short of each competency (rows) in each group (columns);
     blank where nobody in the group needs it."""
     import numpy as np  # matplotlib's own dependency
@@ -145,17 +162,32 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], shares: Sequence[Sequen
         data = np.ma.masked_invalid(
             np.array([[np.nan if v is None else 100 * v for v in row] for row in shares], float)
         )
-        image = axes.imshow(data, cmap="OrRd", vmin=0, vmax=100, aspect="auto")
-        axes.set_xticks(range(len(columns)), list(columns), rotation=30, ha="right")
-        axes.set_yticks(range(len(rows)), list(rows))
+        # A mesh of cells, not an image: it stays vector, with no embedded picture.
+        image = axes.pcolormesh(
+            data, cmap="OrRd", vmin=0, vmax=100, edgecolors="white", linewidth=0.5
+        )
+        axes.invert_yaxis()
+        axes.set_xticks(
+            [j + 0.5 for j in range(len(columns))], list(columns), rotation=30, ha="right"
+        )
+        axes.set_yticks([i + 0.5 for i in range(len(rows))], list(rows))
         for i, row in enumerate(shares):
             for j, value in enumerate(row):
                 if value is not None:
                     axes.text(
-                        j, i, f"{100 * value:.0f}", ha="center", va="center", fontsize=7,
+                        j + 0.5,
+                        i + 0.5,
+                        f"{100 * value:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
                         color="white" if value > 0.6 else "black",
                     )
         axes.spines[:].set_visible(False)
-        figure.colorbar(image, ax=axes, label="% of those who need it who are short", shrink=0.8)
+        bar = figure.colorbar(
+            image, ax=axes, label="% of those who need it who are short", shrink=0.8
+        )
+        if bar.solids is not None:
+            bar.solids.set_rasterized(False)  # vector too: no embedded picture in the page
         axes.set_title("Competency gaps: who falls short of their role's level")
     return _svg(figure, "Competency gap heat map")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ import attrs
 
 from karmayogi import __version__
 from karmayogi.cbp import (
+    Allocation,
     Catalogue,
     Plan,
     build_plans,
@@ -25,6 +27,7 @@ from karmayogi.cbp import (
 from karmayogi.competency import (
     Competency,
     CompetencyArea,
+    CompetencyProfile,
     Framework,
     Position,
     default_framework,
@@ -32,9 +35,11 @@ from karmayogi.competency import (
 )
 from karmayogi.errors import KarmayogiError, Location, Problem, ValidationError
 from karmayogi.org import read_people_csv, read_units_csv
+from karmayogi.periods import parse_date
 from karmayogi.progress import (
     CountingPolicy,
     Rollup,
+    read_cbp_report,
     read_consumption_report,
 )
 
@@ -42,6 +47,10 @@ __all__ = ["main"]
 
 EXAMPLES = """\
 examples:
+  karmayogi demo                          a fictional state end to end, and its HTML report
+  karmayogi demo --export                 ... with its data written as the platform's files
+  karmayogi report ConsumptionReport.csv --people people.csv --units units.csv \\
+      --catalogue courses.json --plans plans/*.json --out report.html
   karmayogi taxonomy                      the bundled taxonomy as an indented tree
   karmayogi taxonomy --area functional    one area only
   karmayogi taxonomy --format csv > kcm.csv
@@ -92,6 +101,45 @@ files:
   plan        a plan as JSON (karmayogi's document or the platform's payload)
 """
 
+DEMO_EXAMPLES = """\
+examples:
+  karmayogi demo                          the report into karmayogi-demo/report.html
+  karmayogi demo --out /tmp/demo --export ... and the data as the platform's export files
+  karmayogi demo --people 20000 --seed 7  a larger state, another draw
+
+The state, Madhyanchal Pradesh, is fictional: made from the seed, the same every time.
+With --export the data are written as the platform's exports and karmayogi's input
+files, and the command that makes the same report from those files is printed.
+"""
+
+REPORT_EXAMPLES = """\
+examples:
+  karmayogi report ConsumptionReport.csv --out report.html
+  karmayogi report ConsumptionReport.csv --units units.csv --people people.csv \\
+      --catalogue courses.json --plans plans/*.json --out report.html
+  karmayogi report ConsumptionReport.csv --people people.csv --units units.csv \\
+      --cbp CBPEnrollmentReport.csv --roles roles.json --profiles profiles.json \\
+      --framework framework.json --as-of 15/04/2026
+
+files:
+  REPORT       the platform's enrolment export (ConsumptionReport.csv)
+  units        CSV: Unit, Name, Level, Parent (default: the tree the report spells)
+  people       CSV: Person (their Email), Organisation, Designation, Unit, Active
+  catalogue    CSV or JSON: maps the report's course names to the plans' course ids
+  plans        plan documents (JSON), resolved against --people: plan compliance
+  allocations  CSV as 'karmayogi plan allocations' writes it (instead of --plans)
+  cbp          the platform's CBP enrolment export: its allocations and progress
+  roles        role profiles (JSON positions or the designation CSV): competency gaps
+  profiles     JSON: the competencies each person holds
+  framework    JSON: a framework with the organisations' Domain themes
+
+The report is one HTML file that opens offline; its charts need the charts extra
+(pip install 'karmayogi[charts]'), without which it holds the tables only.
+
+exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad input;
+2 bad usage
+"""
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -109,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "progress":
             return _progress(args)
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "report":
+            return _report(args)
         return _PLAN_ACTIONS[args.action](args)
     except (KarmayogiError, ValueError, OSError) as exc:
         print(f"karmayogi: error: {exc}", file=sys.stderr)
@@ -184,7 +236,207 @@ def _parser() -> argparse.ArgumentParser:
     allocations.add_argument("--people", required=True, help="people CSV")
     allocations.add_argument("--out", help="write the CSV here instead of standard output")
     _progress_parser(commands)
+    _demo_parser(commands)
+    _report_parser(commands)
     return parser
+
+
+def _demo_parser(commands: Any) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="run everything on a fictional state, and write its HTML report",
+        description="Make a fictional state (people, plans, a year of records), run gaps, "
+        "plans, allocations, roll-ups and plan compliance on it, print a summary and "
+        "write the HTML report.",
+        epilog=DEMO_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--out", default="karmayogi-demo", help="the directory to write into")
+    demo.add_argument(
+        "--export", action="store_true", help="also write the data as the platform's files"
+    )
+    demo.add_argument("--people", type=int, default=3000, help="how many civil servants")
+    demo.add_argument("--seed", type=int, default=2025, help="another seed, another state")
+    demo.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+
+
+def _report_parser(commands: Any) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write the HTML report from the platform's exports and your files",
+        description="The demo's report, from your own files: progress by department and "
+        "quarter, plan compliance and APAR, competency gaps.",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("report", metavar="REPORT", help="ConsumptionReport.csv")
+    report.add_argument("--units", help="the organisation tree, as CSV")
+    report.add_argument("--people", help="people CSV (needs --units): counts users")
+    report.add_argument("--catalogue", help="catalogue CSV or JSON")
+    report.add_argument("--plans", nargs="+", metavar="PLAN", help="plan files (needs --people)")
+    report.add_argument("--allocations", help="plan allocations CSV")
+    report.add_argument("--cbp", metavar="CBP_REPORT", help="CBPEnrollmentReport.csv")
+    report.add_argument("--roles", help="role profiles, JSON or designation CSV")
+    report.add_argument("--profiles", help="competency profiles, JSON")
+    report.add_argument("--framework", help="competency framework, JSON (default: bundled)")
+    report.add_argument("--year", help="the plan year, such as 2025-26 (default: the plans')")
+    report.add_argument("--as-of", help="the data's date (default: its latest record)")
+    report.add_argument("--title", help="the report's title (default: the tree's top)")
+    report.add_argument(
+        "--policy",
+        choices=("platform", "all-completions"),
+        default="platform",
+        help="learning hours from certified completions (platform) or from all",
+    )
+    report.add_argument("--out", default="report.html", help="the HTML file to write")
+    report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from karmayogi.demo import make_demo
+    from karmayogi.report import make_report
+
+    state = make_demo(seed=args.seed, people=args.people)
+    report = make_report(
+        state.tree,
+        state.records,
+        people=state.people,
+        allocations=state.allocations,
+        positions=state.positions,
+        profiles=state.profiles,
+        framework=state.framework,
+        year=state.year,
+        as_of=state.as_of,
+        title=f"{state.name} (a fictional state)",
+    )
+    out = Path(args.out)
+    print(report.summary())
+    print(
+        f"  the state: {len(state.people)} people in {len(state.tree)} units, "
+        f"{len(state.catalogue)} courses, {len(state.plans)} plans, "
+        f"{len(state.records)} enrolments"
+    )
+    path = report.write(out / "report.html", charts=_charts(args.no_charts))
+    print(f"report: {path}")
+    if args.export:
+        state.write_exports(out)
+        print(f"the platform's exports and the input files: {out.resolve()}")
+        print("the same report from those files:")
+        print(f"  karmayogi report {_demo_command(out, state.as_of)}")
+    return EXIT_OK
+
+
+def _demo_command(out: Path, as_of: dt.date) -> str:
+    files = [
+        ("", "ConsumptionReport.csv"),
+        ("--units", "units.csv"),
+        ("--people", "people.csv"),
+        ("--catalogue", "catalogue.json"),
+        ("--plans", "plans/*.json"),
+        ("--roles", "roles.json"),
+        ("--profiles", "profiles.json"),
+        ("--framework", "framework.json"),
+    ]
+    words = [f"{flag} {out / name}".strip() for flag, name in files]
+    return " ".join(
+        [*words, f"--as-of {as_of:%d/%m/%Y}", f"--out {out / 'report-from-files.html'}"]
+    )
+
+
+def _charts(off: bool) -> bool:
+    """Charts unless turned off; a note when the extra that draws them is missing."""
+    from karmayogi.report import charts_available
+
+    if off:
+        return False
+    if not charts_available():
+        _note("no charts: they need the charts extra (pip install 'karmayogi[charts]')")
+        return False
+    return True
+
+
+def _report(args: argparse.Namespace) -> int:
+    from karmayogi.report import make_report
+
+    if args.people and not args.units:
+        raise ValueError("--people needs --units: the tree the people's units belong to")
+    if args.plans and not args.people:
+        raise ValueError("--plans needs --people: the people the plans are resolved against")
+    framework = Framework.from_file(args.framework) if args.framework else default_framework()
+    catalogue = _read_catalogue(args.catalogue, framework) if args.catalogue else None
+    policy = (
+        CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
+    )
+    report = read_consumption_report(args.report, catalogue=catalogue)
+    notes = [report.summary()]
+    records = report.ledger
+    tree = read_units_csv(args.units) if args.units else report.tree
+    assert tree is not None
+    people = (
+        [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(args.people)]
+        if args.people
+        else None
+    )
+    allocations: list[Allocation] | None = None
+    if args.plans:
+        assert people is not None
+        allocations = list(resolve([_read_plan(p) for p in args.plans], people).allocations)
+    elif args.allocations:
+        allocations = [
+            attrs.evolve(a, person=a.person.casefold())
+            for a in read_allocations_csv(args.allocations)
+        ]
+    rejected = list(report.rejected)
+    if args.cbp:
+        cbp = read_cbp_report(args.cbp, catalogue=catalogue)
+        notes.append(cbp.summary())
+        rejected += cbp.rejected
+        records.update(cbp.ledger)
+        allocations = [*(allocations or []), *cbp.allocations]
+    positions: list[Position] = []
+    if args.roles:
+        positions = _read_roles(args.roles, framework, None)
+    profiles = _read_profiles(args.profiles) if args.profiles else None
+    made = make_report(
+        tree,
+        records,
+        people=people,
+        places=None if people is not None else report.places,
+        allocations=allocations,
+        positions=positions,
+        profiles=profiles,
+        framework=framework,
+        year=args.year,
+        as_of=parse_date(args.as_of) if args.as_of else None,
+        policy=policy,
+        title=args.title,
+        notes=notes,
+    )
+    print(made.summary())
+    path = made.write(args.out, charts=_charts(args.no_charts))
+    print(f"report: {path}")
+    for line in notes:
+        _note(line)
+    for rejection in rejected:
+        _note(f"  rejected: {rejection}")
+    return EXIT_ERROR if rejected else EXIT_OK
+
+
+def _read_profiles(path: str) -> dict[str, CompetencyProfile]:
+    data = _json(path)
+    entries = data if isinstance(data, list) else [data]
+    problems = []
+    profiles = {}
+    for i, entry in enumerate(entries):
+        try:
+            profile = CompetencyProfile.from_dict(entry, file=path)
+        except ValidationError as exc:
+            problems += [attrs.evolve(p, where=p.where.within(f"[{i}]")) for p in exc.problems]
+        else:
+            profiles[profile.person.casefold()] = profile
+    if problems:
+        raise ValidationError(problems)
+    return profiles
 
 
 def _progress_parser(commands: Any) -> None:
@@ -417,7 +669,7 @@ def _note(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _read_roles(path: str, framework: Framework, organisation: str) -> list[Position]:
+def _read_roles(path: str, framework: Framework, organisation: str | None) -> list[Position]:
     if path.lower().endswith(".csv"):
         imported = read_designation_csv(path, framework, organisation=organisation)
         for finding in imported.findings:

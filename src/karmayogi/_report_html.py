@@ -88,7 +88,7 @@ def _cards(report: Report) -> str:
     from karmayogi.report import indian_number as n
 
     row = report.headline
-    cards = []
+    cards: list[tuple[str | None, str]] = []
     if row.users is not None:
         cards.append((n(row.users), "people"))
     cards += [
@@ -100,10 +100,14 @@ def _cards(report: Report) -> str:
     total = report._compliance_total()
     if total is not None:
         allocated, _completed, on_time, apar_users, apar_ok = total
-        cards.append((_percent(on_time / allocated if allocated else None), "plan courses done on time"))
+        cards.append(
+            (_percent(on_time / allocated if allocated else None), "plan courses done on time")
+        )
         if apar_users:
             cards.append((_percent(apar_ok / apar_users), "officers APAR-compliant"))
-    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
+    body = "".join(
+        f'<div class="card"><b>{_e(v or "none")}</b><span>{_e(k)}</span></div>' for v, k in cards
+    )
     return f'<div class="cards">{body}</div>'
 
 
@@ -117,8 +121,17 @@ def _departments(report: Report, charts: bool) -> str:
         chart = _charts.departments(
             names, [r.completion_rate for r in rows], [r.learning_hours or 0.0 for r in rows]
         )
-    header = ["Department", "People", "Enrolled", "Completed a course", "Enrolments",
-              "Completions", "Completion rate", "Certificates", "Learning hours"]
+    header = [
+        "Department",
+        "People",
+        "Enrolled",
+        "Completed a course",
+        "Enrolments",
+        "Completions",
+        "Completion rate",
+        "Certificates",
+        "Learning hours",
+    ]
     body = [_progress_cells(r.name, r) for r in rows]
     total = _progress_cells("All", report.headline)
     return _section(
@@ -133,9 +146,17 @@ def _departments(report: Report, charts: bool) -> str:
 
 
 def _progress_cells(name: str, row: ProgressRow) -> list[Cell]:
-    return [name, row.users, row.enrolled_users, row.completed_users, row.enrolments,
-            row.completions, _percent(row.completion_rate), row.certificates,
-            row.learning_hours]
+    return [
+        name,
+        row.users,
+        row.enrolled_users,
+        row.completed_users,
+        row.enrolments,
+        row.completions,
+        _percent(row.completion_rate),
+        row.certificates,
+        row.learning_hours,
+    ]
 
 
 def _quarters(report: Report, charts: bool) -> str:
@@ -196,18 +217,37 @@ def _compliance(report: Report, charts: bool) -> str:
 
         chart = _charts.compliance(
             [r.name for r in rows],
-            [r.cbp_completed_on_time or 0 for r in rows],
-            late,
-            open_,
-            [r.apar_compliant_users or 0 for r in rows],
-            [r.apar_users or 0 for r in rows],
+            on_time=[r.cbp_completed_on_time or 0 for r in rows],
+            late=late,
+            open_=open_,
+            apar_compliant=[r.apar_compliant_users or 0 for r in rows],
+            apar_users=[r.apar_users or 0 for r in rows],
         )
-    header = ["Department", "People with plan courses", "Allocated", "Completed", "On time",
-              "Late", "Not completed", "APAR officers", "APAR-compliant", "APAR %"]
+    header = [
+        "Department",
+        "People with plan courses",
+        "Allocated",
+        "Completed",
+        "On time",
+        "Late",
+        "Not completed",
+        "APAR officers",
+        "APAR-compliant",
+        "APAR %",
+    ]
     body: list[list[Cell]] = [
-        [r.name, r.users, r.cbp_allocated, r.cbp_completed, r.cbp_completed_on_time, lt, op,
-         r.apar_users, r.apar_compliant_users,
-         _percent((r.apar_compliant_users or 0) / r.apar_users if r.apar_users else None)]
+        [
+            r.name,
+            r.users,
+            r.cbp_allocated,
+            r.cbp_completed,
+            r.cbp_completed_on_time,
+            lt,
+            op,
+            r.apar_users,
+            r.apar_compliant_users,
+            _percent((r.apar_compliant_users or 0) / r.apar_users if r.apar_users else None),
+        ]
         for r, lt, op in zip(rows, late, open_, strict=True)
     ]
     return _section(
@@ -249,11 +289,15 @@ def _gaps(report: Report, charts: bool) -> str:
 
         chart = _charts.heatmap([label(c, c) for c in top], groups, shares)
     totals = {c.competency: c for c in gaps.totals}
-    header = ["Competency", "People who need it", "People short", "Mean levels short",
-              *groups]
+    header = ["Competency", "People who need it", "People short", "Mean levels short", *groups]
     body: list[list[Cell]] = [
-        [label(c, c), totals[c].people_required, totals[c].people_short,
-         f"{totals[c].mean_deficit:.1f}", *(_percent(s) for s in line)]
+        [
+            label(c, c),
+            totals[c].people_required,
+            totals[c].people_short,
+            f"{totals[c].mean_deficit:.1f}",
+            *(_percent(s) for s in line),
+        ]
         for c, line in zip(top, shares, strict=True)
     ]
     return _section(
@@ -287,7 +331,9 @@ def _section(anchor: str, title: str, lead: str, chart: str = "", table: str = "
     )
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None = None) -> str:
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None = None
+) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     lines = [f"<tr>{''.join(f'<td>{_cell(v)}</td>' for v in row)}</tr>" for row in rows]
     if total is not None:

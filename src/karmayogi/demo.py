@@ -57,7 +57,7 @@ from karmayogi.competency import (
     Role,
     default_framework,
 )
-from karmayogi.org import OrgTree, Person, UnitLevel
+from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
 from karmayogi.progress import Enrolment, Status
 
@@ -167,15 +167,74 @@ _KEENNESS = {
 _LEVEL = {"officer": 3, "field": 2, "office": 2}
 _GROUP = {"officer": "Group A", "field": "Group C", "office": "Group C"}
 
-_FIRST = (
-    "Aarti Abhishek Ajay Amit Anita Anjali Arjun Asha Deepak Divya Ganesh Geeta Hemant "
-    "Kavita Kiran Lakshmi Manoj Meena Mohan Neha Nitin Pooja Pradeep Priya Rahul Rajesh "
-    "Rekha Ritu Rohit Sanjay Sarita Shalini Sunil Sunita Suresh Swati Uma Vikas Vinod Yamini"
-).split()
-_LAST = (
-    "Agrawal Bhagat Chandrakar Dewangan Dhruw Gupta Jaiswal Kashyap Kaushik Markam Mishra "
-    "Netam Pandey Patel Sahu Sharma Singh Sinha Soni Tandon Thakur Tiwari Verma Yadav"
-).split()
+_FIRST = [
+    "Aarti",
+    "Abhishek",
+    "Ajay",
+    "Amit",
+    "Anita",
+    "Anjali",
+    "Arjun",
+    "Asha",
+    "Deepak",
+    "Divya",
+    "Ganesh",
+    "Geeta",
+    "Hemant",
+    "Kavita",
+    "Kiran",
+    "Lakshmi",
+    "Manoj",
+    "Meena",
+    "Mohan",
+    "Neha",
+    "Nitin",
+    "Pooja",
+    "Pradeep",
+    "Priya",
+    "Rahul",
+    "Rajesh",
+    "Rekha",
+    "Ritu",
+    "Rohit",
+    "Sanjay",
+    "Sarita",
+    "Shalini",
+    "Sunil",
+    "Sunita",
+    "Suresh",
+    "Swati",
+    "Uma",
+    "Vikas",
+    "Vinod",
+    "Yamini",
+]
+_LAST = [
+    "Agrawal",
+    "Bhagat",
+    "Chandrakar",
+    "Dewangan",
+    "Dhruw",
+    "Gupta",
+    "Jaiswal",
+    "Kashyap",
+    "Kaushik",
+    "Markam",
+    "Mishra",
+    "Netam",
+    "Pandey",
+    "Patel",
+    "Sahu",
+    "Sharma",
+    "Singh",
+    "Sinha",
+    "Soni",
+    "Tandon",
+    "Thakur",
+    "Tiwari",
+    "Verma",
+    "Yadav",
+]
 _PROVIDERS = ("iGOT Karmayogi", "Madhyanchal Academy of Administration", "NIC")
 
 EXPORT_FILES: Mapping[str, str] = {
@@ -231,7 +290,9 @@ class Demo:
         documents: dict[str, object] = {
             "catalogue.json": self.catalogue.model_dump(mode="json", exclude_defaults=True),
             "framework.json": self.framework.model_dump(mode="json", exclude_defaults=True),
-            "roles.json": [p.model_dump(mode="json", exclude_defaults=True) for p in self.positions],
+            "roles.json": [
+                p.model_dump(mode="json", exclude_defaults=True) for p in self.positions
+            ],
             "profiles.json": [
                 p.model_dump(mode="json", exclude_defaults=True) for p in self.profiles.values()
             ],
@@ -347,7 +408,9 @@ class Demo:
             out = csv.writer(handle, lineterminator="\n")
             out.writerow(["Person", "Organisation", "Designation", "Unit", "Active"])
             for p in self.people:
-                out.writerow([p.id, p.organisation, p.designation, p.unit, "Yes" if p.active else "No"])
+                out.writerow(
+                    [p.id, p.organisation, p.designation, p.unit, "Yes" if p.active else "No"]
+                )
         return path
 
     def _write_units(self, path: Path) -> Path:
@@ -359,19 +422,61 @@ class Demo:
         return path
 
 
-CONSUMPTION_HEADER = (
-    "Full_Name,Designation,Email,Phone_Number,MDO_Name,Group,Tag,Ministry,Department,"
-    "Organization,Content_Provider,Content_Name,Content_Type,Content_Duration,Batch_Id,"
-    "Batch_Name,Batch_Start_Date,Batch_End_Date,Enrolled_On,Status,"
-    "Content_Progress_Percentage,Last_Published_On,Content_Retired_On,Completed_On,"
-    "Certificate_Generated,User_Rating,Gender,Category,External_System,External_System_Id,"
-    "mdoid,Certificate_ID,Report_Last_Generated_On,Live_CBP_Plan_Mandate"
-).split(",")
-CBP_HEADER = (
-    "Name,Email,Phone,MDO_Name,Group,Designation,Ministry,Department,Organization,"
-    "Name of CBP Allocated Course,isapar,Allocated On,Current Progress,"
-    "Due Date of Completion,Actual Date of Completion,mdoid,Report_Last_Generated_On"
-).split(",")
+CONSUMPTION_HEADER = [
+    "Full_Name",
+    "Designation",
+    "Email",
+    "Phone_Number",
+    "MDO_Name",
+    "Group",
+    "Tag",
+    "Ministry",
+    "Department",
+    "Organization",
+    "Content_Provider",
+    "Content_Name",
+    "Content_Type",
+    "Content_Duration",
+    "Batch_Id",
+    "Batch_Name",
+    "Batch_Start_Date",
+    "Batch_End_Date",
+    "Enrolled_On",
+    "Status",
+    "Content_Progress_Percentage",
+    "Last_Published_On",
+    "Content_Retired_On",
+    "Completed_On",
+    "Certificate_Generated",
+    "User_Rating",
+    "Gender",
+    "Category",
+    "External_System",
+    "External_System_Id",
+    "mdoid",
+    "Certificate_ID",
+    "Report_Last_Generated_On",
+    "Live_CBP_Plan_Mandate",
+]
+CBP_HEADER = [
+    "Name",
+    "Email",
+    "Phone",
+    "MDO_Name",
+    "Group",
+    "Designation",
+    "Ministry",
+    "Department",
+    "Organization",
+    "Name of CBP Allocated Course",
+    "isapar",
+    "Allocated On",
+    "Current Progress",
+    "Due Date of Completion",
+    "Actual Date of Completion",
+    "mdoid",
+    "Report_Last_Generated_On",
+]
 _CBP_PROGRESS = {
     Status.NOT_STARTED: "Not Started",
     Status.IN_PROGRESS: "In Progress",
@@ -430,7 +535,7 @@ def make_demo(
         ).plans
     )
     allocations = resolve(plans, staff)
-    records = _records(rng, staff, plans, catalogue, fy, as_of)
+    records = _records(rng, staff, plans, catalogue, fy=fy, as_of=as_of)
     repeats = frozenset(
         i for i, r in enumerate(records) if r.status is Status.COMPLETED and rng.random() < 0.04
     )
@@ -487,7 +592,9 @@ def _positions(framework: Framework) -> tuple[Position, ...]:
                     id=slug(designation).lower(),
                     name=designation,
                     organisation=mdo,
-                    roles=[Role(id="duties", name=f"{designation} duties", requirements=requirements)],
+                    roles=[
+                        Role(id="duties", name=f"{designation} duties", requirements=requirements)
+                    ],
                 )
             )
     return tuple(positions)
@@ -496,7 +603,9 @@ def _positions(framework: Framework) -> tuple[Position, ...]:
 _COURSE_NAMES = {1: "{}: Foundations", 2: "{} in Practice", 3: "Advanced {}"}
 
 
-def _catalogue(rng: random.Random, framework: Framework, positions: Sequence[Position]) -> Catalogue:
+def _catalogue(
+    rng: random.Random, framework: Framework, positions: Sequence[Position]
+) -> Catalogue:
     """Courses at each level up to the highest any role asks, for every competency
     asked, and a few that no plan needs (people take them of their own accord)."""
     highest: dict[str, int] = {}
@@ -539,7 +648,9 @@ def _people(rng: random.Random, count: int) -> tuple[tuple[Person, ...], dict[st
                     organisation=_mdo_id(department),
                     designation=designation,
                     # Officers sit in the directorate as often as in a district.
-                    unit=offices[0] if tier == "officer" and rng.random() < 0.5 else rng.choice(offices),
+                    unit=offices[0]
+                    if tier == "officer" and rng.random() < 0.5
+                    else rng.choice(offices),
                     active=rng.random() >= 0.02,
                 )
             )
@@ -555,8 +666,29 @@ def _people(rng: random.Random, count: int) -> tuple[tuple[Person, ...], dict[st
 
 
 _FEMALE = frozenset(
-    "Aarti Anita Anjali Asha Divya Geeta Kavita Kiran Lakshmi Meena Neha Pooja Priya Rekha "
-    "Ritu Sarita Shalini Sunita Swati Uma Yamini".split()
+    [
+        "Aarti",
+        "Anita",
+        "Anjali",
+        "Asha",
+        "Divya",
+        "Geeta",
+        "Kavita",
+        "Kiran",
+        "Lakshmi",
+        "Meena",
+        "Neha",
+        "Pooja",
+        "Priya",
+        "Rekha",
+        "Ritu",
+        "Sarita",
+        "Shalini",
+        "Sunita",
+        "Swati",
+        "Uma",
+        "Yamini",
+    ]
 )
 
 
@@ -589,6 +721,7 @@ def _records(
     people: Sequence[Person],
     plans: Sequence[Plan],
     catalogue: Catalogue,
+    *,
     fy: FinancialYear,
     as_of: dt.date,
 ) -> tuple[Enrolment, ...]:
@@ -618,15 +751,22 @@ def _records(
                 day = fy.end - dt.timedelta(days=rng.randrange(25))
             else:
                 day = fy.start + dt.timedelta(days=14 + rng.randrange(335))
-            enrolled = dt.datetime.combine(day, dt.time(rng.randrange(9, 21), rng.randrange(60)), IST)
+            enrolled = dt.datetime.combine(
+                day, dt.time(rng.randrange(9, 21), rng.randrange(60)), IST
+            )
             duration = round(courses[course].duration.total_seconds())
-            done = enrolled + dt.timedelta(days=rng.expovariate(1 / 12), hours=rng.random() * 8)
+            took = dt.timedelta(days=rng.expovariate(1 / 12), hours=rng.random() * 8)
+            done = (enrolled + took).replace(microsecond=0)  # the exports write seconds
             if idle or rng.random() > 0.35 + 0.6 * keen:
                 status, progress, completed_at = Status.NOT_STARTED, 0.0, None
                 if not idle and rng.random() < 0.6:
                     status, progress = Status.IN_PROGRESS, float(rng.randrange(5, 96))
             elif done >= end:
-                status, progress, completed_at = Status.IN_PROGRESS, float(rng.randrange(50, 96)), None
+                status, progress, completed_at = (
+                    Status.IN_PROGRESS,
+                    float(rng.randrange(50, 96)),
+                    None,
+                )
             else:
                 status, progress, completed_at = Status.COMPLETED, 100.0, done
             certificate = (
