@@ -159,6 +159,21 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
         "u1,do_3,2026-03-31,rev-2025-26-tehsildar,Yes,No",
         "u2,do_2,2026-03-31,rev-2025-26-patwari,Yes,No",
     ]
+    plan_files = map(str, sorted((files / "plans").iterdir()))
+    people = str(files / "people.csv")
+    as_json = run("plan", "allocations", *plan_files, "--people", people, "--format", "json")
+    assert json.loads(as_json.stdout)[2] == {
+        "person": "u2", "course": "do_2", "due": "2026-03-31",
+        "plan": "rev-2025-26-patwari", "mandatory": True, "apar": False,
+    }  # fmt: skip
+    plan_files = map(str, sorted((files / "plans").iterdir()))
+    table = run("plan", "allocations", *plan_files, "--people", people, "--format", "table")
+    assert table.stdout.splitlines()[0].split() == [
+        "person", "course", "due", "plan", "mandatory", "apar"
+    ]  # fmt: skip
+    assert table.stdout.splitlines()[3].split() == [
+        "u2", "do_2", "2026-03-31", "rev-2025-26-patwari", "True", "False"
+    ]  # fmt: skip
 
 
 def test_plan_build_prints_platform_payloads(
@@ -459,3 +474,131 @@ def test_demo_with_too_few_people_is_an_error() -> None:
     result = run("demo", "--people", "3")
     assert result.returncode == 1
     assert result.stderr == "karmayogi: error: the demo state needs at least 50 people, got 3\n"
+
+
+def test_demo_summary_as_json(tmp_path: Path) -> None:
+    result = run("demo", "--out", str(tmp_path), "--people", "300", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["title"] == "Madhyanchal Pradesh (a fictional state)"
+    assert summary["year"] == "2025-26"
+    assert summary["as_of"] == "2026-04-15"
+    assert summary["policy"]["name"] == "platform"
+    headline, departments = summary["headline"], summary["departments"]
+    assert len(departments) == 6
+    assert sum(d["completions"] for d in departments) == headline["completions"]
+    assert summary["compliance"]["cbp_allocated"] > summary["compliance"]["cbp_completed"]
+    assert summary["gaps"][0]["people_short"] >= summary["gaps"][-1]["people_short"]
+    assert Path(summary["report"]).is_file()
+
+
+# --- the command line as a whole ------------------------------------------------------------
+
+COMMANDS = [
+    ["taxonomy"],
+    ["plan"],
+    ["plan", "build"],
+    ["plan", "check"],
+    ["plan", "allocations"],
+    ["progress"],
+    ["demo"],
+    ["report"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example_of_itself(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout
+    example = "  karmayogi " + " ".join(command)
+    assert any(line.startswith(example) for line in result.stdout.splitlines()), example
+    assert "--debug" in result.stdout
+
+
+def test_the_main_help_lists_every_command_and_the_exit_codes() -> None:
+    result = run("--help")
+    for command in ("taxonomy", "plan", "progress", "demo", "report"):
+        assert f"  karmayogi {command}" in result.stdout
+    codes = result.stdout.split("exit codes (every command):")[1].split()
+    for code in ("0", "1", "2", "3", "130"):
+        assert code in codes
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback_the_one_line_error_hides(where: str) -> None:
+    args = ["report", "missing.csv"]
+    debug = ["--debug", *args] if where == "before" else [*args, "--debug"]
+    plain, traced = run(*args), run(*debug)
+    assert plain.stderr.startswith("karmayogi: error: ")
+    assert "Traceback" not in plain.stderr
+    assert "Traceback (most recent call last)" in traced.stderr
+    assert "FileNotFoundError" in traced.stderr
+
+
+def test_a_fault_of_ours_is_one_line_with_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import karmayogi._cli
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(karmayogi._cli, "print_taxonomy", broken)
+    assert main(["taxonomy"]) == 3
+    err = capsys.readouterr().err
+    assert err == (
+        "karmayogi: internal error: RuntimeError: boom "
+        "(run again with --debug to see where, and please report it)\n"
+    )
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["taxonomy", "--debug"])
+
+
+def test_an_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import karmayogi._cli
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(karmayogi._cli, "print_taxonomy", interrupted)
+    assert main(["taxonomy"]) == 130
+    assert capsys.readouterr().err == "karmayogi: interrupted\n"
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_large_read_draws_a_bar_on_a_terminal_and_reads_the_same(
+    export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from karmayogi import _progress_bar
+    from karmayogi.progress import read_consumption_report
+
+    monkeypatch.setattr(_progress_bar, "LARGE", 10)  # every file is large
+    terminal = Terminal()
+    with _progress_bar.reading(str(export), out=terminal) as source:
+        assert not isinstance(source, str)
+        through_bar = read_consumption_report(source)
+    direct = read_consumption_report(export)
+    assert through_bar.summary() == direct.summary()
+    assert [str(r) for r in through_bar.rejected] == [str(r) for r in direct.rejected]
+    drawn = terminal.getvalue()
+    assert drawn.startswith("\rreading ConsumptionReport.csv [")
+    assert "100% of 0 MB" in drawn
+    assert drawn.endswith("\r\x1b[K")  # the bar's line cleared at the end
+
+
+def test_no_bar_in_a_pipe_or_for_a_small_file(export: Path) -> None:
+    from karmayogi import _progress_bar
+
+    with _progress_bar.reading(str(export), out=io.StringIO()) as source:
+        assert source == str(export)  # not a terminal
+    with _progress_bar.reading(str(export), out=Terminal()) as source:
+        assert source == str(export)  # a terminal, but a small file

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from karmayogi import __version__
+from karmayogi._progress_bar import reading
 from karmayogi.cbp import (
     Allocation,
     Catalogue,
@@ -39,6 +40,8 @@ from karmayogi.periods import parse_date
 from karmayogi.progress import (
     CountingPolicy,
     Rollup,
+    _cell,
+    _render,
     read_cbp_report,
     read_consumption_report,
 )
@@ -51,15 +54,31 @@ examples:
   karmayogi demo --export                 ... with its data written as the platform's files
   karmayogi report ConsumptionReport.csv --people people.csv --units units.csv \\
       --catalogue courses.json --plans plans/*.json --out report.html
-  karmayogi taxonomy                      the bundled taxonomy as an indented tree
-  karmayogi taxonomy --area functional    one area only
-  karmayogi taxonomy --format csv > kcm.csv
-  karmayogi taxonomy --format json        the framework document, as JSON
+  karmayogi taxonomy --area functional    the bundled competency taxonomy, one area
   karmayogi plan build --roles roles.csv --people people.csv --catalogue courses.csv \\
       --organisation dept-revenue --year 2025-26 --out plans/
   karmayogi plan check plans/dept-revenue-2025-26-tehsildar.json --catalogue courses.csv
   karmayogi plan allocations plans/*.json --people people.csv > allocations.csv
   karmayogi progress ConsumptionReport.csv --by quarter
+
+Each command's --help has its own examples. --debug, before or after the command,
+shows the traceback of an error instead of its one line.
+
+exit codes (every command):
+  0    done, and every input row was used
+  1    bad input: a file missing, unreadable or malformed, or rows rejected (each
+       listed on stderr with its row number and reason); the rest is still written
+  2    bad usage: an unknown command or option, or a required one missing
+  3    a fault in karmayogi itself: please report it (--debug shows where)
+  130  interrupted (Ctrl-C)
+"""
+
+TAXONOMY_EXAMPLES = """\
+examples:
+  karmayogi taxonomy                      the bundled taxonomy as an indented tree
+  karmayogi taxonomy --area functional    one area only
+  karmayogi taxonomy --format csv > kcm.csv
+  karmayogi taxonomy --format json        the framework document, as JSON
 """
 
 PROGRESS_EXAMPLES = """\
@@ -93,6 +112,7 @@ examples:
   karmayogi plan build ... --format platform     the payloads to push to the platform
   karmayogi plan check plan.json --catalogue courses.json --people people.csv
   karmayogi plan allocations plans/*.json --people people.csv --out allocations.csv
+  karmayogi plan allocations plans/*.json --people people.csv --format table
 
 files:
   roles       the platform's designation-competency CSV, or positions as JSON
@@ -140,31 +160,50 @@ exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad inp
 2 bad usage
 """
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage)."""
+    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage,
+    3 a fault of karmayogi's own, 130 interrupted)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None or (args.command == "plan" and args.action is None):
         (parser if args.command is None else args.plan_parser).print_help()
         return EXIT_USAGE
     try:
-        if args.command == "taxonomy":
-            area = CompetencyArea.parse(args.area) if args.area else None
-            print_taxonomy(default_framework(), area=area, output_format=args.format)
-            return EXIT_OK
-        if args.command == "progress":
-            return _progress(args)
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "report":
-            return _report(args)
-        return _PLAN_ACTIONS[args.action](args)
+        return _run(args)
     except (KarmayogiError, ValueError, OSError) as exc:
+        if args.debug:
+            raise
         print(f"karmayogi: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("karmayogi: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a fault of ours: one line, and where to look
+        if args.debug:
+            raise
+        print(
+            f"karmayogi: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug to see where, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "taxonomy":
+        area = CompetencyArea.parse(args.area) if args.area else None
+        print_taxonomy(default_framework(), area=area, output_format=args.format)
+        return EXIT_OK
+    if args.command == "progress":
+        return _progress(args)
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "report":
+        return _report(args)
+    return _PLAN_ACTIONS[args.action](args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,12 +215,13 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     parser.add_argument("--version", action="version", version=f"karmayogi {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     taxonomy = commands.add_parser(
         "taxonomy",
         help="print the bundled Karmayogi Competency Model",
         description="Print the bundled Karmayogi Competency Model: areas, themes, sub-themes.",
-        epilog=EXAMPLES,
+        epilog=TAXONOMY_EXAMPLES,
         formatter_class=raw,
     )
     taxonomy.add_argument("--area", help="only this area (Behavioural, Functional, Domain)")
@@ -195,7 +235,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     plan.set_defaults(plan_parser=plan)
-    actions = plan.add_subparsers(dest="action", metavar="ACTION")
+    actions = plan.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     build = actions.add_parser(
         "build",
         help="build one plan per designation from roles, people and a catalogue",
@@ -228,17 +268,30 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--people", help="people CSV: do the assignments reach anyone?")
     allocations = actions.add_parser(
         "allocations",
-        help="who must do what by when, as CSV",
+        help="who must do what by when, as CSV, JSON or a table",
         epilog=PLAN_EXAMPLES,
         formatter_class=raw,
     )
     allocations.add_argument("plans", nargs="+", metavar="PLAN")
     allocations.add_argument("--people", required=True, help="people CSV")
-    allocations.add_argument("--out", help="write the CSV here instead of standard output")
+    allocations.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    allocations.add_argument("--out", help="write here instead of standard output")
     _progress_parser(commands)
     _demo_parser(commands)
     _report_parser(commands)
     return parser
+
+
+_DEBUG = "on an error, show its traceback instead of one line"
+
+
+class _Parser(argparse.ArgumentParser):
+    """A subcommand's parser: it takes --debug too, after the command, and leaves it as
+    the main parser set it when not given (argparse would reset it to its default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
 
 
 def _demo_parser(commands: Any) -> None:
@@ -258,6 +311,9 @@ def _demo_parser(commands: Any) -> None:
     demo.add_argument("--people", type=int, default=3000, help="how many civil servants")
     demo.add_argument("--seed", type=int, default=2025, help="another seed, another state")
     demo.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+    demo.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the summary's format"
+    )
 
 
 def _report_parser(commands: Any) -> None:
@@ -290,6 +346,9 @@ def _report_parser(commands: Any) -> None:
     )
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+    report.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the summary's format"
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -310,19 +369,28 @@ def _demo(args: argparse.Namespace) -> int:
         title=f"{state.name} (a fictional state)",
     )
     out = Path(args.out)
+    path = report.write(out / "report.html", charts=_charts(args.no_charts))
+    command = None
+    if args.export:
+        state.write_exports(out)
+        command = f"karmayogi report {_demo_command(out, state.as_of)}"
+    if args.format == "json":
+        summary = report.to_dict() | {"report": str(path)}
+        if command:
+            summary |= {"exports": str(out.resolve()), "same_report_from_exports": command}
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return EXIT_OK
     print(report.summary())
     print(
         f"  the state: {len(state.people)} people in {len(state.tree)} units, "
         f"{len(state.catalogue)} courses, {len(state.plans)} plans, "
         f"{len(state.records)} enrolments"
     )
-    path = report.write(out / "report.html", charts=_charts(args.no_charts))
     print(f"report: {path}")
-    if args.export:
-        state.write_exports(out)
+    if command:
         print(f"the platform's exports and the input files: {out.resolve()}")
         print("the same report from those files:")
-        print(f"  karmayogi report {_demo_command(out, state.as_of)}")
+        print(f"  {command}")
     return EXIT_OK
 
 
@@ -367,7 +435,8 @@ def _report(args: argparse.Namespace) -> int:
     policy = (
         CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
     )
-    report = read_consumption_report(args.report, catalogue=catalogue)
+    with reading(args.report) as source:
+        report = read_consumption_report(source, catalogue=catalogue)
     notes = [report.summary()]
     records = report.ledger
     tree = read_units_csv(args.units) if args.units else report.tree
@@ -388,7 +457,8 @@ def _report(args: argparse.Namespace) -> int:
         ]
     rejected = list(report.rejected)
     if args.cbp:
-        cbp = read_cbp_report(args.cbp, catalogue=catalogue)
+        with reading(args.cbp) as source:
+            cbp = read_cbp_report(source, catalogue=catalogue)
         notes.append(cbp.summary())
         rejected += cbp.rejected
         records.update(cbp.ledger)
@@ -412,9 +482,12 @@ def _report(args: argparse.Namespace) -> int:
         title=args.title,
         notes=notes,
     )
-    print(made.summary())
     path = made.write(args.out, charts=_charts(args.no_charts))
-    print(f"report: {path}")
+    if args.format == "json":
+        print(json.dumps(made.to_dict() | {"report": str(path)}, indent=2, ensure_ascii=False))
+    else:
+        print(made.summary())
+        print(f"report: {path}")
     for line in notes:
         _note(line)
     for rejection in rejected:
@@ -484,7 +557,8 @@ def _progress(args: argparse.Namespace) -> int:
     if engine == "columnar":
         return _progress_columnar(args, policy)
     _note("engine: reference (pure Python)")
-    report = read_consumption_report(args.report)
+    with reading(args.report) as source:
+        report = read_consumption_report(source)
     tree = read_units_csv(args.units) if args.units else report.tree
     assert tree is not None
     if args.people:
@@ -654,7 +728,17 @@ def _check(args: argparse.Namespace) -> int:
 def _allocations(args: argparse.Namespace) -> int:
     plans = [_read_plan(path) for path in args.plans]
     result = resolve(plans, read_people_csv(args.people))
-    write_allocations_csv(result, args.out or sys.stdout)
+    if args.format == "csv":
+        write_allocations_csv(result, args.out or sys.stdout)
+        return EXIT_OK
+    header, rows = result._columns()
+    if args.format == "json":
+        text = json.dumps(
+            [dict(zip(header, row, strict=True)) for row in rows], indent=2, default=str
+        )
+    else:
+        text = _render(header, [[_cell(v) for v in row] for row in rows], [], left=len(header))
+    _write(text + "\n", args.out)
     return EXIT_OK
 
 

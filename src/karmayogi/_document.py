@@ -81,6 +81,12 @@ class Document(pydantic.BaseModel):
         data = {name: getattr(self, name) for name in type(self).model_fields}
         return type(self)(**(data | dict(update or {})))
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows the document: its fields, and its lists as tables."""
+        from karmayogi._html import document
+
+        return document(self)
+
     def to_json(self, *, indent: int | None = 2) -> str:
         """This document as JSON; fields left at their defaults are omitted."""
         return self.model_dump_json(indent=indent, exclude_defaults=True)

@@ -14,10 +14,11 @@ import datetime as dt
 import enum
 import gc
 from collections.abc import Collection, Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
+from karmayogi._html import Tabular
 from karmayogi._names import name_key
 from karmayogi.periods import IST
 
@@ -275,8 +276,9 @@ def _largest(a: int | None, b: int | None) -> int | None:
     return max(a, b)
 
 
-class Ledger:
-    """One joined :class:`Enrolment` per (person, course).
+class Ledger(Tabular):
+    """One joined :class:`Enrolment` per (person, course). A notebook shows its entries,
+    and ``to_pandas()`` or ``to_polars()`` makes them a dataframe, a row an entry.
 
     Entries are kept by person, then by course: a state's millions of entries then cost
     no key tuple each, and each person's entries sit together, which a roll-up reads
@@ -374,3 +376,24 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"Ledger({len(self)} entries)"
+
+    def _columns(self) -> tuple[list[str], list[list[Any]]]:
+        header = ["person", "course", "status", "progress", "enrolled_at", "completed_at",
+                  "certificates", "duration"]  # fmt: skip
+        rows = [
+            [
+                e.person,
+                e.course,
+                str(e.status),
+                e.progress,
+                e.enrolled_at,
+                e.completed_at,
+                ", ".join(e.certificates),
+                e.duration,
+            ]
+            for e in self
+        ]
+        return header, rows
+
+    def _html_title(self) -> str:
+        return "Ledger"

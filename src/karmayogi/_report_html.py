@@ -4,11 +4,11 @@ shared drive."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from karmayogi import __version__
+from karmayogi._html import escape as _e
+from karmayogi._html import table
 from karmayogi.periods import FinancialYear, Period
 from karmayogi.progress import ProgressRow
 
@@ -141,7 +141,7 @@ def _departments(report: Report, charts: bool) -> str:
         "rate is the share of enrolments completed; learning hours add up the durations "
         "of the courses completed, as the counting policy says.",
         chart,
-        _table(header, body, total),
+        table(header, body, total=total, cell=_cell),
     )
 
 
@@ -192,7 +192,7 @@ def _quarters(report: Report, charts: bool) -> str:
         "Enrolments made, and courses completed, in each quarter (Q1 is April to June). "
         "A quarter after the plan year (marked *) holds completions that came after it.",
         chart,
-        _table(header, [list(r) for r in rows]),
+        table(header, rows, cell=_cell),
     )
 
 
@@ -201,14 +201,14 @@ def _within(period: Period, year: FinancialYear) -> bool:
 
 
 def _compliance(report: Report, charts: bool) -> str:
-    table = report.compliance
-    if table is None:
+    compliance = report.compliance
+    if compliance is None:
         return _section(
             "compliance",
             "Plan compliance and APAR status",
             "No plan allocations were given, so there is no plan compliance to show.",
         )
-    rows = [table.unit(d) for d in report.departments]
+    rows = [compliance.unit(d) for d in report.departments]
     late = [(r.cbp_completed or 0) - (r.cbp_completed_on_time or 0) for r in rows]
     open_ = [(r.cbp_allocated or 0) - (r.cbp_completed or 0) for r in rows]
     chart = ""
@@ -258,7 +258,7 @@ def _compliance(report: Report, charts: bool) -> str:
         "in India. APAR: an officer complies who completed at least half of their APAR "
         "courses by 31 March of the plan year (DoPT, 4 July 2025).",
         chart,
-        _table(header, body),
+        table(header, body, cell=_cell),
     )
 
 
@@ -307,7 +307,7 @@ def _gaps(report: Report, charts: bool) -> str:
         "those who need a competency who hold it below the level asked (or not at all), "
         f"by department. The {len(top)} competencies with the most people short.",
         chart,
-        _table(header, body),
+        table(header, body, cell=_cell),
     )
 
 
@@ -331,16 +331,6 @@ def _section(anchor: str, title: str, lead: str, chart: str = "", table: str = "
     )
 
 
-def _table(
-    header: Sequence[str], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None = None
-) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    lines = [f"<tr>{''.join(f'<td>{_cell(v)}</td>' for v in row)}</tr>" for row in rows]
-    if total is not None:
-        lines.append(f'<tr class="total">{"".join(f"<td>{_cell(v)}</td>" for v in total)}</tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
-
-
 def _cell(value: Cell) -> str:
     from karmayogi.report import indian_number
 
@@ -357,7 +347,3 @@ def _cell(value: Cell) -> str:
 
 def _percent(value: float | None) -> str | None:
     return None if value is None else f"{100 * value:.0f}%"
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)

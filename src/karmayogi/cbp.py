@@ -40,6 +40,7 @@ import pydantic
 from karmayogi._cover import Option, choose
 from karmayogi._csv import Source, opened, read_table
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
+from karmayogi._html import Tabular
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.competency import (
     CompetencyProfile,
@@ -1073,8 +1074,10 @@ class Reason:
 
 
 @attrs.frozen
-class Resolution:
-    """Who must do what by when: one allocation per (person, course), sorted by both."""
+class Resolution(Tabular):
+    """Who must do what by when: one allocation per (person, course), sorted by both.
+    A notebook shows the allocations; ``to_pandas()`` or ``to_polars()`` makes them a
+    dataframe."""
 
     allocations: tuple[Allocation, ...]
     _plans: tuple[Plan, ...] = attrs.field(repr=False, eq=False)
@@ -1082,6 +1085,13 @@ class Resolution:
 
     def __len__(self) -> int:
         return len(self.allocations)
+
+    def _columns(self) -> tuple[list[str], list[list[Any]]]:
+        header = [f.name for f in attrs.fields(Allocation)]
+        return header, [list(attrs.astuple(a)) for a in self.allocations]
+
+    def _html_title(self) -> str:
+        return "Allocations"
 
     def for_person(self, person: str) -> tuple[Allocation, ...]:
         """The allocations of one person."""

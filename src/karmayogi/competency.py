@@ -31,6 +31,7 @@ import attrs
 import pydantic
 
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
+from karmayogi._html import Tabular
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.errors import (
     AmbiguousNameError,
@@ -1063,16 +1064,24 @@ class GapCell:
 
 
 @attrs.frozen
-class GapTable:
+class GapTable(Tabular):
     """Competency by group: people short and mean deficit, ready for a heat map.
 
     ``cells`` holds every (competency, group) pair that someone needs; ``totals`` holds
     one cell per competency over all groups (group ``"all"``), each person counted once,
-    at the highest level any of their roles asks.
+    at the highest level any of their roles asks. A notebook shows the cells, and
+    ``to_pandas()`` or ``to_polars()`` makes them a dataframe.
     """
 
     cells: tuple[GapCell, ...]
     totals: tuple[GapCell, ...]
+
+    def _columns(self) -> tuple[list[str], list[list[Any]]]:
+        header = [f.name for f in attrs.fields(GapCell)]
+        return header, [list(attrs.astuple(cell)) for cell in self.cells]
+
+    def _html_title(self) -> str:
+        return "Competency gaps by group"
 
     @property
     def competencies(self) -> tuple[str, ...]:

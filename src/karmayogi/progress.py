@@ -37,6 +37,7 @@ from typing import Any, Literal
 import attrs
 
 from karmayogi._csv import Source, opened
+from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._publish import hidden_units, pseudonym
 from karmayogi._reports import (
@@ -145,10 +146,12 @@ _CSV_COLUMNS = ("unit", "name", "period", *METRICS, "enrolments_completed")
 
 
 @attrs.frozen(kw_only=True)
-class ProgressTable:
+class ProgressTable(Tabular):
     """A roll-up's rows (units parents first, then periods), with the rules that made them:
     the period kind, the view, the counting policy, what was left out and why, and the
-    suppression threshold if any. Printing it prints all of that."""
+    suppression threshold if any. Printing it prints all of that; a notebook shows it
+    as a table with those notes, and ``to_pandas()`` or ``to_polars()`` makes it a
+    dataframe with the columns of :meth:`to_csv`."""
 
     by: PeriodKind
     view: View
@@ -241,13 +244,23 @@ class ProgressTable:
         travels with any part of the file); written to ``target``, or returned as text."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*_CSV_COLUMNS, "view", "policy"])
+        header, rows = self._columns()
+        writer.writerow(header)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+        return _deliver(buffer.getvalue(), target)
+
+    def _columns(self) -> tuple[list[str], list[list[Any]]]:
+        rows = []
         for row in self.rows:
             values = row.to_dict()
-            writer.writerow(
-                [_cell(values[c]) for c in _CSV_COLUMNS] + [self.view, self.policy.name]
-            )
-        return _deliver(buffer.getvalue(), target)
+            rows.append([values[c] for c in _CSV_COLUMNS] + [self.view, self.policy.name])
+        return [*_CSV_COLUMNS, "view", "policy"], rows
+
+    def _html_title(self) -> str:
+        return f"Progress by {_KIND_WORDS[self.by]}"
+
+    def _html_notes(self) -> list[str]:
+        return self.notes()
 
     def __str__(self) -> str:
         header = ["unit", "period", *METRICS]
@@ -368,8 +381,9 @@ _COMPLIANCE_COUNTS = (
 
 
 @attrs.frozen(kw_only=True)
-class ComplianceTable:
-    """Plan compliance per person and rolled up per unit, under a counting policy."""
+class ComplianceTable(Tabular):
+    """Plan compliance per person and rolled up per unit, under a counting policy. In a
+    notebook, and as a dataframe (``to_pandas()``, ``to_polars()``), its unit rows."""
 
     policy: CountingPolicy
     people: tuple[PersonCompliance, ...]
@@ -443,12 +457,21 @@ class ComplianceTable:
         """The unit rows as CSV, with the policy in every row."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        columns = [f.name for f in attrs.fields(UnitCompliance)]
-        writer.writerow([*columns, "policy"])
-        for row in self.units:
-            values = attrs.asdict(row)
-            writer.writerow([_cell(values[c]) for c in columns] + [self.policy.name])
+        header, rows = self._columns()
+        writer.writerow(header)
+        writer.writerows([_cell(v) for v in row] for row in rows)
         return _deliver(buffer.getvalue(), target)
+
+    def _columns(self) -> tuple[list[str], list[list[Any]]]:
+        columns = [f.name for f in attrs.fields(UnitCompliance)]
+        rows = [[*attrs.astuple(row), self.policy.name] for row in self.units]
+        return [*columns, "policy"], rows
+
+    def _html_title(self) -> str:
+        return "Plan compliance by unit"
+
+    def _html_notes(self) -> list[str]:
+        return self.notes()
 
     def __str__(self) -> str:
         header = ["unit", *_COMPLIANCE_COUNTS]

@@ -64,6 +64,15 @@ GAP_ROWS = 15
 """The heat map shows the competencies with the most people short, at most this many."""
 
 
+_COMPLIANCE_TOTALS = (
+    "cbp_allocated",
+    "cbp_completed",
+    "cbp_completed_on_time",
+    "apar_users",
+    "apar_compliant_users",
+)
+
+
 def charts_available() -> bool:
     """Whether matplotlib (the ``charts`` extra) is installed, so reports draw charts."""
     try:
@@ -155,6 +164,28 @@ class Report:
             )
         lines.append(f"  counting policy: {self.policy.name}")
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        """The report's numbers as plain data, ready for JSON: the headline and each
+        department over the plan year, plan compliance's totals and the widest gaps."""
+        total = self._compliance_total()
+        gaps = None
+        if self.gaps is not None:
+            gaps = [
+                attrs.asdict(cell) | {"name": self.competency_names.get(cell.competency)}
+                for cell in self.gaps.totals[:GAP_ROWS]
+            ]
+        return {
+            "title": self.title,
+            "year": str(self.year),
+            "as_of": self.as_of.isoformat(),
+            "policy": self.policy.to_dict(),
+            "headline": self.headline.to_dict(),
+            "departments": [row.to_dict() for row in self.by_department],
+            "compliance": dict(zip(_COMPLIANCE_TOTALS, total, strict=True)) if total else None,
+            "gaps": gaps,
+            "notes": list(self.notes),
+        }
 
     def _compliance_total(self) -> tuple[int, int, int, int, int] | None:
         if self.compliance is None:
