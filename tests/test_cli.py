@@ -602,3 +602,33 @@ def test_no_bar_in_a_pipe_or_for_a_small_file(export: Path) -> None:
         assert source == str(export)  # not a terminal
     with _progress_bar.reading(str(export), out=Terminal()) as source:
         assert source == str(export)  # a terminal, but a small file
+
+
+def test_report_of_an_empty_export_says_so_and_counts_no_one(tmp_path: Path) -> None:
+    empty = tmp_path / "ConsumptionReport.csv"
+    empty.write_text(
+        "Email,Ministry,Department,Content_Name,Enrolled_On,Status\n", encoding="utf-8"
+    )
+    result = run("report", str(empty), "--out", str(tmp_path / "r.html"), "--no-charts")
+    assert result.returncode == 0, result.stderr
+    assert "0 rows read: 0 used" in result.stderr
+    assert "people:" not in result.stdout  # no people file: no one to count
+    assert "  enrolments: 0, completions: 0, learning hours: 0" in result.stdout
+
+
+def test_report_with_units_but_no_people_places_by_the_export(export: Path, tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "Unit,Name,Level,Parent\nChhattisgarh,Chhattisgarh,state,\n"
+        "Chhattisgarh/Revenue,Revenue,department,Chhattisgarh\n"
+        "Chhattisgarh/Revenue/Collectorate-Raipur,Collectorate Raipur,office,"
+        "Chhattisgarh/Revenue\n",
+        encoding="utf-8",
+    )
+    result = run("report", str(export), "--units", str(units), "--format", "json",
+                 "--out", str(tmp_path / "r.html"))  # fmt: skip
+    summary = json.loads(result.stdout)
+    assert summary["headline"]["users"] is None
+    assert summary["headline"]["enrolled_users"] == 1  # Raipur's; Durg is not in the units
+    assert summary["excluded"] == {"people not placed in the organisation tree": 1}
+    assert [d["name"] for d in summary["departments"]] == ["Revenue"]

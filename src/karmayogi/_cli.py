@@ -471,7 +471,9 @@ def _report(args: argparse.Namespace) -> int:
         tree,
         records,
         people=people,
-        places=None if people is not None else report.places,
+        places=None
+        if people is not None
+        else {p: u for p, u in report.places.items() if u in tree},
         allocations=allocations,
         positions=positions,
         profiles=profiles,

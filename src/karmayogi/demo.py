@@ -168,73 +168,17 @@ _LEVEL = {"officer": 3, "field": 2, "office": 2}
 _GROUP = {"officer": "Group A", "field": "Group C", "office": "Group C"}
 
 _FIRST = [
-    "Aarti",
-    "Abhishek",
-    "Ajay",
-    "Amit",
-    "Anita",
-    "Anjali",
-    "Arjun",
-    "Asha",
-    "Deepak",
-    "Divya",
-    "Ganesh",
-    "Geeta",
-    "Hemant",
-    "Kavita",
-    "Kiran",
-    "Lakshmi",
-    "Manoj",
-    "Meena",
-    "Mohan",
-    "Neha",
-    "Nitin",
-    "Pooja",
-    "Pradeep",
-    "Priya",
-    "Rahul",
-    "Rajesh",
-    "Rekha",
-    "Ritu",
-    "Rohit",
-    "Sanjay",
-    "Sarita",
-    "Shalini",
-    "Sunil",
-    "Sunita",
-    "Suresh",
-    "Swati",
-    "Uma",
-    "Vikas",
-    "Vinod",
-    "Yamini",
-]
+    "Aarti", "Abhishek", "Ajay", "Amit", "Anita", "Anjali", "Arjun", "Asha", "Deepak", "Divya",
+    "Ganesh", "Geeta", "Hemant", "Kavita", "Kiran", "Lakshmi", "Manoj", "Meena", "Mohan",
+    "Neha", "Nitin", "Pooja", "Pradeep", "Priya", "Rahul", "Rajesh", "Rekha", "Ritu", "Rohit",
+    "Sanjay", "Sarita", "Shalini", "Sunil", "Sunita", "Suresh", "Swati", "Uma", "Vikas",
+    "Vinod", "Yamini"
+]  # fmt: skip
 _LAST = [
-    "Agrawal",
-    "Bhagat",
-    "Chandrakar",
-    "Dewangan",
-    "Dhruw",
-    "Gupta",
-    "Jaiswal",
-    "Kashyap",
-    "Kaushik",
-    "Markam",
-    "Mishra",
-    "Netam",
-    "Pandey",
-    "Patel",
-    "Sahu",
-    "Sharma",
-    "Singh",
-    "Sinha",
-    "Soni",
-    "Tandon",
-    "Thakur",
-    "Tiwari",
-    "Verma",
-    "Yadav",
-]
+    "Agrawal", "Bhagat", "Chandrakar", "Dewangan", "Dhruw", "Gupta", "Jaiswal", "Kashyap",
+    "Kaushik", "Markam", "Mishra", "Netam", "Pandey", "Patel", "Sahu", "Sharma", "Singh",
+    "Sinha", "Soni", "Tandon", "Thakur", "Tiwari", "Verma", "Yadav"
+]  # fmt: skip
 _PROVIDERS = ("iGOT Karmayogi", "Madhyanchal Academy of Administration", "NIC")
 
 EXPORT_FILES: Mapping[str, str] = {
@@ -321,10 +265,10 @@ class Demo:
             out.writerow(CONSUMPTION_HEADER)
             for i, record in enumerate(self.records):
                 person, course = people[record.person], courses[record.course]
-                details = self._details[record.person]
+                details, office = self._details[record.person], self._office(person)
                 rows = [record]
                 if i in self._repeats:
-                    rows.append(_earlier_batch(record))
+                    rows.append(_second_batch(record))
                 for row in rows:
                     completed = row.status is Status.COMPLETED
                     certificate = row.certificates[0] if row.certificates else ""
@@ -336,10 +280,10 @@ class Demo:
                             person.designation,
                             person.id,
                             details.phone,
-                            self._office(person)[1],
+                            office[1],
                             details.group,
                             "",
-                            *self._office(person),
+                            *office,
                             course.provider,
                             course.name,
                             course.content_type,
@@ -371,26 +315,27 @@ class Demo:
     def _write_cbp(self, path: Path) -> Path:
         people = {p.id: p for p in self.people}
         courses = {c.id: c for c in self.catalogue.courses}
-        latest = {(r.person, r.course): r for r in self.records}
+        records = {(r.person, r.course): r for r in self.records}
         published = {p.id: p.published_at for p in self.plans}
         with path.open("w", encoding="utf-8", newline="") as handle:
             out = csv.writer(handle, lineterminator="\n")
             out.writerow(CBP_HEADER)
             for a in self.allocations.allocations:
                 person, details = people[a.person], self._details[a.person]
-                record = latest.get((a.person, a.course))
+                record = records.get((a.person, a.course))
                 progress = _CBP_PROGRESS[record.status] if record else "Not Enrolled"
                 completed = record.completed_at if record and record.completed_at else None
                 allocated = published[a.plan]
+                office = self._office(person)
                 out.writerow(
                     [
                         details.name,
                         person.id,
                         details.phone,
-                        self._office(person)[1],
+                        office[1],
                         details.group,
                         person.designation,
-                        *self._office(person),
+                        *office,
                         courses[a.course].name,
                         "Yes" if a.apar else "No",
                         f"{allocated:%Y-%m-%d}" if allocated else "",
@@ -423,60 +368,20 @@ class Demo:
 
 
 CONSUMPTION_HEADER = [
-    "Full_Name",
-    "Designation",
-    "Email",
-    "Phone_Number",
-    "MDO_Name",
-    "Group",
-    "Tag",
-    "Ministry",
-    "Department",
-    "Organization",
-    "Content_Provider",
-    "Content_Name",
-    "Content_Type",
-    "Content_Duration",
-    "Batch_Id",
-    "Batch_Name",
-    "Batch_Start_Date",
-    "Batch_End_Date",
-    "Enrolled_On",
-    "Status",
-    "Content_Progress_Percentage",
-    "Last_Published_On",
-    "Content_Retired_On",
-    "Completed_On",
-    "Certificate_Generated",
-    "User_Rating",
-    "Gender",
-    "Category",
-    "External_System",
-    "External_System_Id",
-    "mdoid",
-    "Certificate_ID",
-    "Report_Last_Generated_On",
-    "Live_CBP_Plan_Mandate",
-]
+    "Full_Name", "Designation", "Email", "Phone_Number", "MDO_Name", "Group", "Tag", "Ministry",
+    "Department", "Organization", "Content_Provider", "Content_Name", "Content_Type",
+    "Content_Duration", "Batch_Id", "Batch_Name", "Batch_Start_Date", "Batch_End_Date",
+    "Enrolled_On", "Status", "Content_Progress_Percentage", "Last_Published_On",
+    "Content_Retired_On", "Completed_On", "Certificate_Generated", "User_Rating", "Gender",
+    "Category", "External_System", "External_System_Id", "mdoid", "Certificate_ID",
+    "Report_Last_Generated_On", "Live_CBP_Plan_Mandate"
+]  # fmt: skip
 CBP_HEADER = [
-    "Name",
-    "Email",
-    "Phone",
-    "MDO_Name",
-    "Group",
-    "Designation",
-    "Ministry",
-    "Department",
-    "Organization",
-    "Name of CBP Allocated Course",
-    "isapar",
-    "Allocated On",
-    "Current Progress",
-    "Due Date of Completion",
-    "Actual Date of Completion",
-    "mdoid",
-    "Report_Last_Generated_On",
-]
+    "Name", "Email", "Phone", "MDO_Name", "Group", "Designation", "Ministry", "Department",
+    "Organization", "Name of CBP Allocated Course", "isapar", "Allocated On",
+    "Current Progress", "Due Date of Completion", "Actual Date of Completion", "mdoid",
+    "Report_Last_Generated_On"
+]  # fmt: skip
 _CBP_PROGRESS = {
     Status.NOT_STARTED: "Not Started",
     Status.IN_PROGRESS: "In Progress",
@@ -665,31 +570,11 @@ def _people(rng: random.Random, count: int) -> tuple[tuple[Person, ...], dict[st
     return tuple(people[:count]), details
 
 
-_FEMALE = frozenset(
-    [
-        "Aarti",
-        "Anita",
-        "Anjali",
-        "Asha",
-        "Divya",
-        "Geeta",
-        "Kavita",
-        "Kiran",
-        "Lakshmi",
-        "Meena",
-        "Neha",
-        "Pooja",
-        "Priya",
-        "Rekha",
-        "Ritu",
-        "Sarita",
-        "Shalini",
-        "Sunita",
-        "Swati",
-        "Uma",
-        "Yamini",
-    ]
-)
+_FEMALE = frozenset([
+    "Aarti", "Anita", "Anjali", "Asha", "Divya", "Geeta", "Kavita", "Kiran", "Lakshmi",
+    "Meena", "Neha", "Pooja", "Priya", "Rekha", "Ritu", "Sarita", "Shalini", "Sunita",
+    "Swati", "Uma", "Yamini"
+])  # fmt: skip
 
 
 def _profiles(
@@ -789,7 +674,7 @@ def _records(
     return tuple(records)
 
 
-def _earlier_batch(record: Enrolment) -> Enrolment:
+def _second_batch(record: Enrolment) -> Enrolment:
     """The same enrolment exported again, from a second batch the person joined a day
     later and left."""
     assert record.enrolled_at is not None

@@ -31,7 +31,6 @@ Madhyanchal Pradesh: plan year 2025-26, data as of 15/04/2026
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -133,8 +132,9 @@ class Report:
         enrolled = row.enrolled_users or 0
         if row.users is not None:
             share = f" ({enrolled / row.users:.0%})" if row.users else ""
+            active = "" if self.policy.include_inactive else " active"
             lines.append(
-                f"  people: {indian_number(row.users)} active, {indian_number(enrolled)} "
+                f"  people: {indian_number(row.users)}{active}, {indian_number(enrolled)} "
                 f"enrolled{share}, {indian_number(row.completed_users or 0)} completed a course"
             )
         rate = f" ({row.completion_rate:.0%})" if row.completion_rate is not None else ""
@@ -167,7 +167,8 @@ class Report:
 
     def to_dict(self) -> dict[str, object]:
         """The report's numbers as plain data, ready for JSON: the headline and each
-        department over the plan year, plan compliance's totals and the widest gaps."""
+        department over the plan year, the enrolments left out of them and why, plan
+        compliance's totals and the widest gaps."""
         total = self._compliance_total()
         gaps = None
         if self.gaps is not None:
@@ -180,6 +181,7 @@ class Report:
             "year": str(self.year),
             "as_of": self.as_of.isoformat(),
             "policy": self.policy.to_dict(),
+            "excluded": dict(sorted(self.quarters.excluded.items())),
             "headline": self.headline.to_dict(),
             "departments": [row.to_dict() for row in self.by_department],
             "compliance": dict(zip(_COMPLIANCE_TOTALS, total, strict=True)) if total else None,
@@ -315,7 +317,7 @@ def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
 
     def total(metric: str) -> int | None:
         values = [getattr(r, metric) for r in rows]
-        return None if any(v is None for v in values) else sum(values)
+        return None if not values or None in values else sum(values)
 
     enrolments, completed = total("enrolments"), total("enrolments_completed")
     return ProgressRow(
@@ -384,7 +386,3 @@ def _names(framework: Framework | None, gaps: GapTable | None) -> dict[str, str]
 def _day(when: dt.date) -> str:
     """A date as India writes it, day first."""
     return f"{when:%d/%m/%Y}"
-
-
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
