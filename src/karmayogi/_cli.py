@@ -353,21 +353,10 @@ def _report_parser(commands: Any) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from karmayogi.demo import make_demo
-    from karmayogi.report import make_report
+    from karmayogi.report import indian_number
 
     state = make_demo(seed=args.seed, people=args.people)
-    report = make_report(
-        state.tree,
-        state.records,
-        people=state.people,
-        allocations=state.allocations,
-        positions=state.positions,
-        profiles=state.profiles,
-        framework=state.framework,
-        year=state.year,
-        as_of=state.as_of,
-        title=f"{state.name} (a fictional state)",
-    )
+    report = state.report(title=f"{state.name} (a fictional state)")
     out = Path(args.out)
     path = report.write(out / "report.html", charts=_charts(args.no_charts))
     command = None
@@ -381,10 +370,11 @@ def _demo(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(report.summary())
+    n = indian_number
     print(
-        f"  the state: {len(state.people)} people in {len(state.tree)} units, "
+        f"  the state: {n(len(state.people))} people in {len(state.tree)} units, "
         f"{len(state.catalogue)} courses, {len(state.plans)} plans, "
-        f"{len(state.records)} enrolments"
+        f"{n(len(state.records))} enrolments"
     )
     print(f"report: {path}")
     if command:

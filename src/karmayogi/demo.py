@@ -35,6 +35,7 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -60,6 +61,9 @@ from karmayogi.competency import (
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
 from karmayogi.progress import Enrolment, Status
+
+if TYPE_CHECKING:
+    from karmayogi.report import Report
 
 __all__ = ["EXPORT_FILES", "Demo", "make_demo"]
 
@@ -219,6 +223,24 @@ class Demo:
     """One record per enrolment; the exports also repeat some (a second batch)."""
     _details: Mapping[str, _Details] = attrs.field(repr=False, alias="details")
     _repeats: frozenset[int] = attrs.field(repr=False, alias="repeats")
+
+    def report(self, *, title: str | None = None) -> Report:
+        """The state's HTML report (see :mod:`karmayogi.report`): everything it holds,
+        rolled up, with its gaps and plan compliance."""
+        from karmayogi.report import make_report
+
+        return make_report(
+            self.tree,
+            self.records,
+            people=self.people,
+            allocations=self.allocations,
+            positions=self.positions,
+            profiles=self.profiles,
+            framework=self.framework,
+            year=self.year,
+            as_of=self.as_of,
+            title=title or self.name,
+        )
 
     def write_exports(self, directory: str | Path) -> list[Path]:
         """Write the state as the platform's exports and karmayogi's input files (see
