@@ -632,3 +632,58 @@ def test_report_with_units_but_no_people_places_by_the_export(export: Path, tmp_
     assert summary["headline"]["enrolled_users"] == 1  # Raipur's; Durg is not in the units
     assert summary["excluded"] == {"people not placed in the organisation tree": 1}
     assert [d["name"] for d in summary["departments"]] == ["Revenue"]
+
+
+# Every command: its happy path, bad input and bad usage, with the exit code each gives.
+# "{files}" and "{export}" are the fixtures' paths; "{plan}" a Live plan built from them.
+BUILD = ["--people", "{files}/people.csv", "--catalogue", "{files}/courses.csv",
+         "--organisation", "rev", "--year", "2025-26"]  # fmt: skip
+EXIT_CODES = [
+    (["taxonomy", "--format", "csv"], 0),
+    (["taxonomy", "--area", "Wizardry"], 1),
+    (["taxonomy", "--format", "xml"], 2),
+    (["plan", "build", "--roles", "{files}/roles.csv", *BUILD], 0),
+    (["plan", "build", "--roles", "{files}/missing.csv", *BUILD], 1),
+    (["plan", "build", "--roles", "{files}/roles.csv"], 2),
+    (["plan", "check", "{plan}"], 0),
+    (["plan", "check", "{files}/people.csv"], 1),
+    (["plan", "check"], 2),
+    (["plan", "allocations", "{plan}", "--people", "{files}/people.csv"], 0),
+    (["plan", "allocations", "{plan}", "--people", "{files}/missing.csv"], 1),
+    (["plan", "allocations", "{plan}"], 2),
+    (["progress", "{files}/clean.csv"], 0),
+    (["progress", "{export}"], 1),  # a row rejected
+    (["progress", "{export}", "--by", "week"], 2),
+    (["demo", "--people", "60", "--out", "{files}/demo", "--no-charts"], 0),
+    (["demo", "--people", "3", "--out", "{files}/demo"], 1),
+    (["demo", "--people", "sixty"], 2),
+    (["report", "{files}/clean.csv", "--out", "{files}/r.html", "--no-charts"], 0),
+    (["report", "{export}", "--out", "{files}/r.html", "--no-charts"], 1),  # a row rejected
+    (["report", "{files}/clean.csv", "--policy", "generous"], 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), EXIT_CODES, ids=lambda v: v if isinstance(v, int) else " ".join(v[:2])
+)
+def test_every_command_gives_its_documented_exit_code(
+    args: list[str], code: int, files: Path, export: Path
+) -> None:
+    (files / "clean.csv").write_text(
+        export.read_text(encoding="utf-8").rsplit("\n", 2)[0] + "\n", encoding="utf-8"
+    )  # the export less its bad last row
+    plan = files / "plan.json"
+    built = run(*build_args(files), "--out", str(files / "plans"))
+    assert built.returncode == 0, built.stderr
+    live = Plan.from_file(files / "plans" / "rev-2025-26-tehsildar.json").publish(
+        at=dt.datetime(2025, 4, 1, tzinfo=IST)
+    )
+    plan.write_text(live.to_json(), encoding="utf-8")
+    filled = [a.format(files=files, export=export, plan=plan) for a in args]
+    result = run(*filled)
+    assert result.returncode == code, result.stderr
+    if code == 1:  # what is wrong, said on stderr in lines of its own, never a traceback
+        assert result.stderr.strip()
+        assert "Traceback" not in result.stderr
+    if code == 2:
+        assert "usage: karmayogi" in result.stderr

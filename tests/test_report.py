@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -186,3 +187,30 @@ def test_people_without_a_role_profile_are_counted_out_of_the_gaps(state: Demo) 
 
 def test_it_shows_itself_in_a_notebook(report: Report) -> None:
     assert report._repr_html_() == report.to_html()
+
+
+def test_without_matplotlib_the_page_has_tables_and_says_why(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the extra were absent
+    assert not charts_available()
+    html = report.to_html()
+    assert "<svg" not in html
+    assert "Charts need matplotlib" in html
+    assert html.count("<table>") == 4
+
+
+def test_the_command_says_when_the_charts_extra_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sys
+
+    from karmayogi._cli import main
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["demo", "--people", "60", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "no charts: they need the charts extra (pip install 'karmayogi[charts]')" in err
+    assert "<svg" not in (tmp_path / "report.html").read_text(encoding="utf-8")
