@@ -124,3 +124,18 @@ def test_without_pandas_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"to_pandas needs pandas: pip install pandas"):
         rollup.table().to_pandas()
+
+
+def test_an_import_shows_its_summary_rejections_and_findings() -> None:
+    import io
+
+    from karmayogi.progress import read_consumption_report
+
+    export = read_consumption_report(io.StringIO(
+        "Email,Ministry,Content_Name,Enrolled_On,Status,Phone_Number\n"
+        "a@x.in,MP,RTI Act,2025-05-02 10:00:00,in-progress,******1234\n"
+        "b@x.in,MP,RTI Act,2025-05-02 10:00:00,finished,******5678\n"))  # fmt: skip
+    html = export._repr_html_()
+    assert html.startswith(f"<div><strong>{export.summary()}</strong>")
+    assert "<td>3</td><td>row 3, field &#x27;Status&#x27;: is not a status" in html
+    assert "column &#x27;Phone_Number&#x27; is not read" in html

@@ -16,6 +16,7 @@ from typing import Any, cast
 import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
+from karmayogi._html import SHOWN, block, table
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
@@ -76,6 +77,16 @@ class Import:
 
     def summary(self) -> str:
         return _summary(self.file, self.rows, self.used, self.duplicates, len(self.rejected))
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the summary, every rejected row with its reasons, and the
+        findings (``ledger.to_pandas()`` gives the records)."""
+        rejected = table(["row", "reasons"], ([r.row, str(r)] for r in self.rejected), limit=SHOWN)
+        return block(
+            self.summary(),
+            rejected if self.rejected else "",
+            [str(f) for f in self.findings],
+        )
 
     def _take(self, record: Enrolment) -> None:
         """Join a valid record in and count its row."""
