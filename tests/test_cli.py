@@ -451,6 +451,7 @@ def test_report_from_the_export_alone(export: Path, tmp_path: Path) -> None:
         (["{export}", "--people", "p.csv"], "--people needs --units"),
         (["{export}", "--units", "{export}", "--plans", "x.json"], "--plans needs --people"),
         (["{export}", "--as-of", "31/02/2026"], "karmayogi: error: "),
+        (["{export}", "--allocations", "a.csv", "--cbp", "c.csv"], "plan allocations one way"),
     ],
 )
 def test_report_bad_input_is_one_line_and_exit_1(
@@ -687,3 +688,21 @@ def test_every_command_gives_its_documented_exit_code(
         assert "Traceback" not in result.stderr
     if code == 2:
         assert "usage: karmayogi" in result.stderr
+
+
+def test_the_cbp_export_gives_the_plans_allocations(
+    demo_dir: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The demo's CBP export, in place of its plan files, gives the same plan compliance."""
+    out, result = demo_dir
+    files = ["--units", "units.csv", "--people", "people.csv", "--catalogue", "catalogue.json"]
+    args = [str(out / a) if a.endswith((".csv", ".json")) else a for a in files]
+    cbp = run("report", str(out / "ConsumptionReport.csv"), *args,
+              "--cbp", str(out / "CBPEnrollmentReport.csv"), "--as-of", "15/04/2026",
+              "--out", str(out / "from-cbp.html"), "--no-charts")  # fmt: skip
+    assert cbp.returncode == 0, cbp.stderr
+    wanted = [line for line in result.stdout.splitlines() if line.startswith(("  plan", "  APAR"))]
+    got = [line for line in cbp.stdout.splitlines() if line.startswith(("  plan", "  APAR"))]
+    assert got == wanted
+    assert len(got) == 2
+    assert "CBPEnrollmentReport.csv: " in cbp.stderr

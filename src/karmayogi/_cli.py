@@ -420,6 +420,9 @@ def _report(args: argparse.Namespace) -> int:
         raise ValueError("--people needs --units: the tree the people's units belong to")
     if args.plans and not args.people:
         raise ValueError("--plans needs --people: the people the plans are resolved against")
+    if sum(map(bool, (args.plans, args.allocations, args.cbp))) > 1:
+        # Two sources would count a course allocated in both twice.
+        raise ValueError("give plan allocations one way: --plans, --allocations or --cbp")
     framework = Framework.from_file(args.framework) if args.framework else default_framework()
     catalogue = _read_catalogue(args.catalogue, framework) if args.catalogue else None
     policy = (
@@ -452,7 +455,7 @@ def _report(args: argparse.Namespace) -> int:
         notes.append(cbp.summary())
         rejected += cbp.rejected
         records.update(cbp.ledger)
-        allocations = [*(allocations or []), *cbp.allocations]
+        allocations = cbp.allocations
     positions: list[Position] = []
     if args.roles:
         positions = _read_roles(args.roles, framework, None)
