@@ -114,6 +114,9 @@ def test_a_framework_shows_its_themes_escaped(state: Demo) -> None:
     assert f"themes ({len(state.framework.themes)})" in html
     assert "Verbal &amp; Non-Verbal Fluency" in html
     assert "Verbal & Non" not in html
+    theme = state.framework.themes[0]._repr_html_()
+    assert "<td>name</td><td>Self-Awareness</td>" in theme
+    assert "<td>labels</td>" not in theme  # an empty field holds nothing to show
 
 
 def test_without_pandas_the_error_says_what_to_install(

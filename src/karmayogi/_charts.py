@@ -45,8 +45,8 @@ def _svg(figure: Figure, label: str) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
-    with mpl.rc_context(_STYLE):
-        return Figure(figsize=(width, height), layout="constrained")
+    """A figure laid out to fit; callers hold the style's context while they draw."""
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def departments(names: Sequence[str], rates: Sequence[float | None], hours: Sequence[float]) -> str:

@@ -142,7 +142,7 @@ def document(model: pydantic.BaseModel) -> str:
             nested.append((name, value))
         elif isinstance(value, pydantic.BaseModel):
             nested.append((name, (value,)))
-        elif value not in (None, (), ""):
+        elif value is not None and value not in ("", (), {}):  # nothing to show
             plain_rows.append((name, value))
     parts = [table(["field", "value"], plain_rows)]
     for name, items in nested:

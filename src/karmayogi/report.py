@@ -192,7 +192,7 @@ class Report:
     def _compliance_total(self) -> tuple[int, int, int, int, int] | None:
         if self.compliance is None:
             return None
-        rows = [self.compliance.unit(u) for u in self._tops()]
+        rows = [self.compliance.unit(u) for u in self.tree.roots]
         return (
             sum(r.cbp_allocated or 0 for r in rows),
             sum(r.cbp_completed or 0 for r in rows),
@@ -200,9 +200,6 @@ class Report:
             sum(r.apar_users or 0 for r in rows),
             sum(r.apar_compliant_users or 0 for r in rows),
         )
-
-    def _tops(self) -> tuple[str, ...]:
-        return self.tree.roots
 
     def to_html(self, *, charts: bool | None = None) -> str:
         """The report as one HTML page. ``charts`` defaults to whether matplotlib is
