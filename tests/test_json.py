@@ -98,7 +98,7 @@ def test_bad_json_names_the_file_and_every_place(tmp_path: Path) -> None:
 
 
 def test_malformed_json_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError, match="Invalid JSON"):
+    with pytest.raises(ValidationError, match="is not JSON"):
         Framework.from_json("{not json")
 
 

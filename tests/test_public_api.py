@@ -27,6 +27,8 @@ PUBLIC = {
         "Holding",
         "KarmayogiError",
         "Ledger",
+        "LimitExceeded",
+        "Limits",
         "LookupFailed",
         "Month",
         "OrgTree",
@@ -177,12 +179,14 @@ PUBLIC = {
         "AmbiguousNameError",
         "Finding",
         "KarmayogiError",
+        "LimitExceeded",
         "Location",
         "LookupFailed",
         "Problem",
         "UnknownNameError",
         "ValidationError",
     },
+    "karmayogi.limits": {"DEFAULT_LIMITS", "LimitExceeded", "Limits", "NO_LIMITS"},
 }
 
 
@@ -224,9 +228,9 @@ def test_version_is_pep440() -> None:
 
 
 def test_top_level_names_are_the_modules_own() -> None:
-    from karmayogi import cbp, competency, errors, org, periods, progress
+    from karmayogi import cbp, competency, errors, limits, org, periods, progress
 
-    modules = (competency, cbp, org, periods, progress, errors)
+    modules = (competency, cbp, org, periods, progress, errors, limits)
     for name in PUBLIC["karmayogi"] - {"__version__"}:
         source = next(m for m in modules if name in m.__all__)
         assert getattr(karmayogi, name) is getattr(source, name)

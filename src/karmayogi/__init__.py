@@ -42,10 +42,12 @@ from karmayogi.competency import (
 from karmayogi.errors import (
     AmbiguousNameError,
     KarmayogiError,
+    LimitExceeded,
     LookupFailed,
     UnknownNameError,
     ValidationError,
 )
+from karmayogi.limits import Limits
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import FinancialYear, Month, Quarter
 from karmayogi.progress import (
@@ -73,6 +75,8 @@ __all__ = [
     "Holding",
     "KarmayogiError",
     "Ledger",
+    "LimitExceeded",
+    "Limits",
     "LookupFailed",
     "Month",
     "OrgTree",

@@ -207,6 +207,7 @@ def framework_from_case(
     *,
     default_area: CompetencyArea,
     organisation: str | None,
+    file: str | None = None,
 ) -> Imported[Framework]:
     found = _Findings()
     document = package.get("CFDocument") if isinstance(package, Mapping) else None
@@ -215,7 +216,7 @@ def framework_from_case(
             [
                 Problem(
                     "has no CFDocument with a title",
-                    Location(path="CFDocument"),
+                    Location(file=file, path="CFDocument"),
                     expected="a CFPackage whose CFDocument has at least a title",
                     got=type(document).__name__ if document is not None else "nothing",
                 )
@@ -238,16 +239,21 @@ def framework_from_case(
     roots = _tree(package.get("CFAssociations"), document, nodes, found)
     themes, subs = _map(roots, nodes, default_area, organisation, found)
     extension = _extension(document)
-    framework = Framework(
-        id=_identifier(extension.get("id")) or slug(str(document["title"])) or "imported",
-        name=str(document["title"]),
-        version=_version(document, found),
-        released_on=_date(extension.get("released_on")),
-        publisher=_text(document.get("publisher")),
-        description=_text(document.get("description")),
-        themes=themes,
-        sub_themes=subs,
-    )
+    try:
+        framework = Framework(
+            id=_identifier(extension.get("id")) or slug(str(document["title"])) or "imported",
+            name=str(document["title"]),
+            version=_version(document, found),
+            released_on=_date(extension.get("released_on")),
+            publisher=_text(document.get("publisher")),
+            description=_text(document.get("description")),
+            themes=themes,
+            sub_themes=subs,
+        )
+    except ValidationError as exc:  # said of the framework made: placed in the file read
+        raise ValidationError(
+            attrs.evolve(p, where=attrs.evolve(p.where, file=file)) for p in exc.problems
+        ) from None
     return Imported(framework, found.all())
 
 

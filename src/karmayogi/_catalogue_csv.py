@@ -15,6 +15,7 @@ from karmayogi.competency import (
     ProficiencyLevel,
 )
 from karmayogi.errors import Finding, LookupFailed, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["read"]
 
@@ -42,9 +43,12 @@ class _Course:
 
 
 def read(
-    source: Source, framework: Framework | None, default_level: ProficiencyLevel
+    source: Source,
+    framework: Framework | None,
+    default_level: ProficiencyLevel,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[Catalogue]:
-    table = read_table(source, COLUMNS, ("id", "name", "duration"))
+    table = read_table(source, COLUMNS, ("id", "name", "duration"), limits)
     problems: list[Problem] = []
     courses: dict[str, _Course] = {}
     for row, cells in table.rows:

@@ -34,7 +34,7 @@ from karmayogi.competency import (
     default_framework,
     read_designation_csv,
 )
-from karmayogi.errors import KarmayogiError, Location, Problem, ValidationError
+from karmayogi.errors import KarmayogiError, ValidationError
 from karmayogi.org import read_people_csv, read_units_csv
 from karmayogi.periods import parse_date
 from karmayogi.progress import (
@@ -787,12 +787,9 @@ def _read_plan(path: str) -> Plan:
 
 
 def _json(path: str) -> Any:
-    try:
-        return json.loads(Path(path).read_bytes())
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            [Problem("is not JSON", Location(file=path, row=exc.lineno), got=exc.msg)]
-        ) from None
+    from karmayogi._json import load_json
+
+    return load_json(Path(path))[1]
 
 
 def print_taxonomy(

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, cast
@@ -14,12 +16,14 @@ from typing import TextIO, cast
 import attrs
 
 from karmayogi._names import name_key
-from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "Source",
     "Table",
     "header_table",
+    "not_utf8",
     "opened",
     "read_records",
     "read_table",
@@ -31,36 +35,99 @@ Source = str | os.PathLike[str] | TextIO
 
 
 @contextlib.contextmanager
-def opened(source: Source, mode: str) -> Iterator[tuple[str | None, TextIO]]:
+def opened(
+    source: Source, mode: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[str | None, TextIO]]:
     """The file's name (for messages) and a text handle; paths are opened as UTF-8,
-    with a byte-order mark skipped when reading (spreadsheets add one)."""
+    with a byte-order mark skipped when reading (spreadsheets add one). A file read is
+    held to ``limits.file_size``: a path by its size before it is opened, a stream by the
+    characters taken from it. Bytes that are not UTF-8 are a ValidationError saying where."""
+    reading = mode == "r"
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        encoding = "utf-8-sig" if mode == "r" else "utf-8"
+        if reading and limits.file_size is not None:
+            size = path.stat().st_size
+            if size > limits.file_size:
+                raise LimitExceeded(
+                    "file_size", limits.file_size, Location(file=str(path)), f"{size:,} bytes"
+                )
+        encoding = "utf-8-sig" if reading else "utf-8"
         with path.open(mode, encoding=encoding, newline="") as handle:
-            yield str(path), cast(TextIO, handle)
+            try:
+                yield str(path), cast(TextIO, handle)
+            except UnicodeDecodeError as exc:
+                raise not_utf8(str(path), exc) from None
     else:
         name = getattr(source, "name", None)
-        yield (name if isinstance(name, str) else None), source
-
-
-def read_records(source: Source) -> tuple[str | None, list[list[str]]]:
-    """Every record of a CSV file, or a ValidationError if it is not UTF-8 text."""
-    with opened(source, "r") as (file, handle):
+        file = name if isinstance(name, str) else None
+        if reading and limits.file_size is not None:
+            source = cast(TextIO, _Capped(source, file, limits.file_size))
         try:
-            return file, list(csv.reader(handle))
+            yield file, source
         except UnicodeDecodeError as exc:
-            bad = exc.object[exc.start : exc.start + 1]
-            raise ValidationError(
-                [
-                    Problem(
-                        "is not UTF-8 text",
-                        Location(file=file),
-                        expected="a UTF-8 CSV file",
-                        got=f"byte {bad!r} at offset {exc.start}",
-                    )
-                ]
-            ) from None
+            raise not_utf8(file, exc) from None
+
+
+class _Capped:
+    """A text stream that refuses to give more than ``cap`` characters: what a reader
+    takes from a stream it cannot measure beforehand."""
+
+    def __init__(self, stream: TextIO, file: str | None, cap: int) -> None:
+        self.stream, self.name, self.cap, self.taken = stream, file, cap, 0
+
+    def _took(self, text: str) -> str:
+        self.taken += len(text)
+        if self.taken > self.cap:
+            where = Location(file=self.name)
+            raise LimitExceeded("file_size", self.cap, where, f"more than {self.cap:,}")
+        return text
+
+    def read(self, size: int = -1) -> str:
+        room = self.cap - self.taken + 1  # one more than allowed shows the excess
+        return self._took(self.stream.read(room if size < 0 else min(size, room)))
+
+    def readline(self, size: int = -1) -> str:
+        return self._took(self.stream.readline(size))
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._took(line) for line in self.stream)
+
+
+def not_utf8(file: str | None, exc: UnicodeDecodeError) -> ValidationError:
+    """The error for bytes that are not UTF-8: in a file, at its line, and with a hint when
+    the whole file reads as Windows-1252 (a spreadsheet's "CSV" rather than "CSV UTF-8")."""
+    bad = exc.object[exc.start : exc.start + 1]
+    row, hint = None, ""
+    if file is not None and Path(file).is_file():
+        data = Path(file).read_bytes()
+        for number, line in enumerate(data.splitlines(keepends=True), start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                row, bad = number, line[error.start : error.start + 1]
+                break
+        with contextlib.suppress(UnicodeDecodeError):
+            data.decode("cp1252")
+            hint = "; it reads as Windows-1252 (Latin-1): save it as UTF-8"
+    return ValidationError(
+        [
+            Problem(
+                "is not UTF-8 text" + hint,
+                Location(file=file, row=row),
+                expected="UTF-8 text",
+                got=f"byte {bad!r}",
+            )
+        ]
+    )
+
+
+def read_records(
+    source: Source, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, list[tuple[int, list[str]]]]:
+    """Every non-blank record of a CSV file with its number (the header is 1), held to
+    ``limits``; or a ValidationError if it is not UTF-8 text."""
+    with opened(source, "r", limits) as (file, handle):
+        return file, list(stream_records(handle, file, limits))
 
 
 @attrs.define
@@ -101,17 +168,15 @@ def read_table(
     source: Source,
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read a CSV file whose columns may be spelled any of the ways ``columns`` lists
     (compared by :func:`karmayogi._names.name_key`). A column not listed is a finding;
     a missing required column or one given twice is an error, all reported at once."""
-    file, records = read_records(source)
-    table = header_table(file, records[0] if records else None, columns, required)
-    table.rows = [
-        (row, cells)
-        for row, cells in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in cells)  # a blank line holds nothing to account for
-    ]
+    file, records = read_records(source, limits)
+    header = records[0][1] if records else None
+    table = header_table(file, header, columns, required, limits)
+    table.rows = records[1:]  # a blank line holds nothing to account for: not among them
     return table
 
 
@@ -120,6 +185,7 @@ def header_table(
     header: list[str] | None,
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """A table with no rows yet: its columns found in ``header``, or every problem."""
     expected = ", ".join(columns[c][0] for c in required)
@@ -127,6 +193,9 @@ def header_table(
         raise ValidationError(
             [Problem("is empty", Location(file=file), expected=f"a header: {expected}")]
         )
+    if limits.columns is not None and len(header) > limits.columns:
+        where = Location(file=file, row=1)
+        raise LimitExceeded("columns", limits.columns, where, f"{len(header):,} columns")
     by_key = {name_key(spelling): column for column, names in columns.items() for spelling in names}
     table = Table(file, {}, [], len(header))
     problems = []
@@ -144,13 +213,13 @@ def header_table(
             table.columns[column] = (index, title)
     missing = [columns[c][0] for c in required if c not in table.columns]
     if missing:
+        message = "is missing columns " + ", ".join(repr(m) for m in missing)
+        if len(header) == 1:
+            separator = next((s for s in ";\t|" if s in header[0]), None)
+            if separator is not None:
+                message += f"; its one column holds {separator!r}: is it separated by commas?"
         problems.append(
-            Problem(
-                "is missing columns " + ", ".join(repr(m) for m in missing),
-                Location(file=file, row=1),
-                expected=expected,
-                got=", ".join(header),
-            )
+            Problem(message, Location(file=file, row=1), expected=expected, got=", ".join(header))
         )
     if problems:
         raise ValidationError(problems)
@@ -161,36 +230,55 @@ _BLANK = " \t\r\n,"
 """What a line holds when all of its cells are blank."""
 
 
-def stream_records(handle: TextIO, file: str | None) -> Iterator[tuple[int, list[str]]]:
+def stream_records(
+    handle: TextIO, file: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, list[str]]]:
     """(record number, cells) of each non-blank record, the header being record 1, read
     lazily so that a file of millions of rows is never held whole. A line without quotes is
     split directly (the common case, and several times faster); a line with quotes goes
-    through the csv module, with the following lines while a quoted field spans them."""
-    number = 0
+    through the csv module, given the following lines while a quoted field spans them.
+    Held to ``limits``: rows past ``limits.rows`` and a field over ``limits.field_size``
+    (or the csv module's own limit) raise :class:`LimitExceeded`."""
+    rows = limits.rows if limits.rows is not None else -1
+    field = limits.field_size if limits.field_size is not None else sys.maxsize
+    number = taken = 0
     lines = iter(handle)
-    try:
-        for line in lines:
-            number += 1
-            if '"' in line:
-                record = line
-                while record.count('"') % 2:
-                    following = next(lines, None)
-                    if following is None:
-                        break
-                    record += following
-                cells = next(csv.reader([record]), [])
-                if number == 1 or any(cell.strip() for cell in cells):
-                    yield number, cells
-            elif number == 1 or line.strip(_BLANK):
-                yield number, line.rstrip("\r\n").split(",")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            [
-                Problem(
-                    "is not UTF-8 text",
-                    Location(file=file, row=number + 1),
-                    expected="a UTF-8 CSV file",
-                    got=f"byte {exc.object[exc.start : exc.start + 1]!r}",
-                )
-            ]
-        ) from None
+    for line in lines:
+        number += 1
+        if '"' in line:
+            try:
+                # The csv module reads on only while a quoted field is open; strictly, so
+                # that a quote left open does not swallow the rest of the file unsaid.
+                cells = next(csv.reader(itertools.chain((line,), lines), strict=True), [])
+            except csv.Error as exc:
+                raise _csv_error(exc, file, number) from None
+            if number > 1 and not any(cell.strip() for cell in cells):
+                continue
+            longest = max(map(len, cells), default=0)
+        elif number == 1 or line.strip(_BLANK):
+            cells = line.rstrip("\r\n").split(",")
+            # Only a line over the limit can have a cell over it: most are not measured.
+            longest = max(map(len, cells)) if len(line) > field else 0
+        else:
+            continue
+        if longest > field:
+            where = Location(file=file, row=number)
+            raise LimitExceeded("field_size", field, where, f"{longest:,} characters")
+        if taken == rows:
+            raise LimitExceeded("rows", rows, Location(file=file, row=number), "more")
+        if number > 1:
+            taken += 1
+        yield number, cells
+
+
+def _csv_error(exc: csv.Error, file: str | None, row: int) -> ValidationError:
+    where = Location(file=file, row=row)
+    if "field limit" in str(exc):  # the csv module's own, which no caller's limit lifts
+        return LimitExceeded("field_size", csv.field_size_limit(), where, "a longer field")
+    message = "is not CSV"
+    if str(exc) == "unexpected end of data":
+        message = "has a quoted field that never ends"
+    elif "expected after '\"'" in str(exc):
+        message = "has a quote inside a quoted field that is not doubled"
+    expected = 'CSV, with a quote in a quoted field doubled ("")'
+    return ValidationError([Problem(message, where, expected=expected, got=str(exc))])

@@ -23,6 +23,7 @@ from karmayogi.competency import (
     Role,
 )
 from karmayogi.errors import Finding, Location, LookupFailed, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["read", "write"]
 
@@ -53,8 +54,9 @@ def read(
     *,
     organisation: str | None,
     default_level: ProficiencyLevel,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[tuple[Position, ...]]:
-    table = read_table(source, COLUMNS, REQUIRED)
+    table = read_table(source, COLUMNS, REQUIRED, limits)
     reader = _Reader(framework, organisation, default_level, table)
     designations: dict[str, _Designation] = {}
     for row, cells in table.rows:

@@ -17,7 +17,9 @@ import attrs
 import pydantic
 from pydantic import ConfigDict, StringConstraints
 
+from karmayogi._json import load_json
 from karmayogi.errors import Location, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["Document", "Identifier", "Name", "Text", "duplicates", "problems_from_pydantic"]
 
@@ -60,18 +62,29 @@ class Document(pydantic.BaseModel):
             raise ValidationError(problems_from_pydantic(exc, file=file)) from None
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, file: str | None = None) -> Self:
-        """Parse and validate this document from JSON text."""
-        try:
-            return cls.model_validate_json(text)
-        except pydantic.ValidationError as exc:
-            raise ValidationError(problems_from_pydantic(exc, file=file)) from None
+    def from_json(
+        cls, text: str | bytes, *, file: str | None = None, limits: Limits = DEFAULT_LIMITS
+    ) -> Self:
+        """Parse and validate this document from JSON text: held to ``limits``, and a key
+        given twice in one object is an error, not the last one silently kept."""
+        if isinstance(text, str):
+            text = text.encode()
+        _file, data = load_json(text, limits, name=file)
+        if not isinstance(data, Mapping):
+            where = Location(file=file)
+            got = type(data).__name__
+            raise ValidationError([Problem("is not a JSON object", where, got=got)])
+        return cls.from_dict(data, file=file)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> Self:
+    def from_file(cls, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Self:
         """Read this document from a JSON file; problems name the file."""
-        path = Path(path)
-        return cls.from_json(path.read_bytes(), file=str(path))
+        file, data = load_json(Path(path), limits)
+        if not isinstance(data, Mapping):
+            where = Location(file=file)
+            got = type(data).__name__
+            raise ValidationError([Problem("is not a JSON object", where, got=got)])
+        return cls.from_dict(data, file=file)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A new document with ``update`` applied. Unlike pydantic's own, the result is

@@ -12,6 +12,7 @@ reference reader itself."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import io
@@ -39,7 +40,8 @@ from karmayogi._reports import (
     read_consumption_report,
 )
 from karmayogi.cbp import Catalogue
-from karmayogi.errors import Finding, Location
+from karmayogi.errors import Finding, LimitExceeded, Location
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
 from karmayogi.periods import IST
 
@@ -90,7 +92,7 @@ _RECORD_SCHEMA = pl.Schema(
 )
 # The platform's own time form, with each field in its range: polars and Python then agree
 # on every such text (other texts, and dates polars refuses, go to the reference's parser).
-_PLAIN_TIME = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+_PLAIN_TIME = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _BLANK_CELL = r"^[ \t\r\n]*$"
 
 
@@ -100,6 +102,7 @@ def read_consumption_frame(
     person_key: str = "Email",
     catalogue: Catalogue | None = None,
     backend: Backend = "polars",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> FrameImport:
     """The platform's enrolment export, ``ConsumptionReport.csv``, read into frames of
     ``backend`` (polars, pandas or pyarrow): the records, for
@@ -121,11 +124,11 @@ def read_consumption_frame(
     >>> print(report.rejected[0])
     row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
     """  # noqa: E501
-    with opened(source, "r") as (file, handle):
+    with opened(source, "r", limits) as (file, handle):
         path = str(source) if isinstance(source, str | os.PathLike) else None
         text = None if path is not None else handle.read()
-        header = _header(io.StringIO(text) if text is not None else handle, file)
-    table, key_column = _consumption_table(file, header, person_key)
+        header = _header(io.StringIO(text) if text is not None else handle, file, limits)
+    table, key_column = _consumption_table(file, header, person_key, limits)
     data: str | bytes = path if path is not None else (text or "").encode()
     cells = _cells(data, table.width, sorted({i for i, _title in table.columns.values()}))
     if cells is None:  # not split as the reference reader splits it: let that reader read it
@@ -133,16 +136,41 @@ def read_consumption_frame(
             source if path is not None else io.StringIO(text or ""),
             person_key=person_key,
             catalogue=catalogue,
+            limits=limits,
         )
         return _from_reference(reference, backend)
     frame, long_rows = cells
+    _hold_to(limits, frame, long_rows, file)
+    frame = frame.drop("longest")
     reader = _ConsumptionRows(table, Import(file), key_column, catalogue)
     result = _Reading(table, reader, frame, long_rows).read()
     return _converted(result, backend)
 
 
-def _header(handle: TextIO, file: str | None) -> list[str] | None:
-    first = next(stream_records(handle, file), None)
+def _hold_to(
+    limits: Limits, frame: pl.DataFrame, long_rows: dict[int, list[str]], file: str | None
+) -> None:
+    """Refuse the records as :func:`stream_records` would: at the first row with a field
+    over the limit or past the limit on rows, whichever comes first."""
+    rows = None
+    if limits.rows is not None and frame.height > limits.rows:
+        rows = int(frame["row"][limits.rows])
+    if limits.field_size is not None:
+        over = frame.filter(pl.col("longest") > limits.field_size)
+        longest = {int(r): int(n) for r, n in zip(over["row"], over["longest"], strict=True)}
+        for row, cells in long_rows.items():
+            longest[row] = max(longest.get(row, 0), *map(len, cells))
+        first = min((r for r, n in longest.items() if n > limits.field_size), default=None)
+        if first is not None and (rows is None or first <= rows):
+            where = Location(file=file, row=first)
+            got = f"{longest[first]:,} characters"
+            raise LimitExceeded("field_size", limits.field_size, where, got)
+    if rows is not None and limits.rows is not None:
+        raise LimitExceeded("rows", limits.rows, Location(file=file, row=rows), "more")
+
+
+def _header(handle: TextIO, file: str | None, limits: Limits) -> list[str] | None:
+    first = next(stream_records(handle, file, limits), None)
     return first[1] if first else None
 
 
@@ -180,6 +208,9 @@ def _cells(
                 pl.col("row").cast(pl.Int64),
                 *(pl.col(f"c{i}").fill_null("") for i in used),
                 blank(range(width)).alias("blank"),
+                pl.max_horizontal(pl.col(f"c{i}").str.len_chars() for i in range(width))
+                .fill_null(0)
+                .alias("longest"),
             )
             .collect(engine="streaming")
         )
@@ -217,20 +248,13 @@ def _splits_alike(data: str | bytes, records: int) -> bool:
     lines, quotes, bare_returns = _counts(data)
     if not bare_returns and not quotes:
         return lines == records  # one record a line: counted in C
-    found = 0
-    # Bare carriage returns end lines for Python's text files only: read as text then.
-    with _text(data) if bare_returns else _binary(data) as handle:
-        lines_of: Iterator[Any] = iter(handle)
-        quote = '"' if bare_returns else b'"'
-        for line in lines_of:
-            found += 1
-            record = line
-            while quote in record and record.count(quote) % 2:  # a quoted field goes on
-                following = next(lines_of, None)
-                if following is None:
-                    break
-                record += following
-    return found == records
+    # Otherwise as the reference reader splits them: the csv module's records, in text
+    # (where a bare carriage return ends a line, as it does for Python, not for polars).
+    try:
+        with _text(data) as handle:
+            return sum(1 for _record in csv.reader(handle, strict=True)) == records
+    except csv.Error:  # a field over the csv module's limit: the reference reader says so
+        return False
 
 
 def _binary(data: str | bytes) -> BinaryIO:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
-import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -17,12 +14,14 @@ import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
 from karmayogi._html import SHOWN, block, table
+from karmayogi._json import JSONSource, NotJSON, is_json_source, load_json, parse_json
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
-from karmayogi.errors import Finding, Location, Problem, ValidationError
+from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
-from karmayogi.periods import IST, parse_date, parse_datetime
+from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_date, parse_datetime
 
 __all__ = [
     "Import",
@@ -152,7 +151,7 @@ _UNKNOWN_CERTIFICATE = ("",)
 def _time(text: str) -> dt.datetime:
     """A timestamp in India's zone; the platform's ``yyyy-MM-dd HH:mm:ss`` (IST) quickly,
     anything else through :func:`parse_datetime` (ISO with zones, day-first dates)."""
-    if len(text) == 19 and text[4] == "-":
+    if len(text) == 19 and text[4] == "-" and _YEARS[0] <= text[:4] <= _YEARS[1]:
         try:
             # A shift from a naive epoch to IST's: several times faster than replace().
             return _IST_EPOCH + (_fromisoformat(text) - _NAIVE_EPOCH)
@@ -161,6 +160,7 @@ def _time(text: str) -> dt.datetime:
     return parse_datetime(text).astimezone(IST)
 
 
+_YEARS = (str(FIRST_YEAR), str(LAST_YEAR))
 _IST_EPOCH = dt.datetime(2000, 1, 1, tzinfo=IST)
 _NAIVE_EPOCH = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - the naive twin of the line above
 _fromisoformat = dt.datetime.fromisoformat
@@ -225,7 +225,11 @@ _PERSON_KEYS = {"email": "email", "external_system_id": "external_id"}
 
 
 def read_consumption_report(
-    source: Source, *, person_key: str = "Email", catalogue: Catalogue | None = None
+    source: Source,
+    *,
+    person_key: str = "Email",
+    catalogue: Catalogue | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Import:
     """The platform's enrolment export, ``ConsumptionReport.csv``, read row by row.
 
@@ -255,10 +259,11 @@ def read_consumption_report(
     >>> print(report.rejected[0])
     row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
     """  # noqa: E501
-    with opened(source, "r") as (file, handle):
-        records = stream_records(handle, file)
+    with opened(source, "r", limits) as (file, handle):
+        records = stream_records(handle, file, limits)
         first = next(records, None)
-        table, key_column = _consumption_table(file, first[1] if first else None, person_key)
+        header = first[1] if first else None
+        table, key_column = _consumption_table(file, header, person_key, limits)
         result = Import(file, findings=list(table.findings))
         reader = _ConsumptionRows(table, result, key_column, catalogue)
         with bulk():
@@ -268,7 +273,7 @@ def read_consumption_report(
 
 
 def _consumption_table(
-    file: str | None, header: list[str] | None, person_key: str
+    file: str | None, header: list[str] | None, person_key: str, limits: Limits
 ) -> tuple[Table, str]:
     """The export's columns found in its header, and the column that knows a person; or
     every problem with the header."""
@@ -276,7 +281,7 @@ def _consumption_table(
     columns = dict(CONSUMPTION_COLUMNS)
     if key_column == "person":
         columns["person"] = (person_key,)
-    table = header_table(file, header, columns, (key_column, "enrolled", "status"))
+    table = header_table(file, header, columns, (key_column, "enrolled", "status"), limits)
     if "course" not in table.columns and "course_id" not in table.columns:
         raise ValidationError(
             [
@@ -656,7 +661,11 @@ _NOT_ENROLLED = "notenrolled"
 
 
 def read_cbp_report(
-    source: Source, *, catalogue: Catalogue | None = None, plan: str = "CBPEnrollmentReport"
+    source: Source,
+    *,
+    catalogue: Catalogue | None = None,
+    plan: str = "CBPEnrollmentReport",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Import:
     """The platform's CBP enrolment export, ``CBPEnrollmentReport.csv``: each row is an
     allocation (person, course, due date, APAR or not), and, unless its Current Progress is
@@ -665,12 +674,11 @@ def read_cbp_report(
     case-insensitively; courses by name, or by id where a ``catalogue`` knows the name. A
     (person, course) allocated twice keeps its latest due date.
     """
-    with opened(source, "r") as (file, handle):
-        records = stream_records(handle, file)
+    with opened(source, "r", limits) as (file, handle):
+        records = stream_records(handle, file, limits)
         first = next(records, None)
-        table = header_table(
-            file, first[1] if first else None, CBP_COLUMNS, ("email", "course", "progress", "due")
-        )
+        required = ("email", "course", "progress", "due")
+        table = header_table(file, first[1] if first else None, CBP_COLUMNS, required, limits)
         result = Import(file, findings=list(table.findings))
         courses = {name_key(c.name): c.id for c in catalogue.courses} if catalogue else {}
         allocations: dict[tuple[str, str], Allocation] = {}
@@ -776,7 +784,9 @@ _VERBS = {
 _PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 
 
-def read_xapi(source: Source | Iterable[Mapping[str, Any]]) -> Import:
+def read_xapi(
+    source: Source | bytes | Iterable[Mapping[str, Any]], *, limits: Limits = DEFAULT_LIMITS
+) -> Import:
     """xAPI statements: a JSON array, JSON lines, an LRS answer (``{"statements": [...]}``)
     or statements already parsed.
 
@@ -789,7 +799,7 @@ def read_xapi(source: Source | Iterable[Mapping[str, Any]]) -> Import:
     as the enrolment); ``result.duration`` of a completion gives the hours. Voiding is not
     applied, since the ledger only rises: a voiding statement is rejected with that reason.
     """
-    file, statements = _statements(source)
+    file, statements = _statements(source, limits)
     result = Import(file)
     seen: set[str] = set()
     for number, statement in enumerate(statements, start=1):
@@ -808,27 +818,16 @@ def read_xapi(source: Source | Iterable[Mapping[str, Any]]) -> Import:
     return result
 
 
-def _statements(source: Source | Iterable[Mapping[str, Any]]) -> tuple[str | None, list[Any]]:
-    if not isinstance(source, str | os.PathLike | io.TextIOBase) and not hasattr(source, "read"):
-        return None, list(source)
-    with opened(cast(Source, source), "r") as (file, handle):
-        text = handle.read()
+def _statements(
+    source: Source | bytes | Iterable[Mapping[str, Any]], limits: Limits
+) -> tuple[str | None, list[Any]]:
+    if not is_json_source(source):
+        return None, list(cast(Iterable[Mapping[str, Any]], source))
+    json_source = cast(JSONSource, source)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        try:
-            data = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise ValidationError(
-                [
-                    Problem(
-                        "is not JSON or JSON lines",
-                        Location(file=file, row=exc.lineno),
-                        expected="xAPI statements",
-                        got=exc.msg,
-                    )
-                ]
-            ) from None
+        file, data = load_json(json_source, limits)
+    except NotJSON as whole:
+        file, data = _json_lines(json_source, limits, whole)
     if isinstance(data, Mapping) and isinstance(data.get("statements"), list):
         data = data["statements"]
     if isinstance(data, Mapping):
@@ -844,7 +843,34 @@ def _statements(source: Source | Iterable[Mapping[str, Any]]) -> tuple[str | Non
                 )
             ]
         )
+    if limits.rows is not None and len(data) > limits.rows:
+        where = Location(file=file, row=limits.rows + 1)
+        raise LimitExceeded("rows", limits.rows, where, f"{len(data):,} statements")
     return file, data
+
+
+def _json_lines(source: JSONSource, limits: Limits, whole: NotJSON) -> tuple[str | None, list[Any]]:
+    """Statements one to a line, or, if a line is not JSON either, the error of the whole."""
+    if isinstance(source, bytes):
+        file, text = None, source.decode("utf-8-sig")  # load_json found it UTF-8
+    else:
+        with opened(source, "r", limits) as (file, handle):
+            text = handle.read()
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(lines) < 2:
+        raise whole
+    statements = []
+    for number, line in lines:
+        try:
+            statements.append(parse_json(line, file))
+        except ValidationError as exc:
+            where = Location(file=file, row=number)
+            problems = [
+                Problem(f"is not JSON lines: {problem.message}", where, got=problem.got)
+                for problem in exc.problems
+            ]
+            raise ValidationError(problems) from None
+    return file, statements
 
 
 def _actor(actor: Any) -> str | None:

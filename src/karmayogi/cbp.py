@@ -53,6 +53,7 @@ from karmayogi.competency import (
     find_gaps,
 )
 from karmayogi.errors import Finding, Location, Problem, UnknownNameError, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import Person, check_unique
 from karmayogi.periods import (
     IST,
@@ -261,6 +262,7 @@ def read_catalogue_csv(
     framework: Framework | None = None,
     *,
     default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[Catalogue]:
     """A catalogue from CSV, one row per course and competency it builds: ``Course Id,
     Course Name, Provider, Duration, Content Type, Languages, Competency, Level``.
@@ -273,7 +275,7 @@ def read_catalogue_csv(
     """
     from karmayogi._catalogue_csv import read
 
-    return read(source, framework, ProficiencyLevel.parse(default_level))
+    return read(source, framework, ProficiencyLevel.parse(default_level), limits)
 
 
 # --- The plan document --------------------------------------------------------------------
@@ -1272,7 +1274,9 @@ ALLOCATION_COLUMNS = {
 }
 
 
-def read_allocations_csv(source: Source) -> tuple[Allocation, ...]:
+def read_allocations_csv(
+    source: Source, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Allocation, ...]:
     """Allocations as :func:`write_allocations_csv` writes them; every bad row at once.
 
     >>> import io
@@ -1281,7 +1285,7 @@ def read_allocations_csv(source: Source) -> tuple[Allocation, ...]:
     (Allocation(person='u1', course='do_1', due=datetime.date(2026, 3, 31), plan='p', \
 mandatory=True, apar=False),)
     """
-    table = read_table(source, ALLOCATION_COLUMNS, ("person", "course", "due"))
+    table = read_table(source, ALLOCATION_COLUMNS, ("person", "course", "due"), limits)
     problems: list[Problem] = []
     allocations = []
     flags = {"yes": True, "true": True, "no": False, "false": False, "": False}

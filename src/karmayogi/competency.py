@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, TypeAlias, TypeVar, cast
 
 import attrs
 import pydantic
@@ -41,6 +41,7 @@ from karmayogi.errors import (
     UnknownNameError,
     ValidationError,
 )
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import today_in_india
 
 if TYPE_CHECKING:
@@ -527,12 +528,15 @@ did you mean 'Active Listening'?
     @classmethod
     def from_case(
         cls,
-        package: Mapping[str, Any],
+        package: Mapping[str, Any] | str | os.PathLike[str] | bytes | TextIO,
         *,
         default_area: CompetencyArea | str = CompetencyArea.DOMAIN,
         organisation: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> Imported[Framework]:
-        """A framework read from a CASE CFPackage (1.0 or 1.1, or one that bends them).
+        """A framework read from a CASE CFPackage (1.0 or 1.1, or one that bends them):
+        its JSON already parsed, or a path, stream or bytes to read it from (held to
+        ``limits``, a key repeated within an object refused).
 
         The ``isChildOf`` tree becomes themes and sub-themes: top-level items named
         after an area (Behavioural, Functional, Domain) hold themes; other top-level
@@ -541,9 +545,16 @@ did you mean 'Active Listening'?
         ``CFDocument`` raises :class:`~karmayogi.errors.ValidationError`.
         """
         from karmayogi._case import framework_from_case
+        from karmayogi._json import is_json_source, load_json
 
+        file, data = None, cast(Any, package)  # a mapping, or what it says is no package
+        if not isinstance(package, Mapping) and is_json_source(package):
+            file, data = load_json(package, limits)
         return framework_from_case(
-            package, default_area=CompetencyArea.parse(default_area), organisation=organisation
+            data,
+            default_area=CompetencyArea.parse(default_area),
+            organisation=organisation,
+            file=file,
         )
 
     def _fields(self) -> dict[str, Any]:
@@ -1196,6 +1207,7 @@ def read_designation_csv(
     *,
     organisation: str | None = None,
     default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[tuple[Position, ...]]:
     """Positions from the platform's designation-to-competency CSV
     (``Designation, Competency Area, Competency Theme, Competency SubTheme``).
@@ -1205,7 +1217,8 @@ def read_designation_csv(
     ``default_level`` applies; an optional ``Importance`` column says mandatory or
     desirable. Every bad row is reported, with its row number, in one
     :class:`~karmayogi.errors.ValidationError`. Repeated rows and ignored columns are
-    reported as findings.
+    reported as findings. ``limits`` caps the file's size, rows, field size and columns
+    (:mod:`karmayogi.limits`).
     """
     from karmayogi._designation_csv import read
 
@@ -1214,6 +1227,7 @@ def read_designation_csv(
         framework,
         organisation=organisation,
         default_level=ProficiencyLevel.parse(default_level),
+        limits=limits,
     )
 
 

@@ -4,7 +4,8 @@ The hierarchy::
 
     KarmayogiError                 anything karmayogi raises on purpose
     ├── ValidationError            input that breaks the rules (also a ValueError);
-    │                              carries every Problem found, not just the first
+    │   │                          carries every Problem found, not just the first
+    │   └── LimitExceeded          input larger than a reader's limits allow
     └── LookupFailed               a look-up that could not be answered (also a LookupError)
         ├── UnknownNameError       nothing matched; carries close matches ("did you mean")
         └── AmbiguousNameError     more than one thing matched; carries the candidates
@@ -36,6 +37,7 @@ __all__ = [
     "AmbiguousNameError",
     "Finding",
     "KarmayogiError",
+    "LimitExceeded",
     "Location",
     "LookupFailed",
     "Problem",
@@ -131,6 +133,30 @@ class ValidationError(KarmayogiError, ValueError):
         lines = [f"{len(self.problems)} problems:"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+class LimitExceeded(ValidationError):
+    """An input over one of a reader's :class:`~karmayogi.limits.Limits`, refused whole:
+    :attr:`limit` names the measure (``file_size``, ``rows``, ``field_size`` or
+    ``columns``) and :attr:`allowed` its cap."""
+
+    def __init__(self, limit: str, allowed: int, where: Location, got: str) -> None:
+        self.limit = limit
+        self.allowed = allowed
+        unit = _UNITS.get(limit, "")
+        super().__init__(
+            [
+                Problem(
+                    f"is over the limit on {limit.replace('_', ' ')}",
+                    where,
+                    expected=f"at most {allowed:,} {unit}".rstrip(),
+                    got=got,
+                )
+            ]
+        )
+
+
+_UNITS = {"file_size": "bytes", "rows": "rows", "field_size": "characters", "columns": "columns"}
 
 
 class LookupFailed(KarmayogiError, LookupError):

@@ -28,6 +28,7 @@ import attrs
 from karmayogi._csv import Source, read_table
 from karmayogi._names import close_matches, name_key, slug
 from karmayogi.errors import Location, Problem, UnknownNameError, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["OrgTree", "Person", "Unit", "UnitLevel", "read_people_csv", "read_units_csv"]
 
@@ -80,7 +81,9 @@ _ACTIVE = {"true": True, "yes": True, "y": True, "1": True, "active": True}
 _INACTIVE = {"false": False, "no": False, "n": False, "0": False, "inactive": False}
 
 
-def read_people_csv(source: Source, *, organisation: str | None = None) -> tuple[Person, ...]:
+def read_people_csv(
+    source: Source, *, organisation: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Person, ...]:
     """People from a CSV file with the columns ``Person, Organisation, Designation, Unit,
     Active`` (other common spellings are accepted: ``User Id``, ``Employee_Id``,
     ``Email``, ``Organization``, ``mdoid``, ``Status``). ``organisation`` fills in a file
@@ -95,7 +98,7 @@ def read_people_csv(source: Source, *, organisation: str | None = None) -> tuple
     [('u1', 'Tehsildar', True), ('u2', 'Patwari', False)]
     """
     required = ("id",) if organisation else ("id", "organisation")
-    table = read_table(source, PEOPLE_COLUMNS, required)
+    table = read_table(source, PEOPLE_COLUMNS, required, limits)
     problems: list[Problem] = []
     people: list[Person] = []
     first_row: dict[str, int] = {}
@@ -400,7 +403,7 @@ UNIT_COLUMNS = {
 }
 
 
-def read_units_csv(source: Source) -> OrgTree:
+def read_units_csv(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> OrgTree:
     """An organisation tree from a CSV file with the columns ``Unit, Name, Level, Parent``
     (a level is 1-4 or a word: state, ministry, department, organisation, office,
     district). Every bad row is reported at once, with its row number.
@@ -411,7 +414,7 @@ def read_units_csv(source: Source) -> OrgTree:
     >>> tree.path("rev")
     ('cg', 'rev')
     """
-    table = read_table(source, UNIT_COLUMNS, ("id", "level"))
+    table = read_table(source, UNIT_COLUMNS, ("id", "level"), limits)
     problems: list[Problem] = []
     units = []
     for row, cells in table.rows:

@@ -291,7 +291,13 @@ def parse_datetime(value: str | dt.date | dt.datetime) -> dt.datetime:
     if not isinstance(value, str):
         raise ValueError(f"a date or time must be text, got {type(value).__name__}")
     parsed = _parse_text(value)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # past them, a shift of zone can overflow
+        raise ValueError(f"the year {parsed.year} is not plausible: {FIRST_YEAR}..{LAST_YEAR}")
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=IST)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a time read from text may have; others are typing slips (0205, 20255)."""
 
 
 def parse_date(value: str | dt.date | dt.datetime) -> dt.date:
