@@ -11,8 +11,10 @@ module prints, and a test keeps the two the same::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -580,6 +582,22 @@ def _json_specific(
     elif reader == "CASE":
         data["CFDocument"]["title"] = 12345
         yield case("a number for the title", json.dumps(data), Refused("has no CFDocument"))
+
+
+@contextlib.contextmanager
+def no_hang(seconds: int) -> Iterator[None]:
+    """Fail, rather than wait for ever, if the block runs longer than ``seconds``."""
+
+    def hung(signum: int, frame: Any) -> None:
+        raise AssertionError(f"still reading after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def corpus() -> list[Case]:

@@ -4,9 +4,6 @@ unexpected exception, never a hang."""
 
 from __future__ import annotations
 
-import contextlib
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +14,12 @@ from karmayogi.competency import Imported
 from karmayogi.errors import LimitExceeded, ValidationError
 from karmayogi.org import OrgTree
 from karmayogi.progress import Import
-from tests.hostile import FRAMES, READERS, Case, Read, Refused, corpus, table
+from tests.hostile import FRAMES, READERS, Case, Read, Refused, corpus, no_hang, table
 
 CASES = corpus()
 REPO = Path(__file__).resolve().parent.parent
 SECONDS = 60
 """Long enough for the slowest case (a 10 MB field) on a slow machine; a hang is longer."""
-
-
-@contextlib.contextmanager
-def _no_hang(seconds: int) -> Iterator[None]:
-    def hung(signum: int, frame: Any) -> None:
-        raise AssertionError(f"still reading after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _given(result: Any) -> int:
@@ -58,7 +41,7 @@ def test_each_hostile_input_has_its_outcome(case: Case, tmp_path: Path) -> None:
         pytest.importorskip("polars", reason="the columnar extra is not installed")
     path = tmp_path / f"input{case.suffix}"
     path.write_bytes(case.data)
-    with _no_hang(SECONDS):
+    with no_hang(SECONDS):
         try:
             result = READERS[case.reader](path)
         except ValidationError as exc:

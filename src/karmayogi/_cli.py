@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import sys
@@ -14,6 +13,7 @@ from typing import Any
 import attrs
 
 from karmayogi import __version__
+from karmayogi._csv import safe_writer
 from karmayogi._progress_bar import reading
 from karmayogi.cbp import (
     Allocation,
@@ -800,7 +800,7 @@ def print_taxonomy(
     if output_format == "json":
         print(framework.to_json())
     elif output_format == "csv":
-        out = csv.writer(sys.stdout, lineterminator="\n")
+        out = safe_writer(sys.stdout)
         out.writerow(["Identifier", "Competency Area", "Competency Theme", "Competency SubTheme"])
         for c in competencies:
             sub = c.sub_theme.name if c.sub_theme else ""

@@ -9,7 +9,7 @@ import csv
 import itertools
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -27,7 +27,10 @@ __all__ = [
     "opened",
     "read_records",
     "read_table",
+    "safe_cell",
+    "safe_writer",
     "stream_records",
+    "unguarded",
 ]
 
 Source = str | os.PathLike[str] | TextIO
@@ -130,6 +133,68 @@ def read_records(
         return file, list(stream_records(handle, file, limits))
 
 
+_FORMULA = frozenset("=+-@\t\r")
+"""What a spreadsheet runs a cell starting with (OWASP's list for CSV injection)."""
+_GUARDED = _FORMULA | {"'"}
+
+
+def safe_cell(value: object) -> object:
+    """The cell as a spreadsheet shows it rather than runs it: text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, unless it
+    is a plain number (``-5``). So does text starting with an apostrophe before one of
+    those, so that :func:`unguarded` gives back exactly what was written.
+
+    >>> safe_cell("=HYPERLINK(\"http://x\")"), safe_cell("-5"), safe_cell("Tehsildar")
+    ('\'=HYPERLINK("http://x")', '-5', 'Tehsildar')
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first in _FORMULA and not _is_number(value):
+        return "'" + value
+    if first == "'" and value[1:2] in _GUARDED:
+        return "'" + value
+    return value
+
+
+def unguarded(text: str) -> str:
+    """A cell as :func:`safe_cell` wrote it, given back: one guarding apostrophe off."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _GUARDED and text[1:2] else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in {"inf", "nan", "infinity"}
+
+
+class SafeWriter:
+    """A csv writer whose every cell is :func:`safe_cell`: what karmayogi writes as CSV
+    is opened in spreadsheets, and must never run there."""
+
+    def __init__(self, handle: TextIO, *, lineterminator: str) -> None:
+        self._writer = csv.writer(handle, lineterminator=lineterminator)
+        # The csv module quotes a cell holding a line break only if the break is in its
+        # line terminator: a lone carriage return would split the record for a reader.
+        self._quoting = csv.writer(handle, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[object]) -> None:
+        cells = [safe_cell(value) for value in row]
+        breaks = any(isinstance(c, str) and ("\r" in c or "\n" in c) for c in cells)
+        (self._quoting if breaks else self._writer).writerow(cells)
+
+    def writerows(self, rows: Iterable[Sequence[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def safe_writer(handle: TextIO, *, lineterminator: str = "\n") -> SafeWriter:
+    """A :class:`SafeWriter` on ``handle``."""
+    return SafeWriter(handle, lineterminator=lineterminator)
+
+
 @attrs.define
 class Table:
     """A CSV file's rows, with its columns found by name."""
@@ -159,7 +224,7 @@ class Table:
                 )
             )
         return {
-            column: cells[index].strip() if index < len(cells) else ""
+            column: unguarded(cells[index].strip()) if index < len(cells) else ""
             for column, (index, _title) in self.columns.items()
         }
 

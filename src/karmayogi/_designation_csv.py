@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import Protocol
 
 import attrs
 
-from karmayogi._csv import Source, Table, opened, read_table
+from karmayogi._csv import Source, Table, opened, read_table, safe_writer, unguarded
 from karmayogi._names import name_key, slug
 from karmayogi.competency import (
     Competency,
@@ -62,7 +61,7 @@ def read(
     for row, cells in table.rows:
         requirement = reader.requirement(row, cells)
         if requirement is not None:
-            designation = cells[table.columns["designation"][0]].strip()
+            designation = unguarded(cells[table.columns["designation"][0]].strip())
             entry = designations.setdefault(name_key(designation), _Designation(designation))
             _add(entry, requirement, row, table.file, table.findings)
     if reader.problems:
@@ -223,7 +222,7 @@ def write(
     if problems:
         raise ValidationError(problems)
     with opened(target, "w") as (_file, handle):
-        out = csv.writer(handle)
+        out = safe_writer(handle, lineterminator="\r\n")
         out.writerow(HEADER + EXTRA if with_level else HEADER)
         for position in positions:
             for requirement in position.requirements():

@@ -25,7 +25,6 @@ assignments and the due date may change, and each such change is a new version.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import enum
 import functools
@@ -38,7 +37,7 @@ import attrs
 import pydantic
 
 from karmayogi._cover import Option, choose
-from karmayogi._csv import Source, opened, read_table
+from karmayogi._csv import Source, opened, read_table, safe_writer
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._html import Tabular
 from karmayogi._names import close_matches, name_key, slug
@@ -1249,7 +1248,7 @@ def write_allocations_csv(allocations: Iterable[Allocation] | Resolution, target
     """Write allocations as CSV: ``Person, Course, Due Date, Plan, Mandatory, APAR``."""
     rows = allocations.allocations if isinstance(allocations, Resolution) else allocations
     with opened(target, "w") as (_file, handle):
-        out = csv.writer(handle, lineterminator="\n")
+        out = safe_writer(handle)
         out.writerow(["Person", "Course", "Due Date", "Plan", "Mandatory", "APAR"])
         for a in rows:
             out.writerow(

@@ -29,7 +29,6 @@ files the ``karmayogi`` command reads.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import random
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from karmayogi._csv import safe_writer
 from karmayogi._names import slug
 from karmayogi.cbp import (
     Catalogue,
@@ -283,7 +283,7 @@ class Demo:
         in_plan = {(a.person, a.course) for a in self.allocations.allocations}
         generated = _stamp(self.as_of, 6)
         with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\n")
+            out = safe_writer(handle)
             out.writerow(CONSUMPTION_HEADER)
             for i, record in enumerate(self.records):
                 person, course = people[record.person], courses[record.course]
@@ -340,7 +340,7 @@ class Demo:
         records = {(r.person, r.course): r for r in self.records}
         published = {p.id: p.published_at for p in self.plans}
         with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\n")
+            out = safe_writer(handle)
             out.writerow(CBP_HEADER)
             for a in self.allocations.allocations:
                 person, details = people[a.person], self._details[a.person]
@@ -372,7 +372,7 @@ class Demo:
 
     def _write_people(self, path: Path) -> Path:
         with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\n")
+            out = safe_writer(handle)
             out.writerow(["Person", "Organisation", "Designation", "Unit", "Active"])
             for p in self.people:
                 out.writerow(
@@ -382,7 +382,7 @@ class Demo:
 
     def _write_units(self, path: Path) -> Path:
         with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\n")
+            out = safe_writer(handle)
             out.writerow(["Unit", "Name", "Level", "Parent"])
             for unit in self.tree:
                 out.writerow([unit.id, unit.name, unit.level.name.lower(), unit.parent or ""])

@@ -27,7 +27,6 @@ every period; it takes records one at a time, at the cost of the tree's depth, o
 from __future__ import annotations
 
 import collections
-import csv
 import datetime as dt
 import io
 import json
@@ -36,7 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
-from karmayogi._csv import Source, opened
+from karmayogi._csv import Source, opened, safe_writer
 from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._publish import hidden_units, pseudonym
@@ -243,7 +242,7 @@ class ProgressTable(Tabular):
         """The rows as CSV, the counting policy in a column of every row (so that it
         travels with any part of the file); written to ``target``, or returned as text."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = safe_writer(buffer)
         header, rows = self._columns()
         writer.writerow(header)
         writer.writerows([_cell(v) for v in row] for row in rows)
@@ -456,7 +455,7 @@ class ComplianceTable(Tabular):
     def to_csv(self, target: Source | None = None) -> str | None:
         """The unit rows as CSV, with the policy in every row."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = safe_writer(buffer)
         header, rows = self._columns()
         writer.writerow(header)
         writer.writerows([_cell(v) for v in row] for row in rows)
