@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -162,6 +163,19 @@ exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad inp
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+PSEUDONYM_KEY = "KARMAYOGI_PSEUDONYM_KEY"
+"""Where --pseudonymise finds its key: an environment variable, since a command line is
+seen by anyone who lists the machine's processes."""
+
+
+def _pseudonym_key(args: argparse.Namespace) -> str | None:
+    if not args.pseudonymise:
+        return None
+    key = os.environ.get(PSEUDONYM_KEY)
+    if not key:
+        raise ValueError(f"--pseudonymise needs a key of 16 bytes or more in {PSEUDONYM_KEY}")
+    return key
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage,
@@ -275,6 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     allocations.add_argument("plans", nargs="+", metavar="PLAN")
     allocations.add_argument("--people", required=True, help="people CSV")
     allocations.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    allocations.add_argument("--pseudonymise", action="store_true", help=_PSEUDONYMISE)
     allocations.add_argument("--out", help="write here instead of standard output")
     _progress_parser(commands)
     _demo_parser(commands)
@@ -283,6 +298,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _DEBUG = "on an error, show its traceback instead of one line"
+_PSEUDONYMISE = f"people as keyed pseudonyms; the key is read from {PSEUDONYM_KEY}, never written"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -343,6 +359,9 @@ def _report_parser(commands: Any) -> None:
         choices=("platform", "all-completions"),
         default="platform",
         help="learning hours from certified completions (platform) or from all",
+    )
+    report.add_argument(
+        "--suppress", type=int, metavar="N", help="hide counts from 1 to N-1, safely"
     )
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
@@ -476,6 +495,7 @@ def _report(args: argparse.Namespace) -> int:
         policy=policy,
         title=args.title,
         notes=notes,
+        suppress=args.suppress,
     )
     path = made.write(args.out, charts=_charts(args.no_charts))
     if args.format == "json":
@@ -531,6 +551,7 @@ def _progress_parser(commands: Any) -> None:
     progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
     progress.add_argument("--suppress", type=int, metavar="N", help="hide counts from 1 to N-1")
     progress.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    progress.add_argument("--pseudonymise", action="store_true", help=_PSEUDONYMISE)
     progress.add_argument("--out", help="write here instead of standard output")
     progress.add_argument(
         "--engine",
@@ -573,7 +594,7 @@ def _progress(args: argparse.Namespace) -> int:
     if args.suppress:
         table = table.suppressed(args.suppress)
         compliance = compliance.suppressed(args.suppress) if compliance else None
-    _write(_progress_output(table, compliance, args.format), args.out)
+    _write(_progress_output(table, compliance, args), args.out)
     return _accounted(report)
 
 
@@ -623,7 +644,7 @@ def _progress_columnar(args: argparse.Namespace, policy: CountingPolicy) -> int:
     if args.suppress:
         table = table.suppressed(args.suppress)
         compliance = compliance.suppressed(args.suppress) if compliance else None
-    _write(_progress_output(table, compliance, args.format), args.out)
+    _write(_progress_output(table, compliance, args), args.out)
     return _accounted(report)
 
 
@@ -635,7 +656,11 @@ def _accounted(report: Any) -> int:
     return EXIT_ERROR if report.rejected else EXIT_OK
 
 
-def _progress_output(table: Any, compliance: Any, output_format: str) -> str:
+def _progress_output(table: Any, compliance: Any, args: argparse.Namespace) -> str:
+    output_format = args.format
+    key = _pseudonym_key(args)
+    if key is not None and compliance is not None:
+        compliance = compliance.pseudonymised(key)
     if output_format == "json":
         data: dict[str, object] = {"progress": table.to_dict()}
         if compliance is not None:
@@ -723,6 +748,9 @@ def _check(args: argparse.Namespace) -> int:
 def _allocations(args: argparse.Namespace) -> int:
     plans = [_read_plan(path) for path in args.plans]
     result = resolve(plans, read_people_csv(args.people))
+    key = _pseudonym_key(args)
+    if key is not None:
+        result = result.pseudonymised(key)
     if args.format == "csv":
         write_allocations_csv(result, args.out or sys.stdout)
         return EXIT_OK

@@ -366,6 +366,13 @@ class Ledger(Tabular):
     def __len__(self) -> int:
         return sum(map(len, self._people.values()))
 
+    def pseudonymised(self, key: bytes | str) -> Ledger:
+        """The same records with every person replaced by a keyed pseudonym (the key is
+        not kept): for a ledger that leaves the office that may know who is who."""
+        from karmayogi._publish import pseudonym
+
+        return Ledger(attrs.evolve(r, person=pseudonym(r.person, key)) for r in self)
+
     def __bool__(self) -> bool:
         return bool(self._people)
 

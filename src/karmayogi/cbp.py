@@ -1094,6 +1094,22 @@ class Resolution(Tabular):
     def _html_title(self) -> str:
         return "Allocations"
 
+    def pseudonymised(self, key: bytes | str) -> Resolution:
+        """The same allocations with every person replaced by a keyed pseudonym
+        (:func:`karmayogi.progress.pseudonym`; the key is not kept), for exports that
+        leave the office that may know who is who."""
+        from karmayogi._publish import pseudonym
+
+        allocations = sorted(
+            (attrs.evolve(a, person=pseudonym(a.person, key)) for a in self.allocations),
+            key=lambda a: (a.person, a.course),
+        )
+        people = {
+            pseudonym(person, key): attrs.evolve(p, id=pseudonym(person, key))
+            for person, p in self._people.items()
+        }
+        return Resolution(tuple(allocations), self._plans, people)
+
     def for_person(self, person: str) -> tuple[Allocation, ...]:
         """The allocations of one person."""
         return tuple(a for a in self.allocations if a.person == person)

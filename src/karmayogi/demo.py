@@ -224,9 +224,10 @@ class Demo:
     _details: Mapping[str, _Details] = attrs.field(repr=False, alias="details")
     _repeats: frozenset[int] = attrs.field(repr=False, alias="repeats")
 
-    def report(self, *, title: str | None = None) -> Report:
+    def report(self, *, title: str | None = None, suppress: int | None = None) -> Report:
         """The state's HTML report (see :mod:`karmayogi.report`): everything it holds,
-        rolled up, with its gaps and plan compliance."""
+        rolled up, with its gaps and plan compliance; ``suppress`` as
+        :func:`~karmayogi.report.make_report` takes it."""
         from karmayogi.report import make_report
 
         return make_report(
@@ -240,6 +241,7 @@ class Demo:
             year=self.year,
             as_of=self.as_of,
             title=title or self.name,
+            suppress=suppress,
         )
 
     def write_exports(self, directory: str | Path) -> list[Path]:

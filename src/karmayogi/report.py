@@ -235,6 +235,7 @@ def make_report(
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     title: str | None = None,
     notes: Sequence[str] = (),
+    suppress: int | None = None,
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
     users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
@@ -242,6 +243,10 @@ def make_report(
     person without one holds nothing). ``year`` defaults to the financial year of the
     allocations' latest due date, else of ``as_of``; ``as_of`` (the data's date) to the
     latest enrolment or completion in the records.
+
+    ``suppress`` hides counts from 1 to ``suppress - 1`` (and enough others that none can
+    be worked out from its parent and siblings) in every table of people, and leaves the
+    per-person compliance rows out, for a report that goes beyond those who may see them.
     """
     people = tuple(people) if people is not None else None
     ledger = records if isinstance(records, Ledger) else Ledger(records)
@@ -264,14 +269,18 @@ def make_report(
         return Rollup(tree, places=places or {}, by=by, policy=policy, records=ledger)
 
     by_quarter, by_year = rollup("quarter"), rollup("fy")
+    quarters, years = by_quarter.table(), by_year.table(periods=[fy])
+    compliance = by_quarter.compliance(allocated) if allocated is not None else None
+    if suppress is not None:
+        quarters, years = quarters.suppressed(suppress), years.suppressed(suppress)
+        compliance = compliance.suppressed(suppress) if compliance is not None else None
     tops = tree.roots
     departments = tree.children(tops[0]) if len(tops) == 1 else tops
     headline = (
-        by_year.row(tops[0], fy)
+        years.row(tops[0], fy)
         if len(tops) == 1
-        else _sum_rows([by_year.row(t, fy) for t in tops], fy)
+        else _sum_rows([years.row(t, fy) for t in tops], fy)
     )
-    compliance = by_quarter.compliance(allocated) if allocated is not None else None
     gaps, left_out = None, 0
     positions = tuple(positions)
     if positions and people is not None:
@@ -291,8 +300,8 @@ def make_report(
         tree=tree,
         departments=departments,
         headline=headline,
-        by_department=tuple(by_year.row(d, fy) for d in departments),
-        quarters=by_quarter.table(),
+        by_department=tuple(years.row(d, fy) for d in departments),
+        quarters=quarters,
         compliance=compliance,
         gaps=gaps,
         competency_names=names,
