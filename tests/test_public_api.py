@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 
@@ -234,3 +235,29 @@ def test_top_level_names_are_the_modules_own() -> None:
     for name in PUBLIC["karmayogi"] - {"__version__"}:
         source = next(m for m in modules if name in m.__all__)
         assert getattr(karmayogi, name) is getattr(source, name)
+
+
+def test_the_changelog_is_prepared_for_this_version() -> None:
+    changelog = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
+    headings = [
+        line
+        for line in changelog.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
+    ]
+    assert headings[0] == "## [Unreleased]"
+    release = re.fullmatch(r"## \[(?P<version>[^\]]+)\] - \d{4}-\d{2}-\d{2}", headings[1])
+    assert release is not None, headings[1]
+    assert release["version"] == karmayogi.__version__.split(".dev")[0]
+
+
+def test_a_deprecation_warns_the_caller_for_at_least_one_minor_release() -> None:
+    from karmayogi._deprecation import deprecated
+
+    def old_name() -> None:
+        deprecated("old_name()", since="0.2", removal="0.3", instead="new_name()")
+
+    with pytest.warns(DeprecationWarning, match=r"since karmayogi 0\.2 and goes in 0\.3") as caught:
+        old_name()
+    assert caught[0].filename == __file__  # the caller's line, not karmayogi's
+    with pytest.raises(ValueError, match="at least one minor release"):
+        deprecated("x", since="0.2", removal="0.2.5")

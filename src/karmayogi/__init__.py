@@ -59,7 +59,7 @@ from karmayogi.progress import (
     read_consumption_report,
 )
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 __all__ = [
     "AmbiguousNameError",
