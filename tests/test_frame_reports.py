@@ -203,8 +203,8 @@ def test_a_file_is_read_from_its_path_and_rolls_up_as_the_reference(tmp_path: Pa
     [
         (b"Email,Content_Name,Enrolled_On,Status\ra@x.in,C,2025-04-05 10:00:00,completed\r",
          "lines ended by a bare carriage return"),
-        (b'Email,Content_Name,Enrolled_On,Status\na@x.in,"C,2025-04-05 10:00:00,completed\n',
-         "a quote never closed"),
+        (b'Email,Content_Name,Enrolled_On,Status\na@x.in,"C,2025-04-05 10:00:00,completed\n'
+         b'b@x.in",D,2025-04-05 10:00:00,completed\n', "a quote closed a line later"),
     ],
 )  # fmt: skip
 def test_a_file_polars_splits_otherwise_is_read_by_the_reference_reader(
@@ -213,6 +213,17 @@ def test_a_file_polars_splits_otherwise_is_read_by_the_reference_reader(
     path = tmp_path / "odd.csv"
     path.write_bytes(data)
     same_import(columnar.read_consumption_frame(path), read_consumption_report(path))
+
+
+def test_a_quote_never_closed_is_the_reference_readers_error(tmp_path: Path) -> None:
+    path = tmp_path / "open.csv"
+    path.write_bytes(b'Email,Content_Name,Enrolled_On,Status\na@x.in,"C,2025-04-05,completed\n')
+    with pytest.raises(ValidationError) as framed:
+        columnar.read_consumption_frame(path)
+    with pytest.raises(ValidationError) as reference:
+        read_consumption_report(path)
+    assert str(framed.value) == str(reference.value)
+    assert "row 2: has a quoted field that never ends" in str(framed.value)
 
 
 def test_bytes_that_are_not_utf8_are_the_reference_readers_error(tmp_path: Path) -> None:

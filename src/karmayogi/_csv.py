@@ -144,8 +144,8 @@ def safe_cell(value: object) -> object:
     is a plain number (``-5``). So does text starting with an apostrophe before one of
     those, so that :func:`unguarded` gives back exactly what was written.
 
-    >>> safe_cell("=HYPERLINK(\"http://x\")"), safe_cell("-5"), safe_cell("Tehsildar")
-    ('\'=HYPERLINK("http://x")', '-5', 'Tehsildar')
+    >>> safe_cell("=1+1"), safe_cell("@SUM(A1)"), safe_cell("-5"), safe_cell("Tehsildar")
+    ("'=1+1", "'@SUM(A1)", '-5', 'Tehsildar')
     """
     if not isinstance(value, str) or not value:
         return value
