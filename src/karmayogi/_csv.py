@@ -159,7 +159,7 @@ def safe_cell(value: object) -> object:
 
 def unguarded(text: str) -> str:
     """A cell as :func:`safe_cell` wrote it, given back: one guarding apostrophe off."""
-    return text[1:] if text[:1] == "'" and text[1:2] in _GUARDED and text[1:2] else text
+    return text[1:] if text[:1] == "'" and text[1:2] in _GUARDED else text
 
 
 def _is_number(text: str) -> bool:
