@@ -428,6 +428,11 @@ def _specific(
             _replace(base, "01:30:00", "99999:00:00"),
             bad(reason="is not a duration"),
         )
+        yield case(
+            "a duration of 10^17 hours",
+            _replace(base, "01:30:00", "99999999999999999:00:00"),
+            bad(reason="is not a duration"),
+        )
         yield case("progress above 100", _replace(base, ",40,", ",150,", 3), bad(reason="progress"))
         yield case("progress NaN", _replace(base, ",40,", ",nan,", 3), bad(reason="progress"))
         yield case(
@@ -458,6 +463,11 @@ def _specific(
             bad_row("is not a progress"),
         )
     elif reader == "designation CSV":
+        yield case(
+            "a 600-character designation",
+            _replace(base, "Tehsildar", "x" * 600),
+            Refused("at most 500 characters", row=2, field="Designation"),
+        )
         yield case(
             "an unknown competency",
             _replace(base, "Active Listening", "Active Listning"),
@@ -554,6 +564,9 @@ def _json_specific(
         data = json.loads(json.dumps(base))
         data["courses"][0]["duration"] = "ninety minutes"
         yield case("words for a duration", json.dumps(data), Refused("duration"))
+        data = json.loads(json.dumps(base))
+        data["courses"][0]["duration"] = 1e14
+        yield case("a duration of 10^14 seconds", json.dumps(data), Refused("at most 1000 hours"))
         data = json.loads(json.dumps(base))
         data["courses"][0]["colour"] = "blue"
         yield case("a field that is not defined", json.dumps(data), Refused("Extra inputs"))

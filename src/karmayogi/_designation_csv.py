@@ -66,7 +66,8 @@ def read(
             _add(entry, requirement, row, table.file, table.findings)
     if reader.problems:
         raise ValidationError(reader.problems)
-    return Imported(_positions(designations.values(), organisation), tuple(table.findings))
+    positions = _positions(designations.values(), organisation, table.file)
+    return Imported(positions, tuple(table.findings))
 
 
 @attrs.define
@@ -181,26 +182,40 @@ def _add(
 
 
 def _positions(
-    designations: Iterable[_Designation], organisation: str | None
+    designations: Iterable[_Designation], organisation: str | None, file: str | None
 ) -> tuple[Position, ...]:
     positions = []
+    problems: list[Problem] = []
     used: set[str] = set()
     for entry in designations:
-        base = slug(entry.name) or "position"
+        base = slug(entry.name)[:_LONGEST_ID] or "position"
         position_id, n = base, 1
         while position_id in used:
             n += 1
             position_id = f"{base}-{n}"
         used.add(position_id)
-        role = Role(
-            id=f"{position_id}-role",
-            name=entry.name,
-            requirements=[requirement for requirement, _row in entry.requirements.values()],
-        )
-        positions.append(
-            Position(id=position_id, name=entry.name, organisation=organisation, roles=[role])
-        )
+        try:
+            role = Role(
+                id=f"{position_id}-role",
+                name=entry.name,
+                requirements=[requirement for requirement, _row in entry.requirements.values()],
+            )
+            position = Position(
+                id=position_id, name=entry.name, organisation=organisation, roles=[role]
+            )
+        except ValidationError as exc:  # a name the documents refuse: said of its first row
+            row = min(row for _requirement, row in entry.requirements.values())
+            where = Location(file=file, row=row, field="Designation")
+            problems.extend(attrs.evolve(p, where=where) for p in exc.problems)
+            continue
+        positions.append(position)
+    if problems:
+        raise ValidationError(problems)
     return tuple(positions)
+
+
+_LONGEST_ID = 150
+"""Room in an identifier's 200 characters for a ``-role`` or ``-2`` after the slug."""
 
 
 def write(

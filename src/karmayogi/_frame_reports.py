@@ -40,7 +40,7 @@ from karmayogi._reports import (
     read_consumption_report,
 )
 from karmayogi.cbp import Catalogue
-from karmayogi.errors import Finding, LimitExceeded, Location
+from karmayogi.errors import Finding, LimitExceeded, Location, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
 from karmayogi.periods import IST
@@ -225,8 +225,8 @@ def _cells(
             # Rows longer than the header are rejected: their cells are found in Python.
             long_rows = {row: cells for row, cells in _records(data) if len(cells) > width}
             frame = read(truncate=True)
-    except pl.exceptions.PolarsError:
-        return None  # bytes that are not UTF-8, say: the reference reader says where
+    except (pl.exceptions.PolarsError, ValidationError):
+        return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
     if not _splits_alike(data, frame.height):
         return None
     return frame.slice(1).filter(~pl.col("blank")).drop("blank"), long_rows

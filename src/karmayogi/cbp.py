@@ -30,7 +30,7 @@ import enum
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Self, TypeVar
 
 import attrs
@@ -109,7 +109,7 @@ def parse_duration(value: Any) -> dt.timedelta:
     if isinstance(value, dt.timedelta):
         duration = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        duration = dt.timedelta(seconds=value)
+        duration = _bounded(lambda: dt.timedelta(seconds=value), value)
     elif isinstance(value, str):
         duration = _duration_text(value.strip())
     else:
@@ -119,15 +119,26 @@ def parse_duration(value: Any) -> dt.timedelta:
     return duration
 
 
+def _bounded(make: Callable[[], dt.timedelta], written: object) -> dt.timedelta:
+    """``make()``, or a ValueError for a length past what a timedelta holds (and no
+    course lasts): an absurd duration is bad input, not a crash."""
+    try:
+        return make()
+    except OverflowError:
+        raise ValueError(f"a duration must be at most 1000 hours, got {written!r}") from None
+
+
 def _duration_text(text: str) -> dt.timedelta:
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return dt.timedelta(seconds=float(text))
+        return _bounded(lambda: dt.timedelta(seconds=float(text)), text)
     if match := _HMS.fullmatch(text):
         hours, minutes, seconds = (int(part) for part in match.groups())
-        return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        return _bounded(lambda: dt.timedelta(hours=hours, minutes=minutes, seconds=seconds), text)
     if (match := _ISO_DURATION.fullmatch(text)) and any(match.groups()):
         days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-        return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        return _bounded(
+            lambda: dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds), text
+        )
     raise ValueError(f"a duration is seconds, HH:MM:SS or PT1H30M; got {text!r}")
 
 
