@@ -4,6 +4,7 @@ unexpected exception, never a hang."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ import pytest
 from karmayogi.cbp import Catalogue
 from karmayogi.competency import Imported
 from karmayogi.errors import LimitExceeded, ValidationError
+from karmayogi.limits import NO_LIMITS, Limits
 from karmayogi.org import OrgTree
-from karmayogi.progress import Import
-from tests.hostile import FRAMES, READERS, Case, Read, Refused, corpus, no_hang, table
+from karmayogi.progress import Import, read_consumption_report
+from tests.hostile import CSV_BASES, FRAMES, READERS, Case, Read, Refused, corpus, no_hang, table
 
 CASES = corpus()
 REPO = Path(__file__).resolve().parent.parent
@@ -99,3 +101,33 @@ def test_every_reader_meets_the_corpus() -> None:
     readers = {case.reader for case in CASES}
     assert readers == set(READERS)
     assert all(sum(c.reader == r for c in CASES) >= 10 for r in readers)
+
+
+@pytest.mark.parametrize(
+    ("limits", "limit", "row"),
+    [
+        (Limits(rows=1), "rows", 3),
+        (Limits(field_size=12), "field_size", 1),  # the header is a record too
+        (Limits(columns=5), "columns", 1),
+        (Limits(file_size=100), "file_size", None),
+    ],
+)
+def test_each_limit_refuses_where_it_is_passed(
+    tmp_path: Path, limits: Limits, limit: str, row: int | None
+) -> None:
+    path = tmp_path / "ConsumptionReport.csv"
+    path.write_text(CSV_BASES["ConsumptionReport.csv"], encoding="utf-8")
+    readers = [read_consumption_report]
+    if importlib.util.find_spec("polars") is not None:
+        from karmayogi.columnar import read_consumption_frame
+
+        readers.append(read_consumption_frame)  # the same refusal on the columnar engine
+    errors = []
+    for reader in readers:
+        with pytest.raises(LimitExceeded) as refused:
+            reader(path, limits=limits)
+        errors.append(str(refused.value))
+        assert refused.value.limit == limit
+        assert refused.value.problems[0].where.row == row
+    assert len(set(errors)) == 1, errors
+    read_consumption_report(path, limits=NO_LIMITS)  # and without limits, it is read
