@@ -253,7 +253,7 @@ def _splits_alike(data: str | bytes, records: int) -> bool:
     try:
         with _text(data) as handle:
             return sum(1 for _record in csv.reader(handle, strict=True)) == records
-    except csv.Error:  # a field over the csv module's limit: the reference reader says so
+    except csv.Error:  # quotes amiss, or a field over its limit: the reference reader says so
         return False
 
 
