@@ -17,7 +17,7 @@ import attrs
 import pydantic
 from pydantic import ConfigDict, StringConstraints
 
-from karmayogi._json import load_json
+from karmayogi._json import json_object, load_json
 from karmayogi.errors import Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
@@ -69,21 +69,13 @@ class Document(pydantic.BaseModel):
         given twice in one object is an error, not the last one silently kept."""
         if isinstance(text, str):
             text = text.encode()
-        _file, data = load_json(text, limits, name=file)
-        if not isinstance(data, Mapping):
-            where = Location(file=file)
-            got = type(data).__name__
-            raise ValidationError([Problem("is not a JSON object", where, got=got)])
+        _file, data = json_object(load_json(text, limits, name=file))
         return cls.from_dict(data, file=file)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Self:
         """Read this document from a JSON file; problems name the file."""
-        file, data = load_json(Path(path), limits)
-        if not isinstance(data, Mapping):
-            where = Location(file=file)
-            got = type(data).__name__
-            raise ValidationError([Problem("is not a JSON object", where, got=got)])
+        file, data = json_object(load_json(Path(path), limits))
         return cls.from_dict(data, file=file)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:

@@ -7,13 +7,22 @@ from __future__ import annotations
 import collections
 import json
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from karmayogi._csv import Source, opened
 from karmayogi.errors import LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["JSONSource", "NotJSON", "is_json_source", "load_json", "parse_json"]
+__all__ = [
+    "JSONSource",
+    "NotJSON",
+    "is_json_source",
+    "json_object",
+    "json_text",
+    "load_json",
+    "parse_json",
+]
 
 JSONSource = Source | bytes
 """A path, a text stream, or the JSON itself as bytes."""
@@ -27,14 +36,30 @@ def load_json(
     source: JSONSource, limits: Limits = DEFAULT_LIMITS, *, name: str | None = None
 ) -> tuple[str | None, Any]:
     """The file's name (``name`` for bytes, None for an unnamed stream) and its JSON."""
+    file, text = json_text(source, limits, name=name)
+    return file, parse_json(text, file)
+
+
+def json_text(
+    source: JSONSource, limits: Limits = DEFAULT_LIMITS, *, name: str | None = None
+) -> tuple[str | None, str]:
+    """The file's name and its text, held to ``limits`` and decoded as UTF-8."""
     if isinstance(source, bytes):
         if limits.file_size is not None and len(source) > limits.file_size:
             where = Location(file=name)
             raise LimitExceeded("file_size", limits.file_size, where, f"{len(source):,} bytes")
-        return name, parse_json(_decoded(source, name), name)
+        return name, _decoded(source, name)
     with opened(source, "r", limits) as (file, handle):
-        text = handle.read()
-    return file, parse_json(text, file)
+        return file, handle.read()
+
+
+def json_object(loaded: tuple[str | None, Any]) -> tuple[str | None, Mapping[str, Any]]:
+    """A loaded document that must be a JSON object, or the error saying it is not."""
+    file, data = loaded
+    if not isinstance(data, Mapping):
+        where = Location(file=file)
+        raise ValidationError([Problem("is not a JSON object", where, got=type(data).__name__)])
+    return file, data
 
 
 def _decoded(data: bytes, file: str | None) -> str:

@@ -14,7 +14,7 @@ import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
 from karmayogi._html import SHOWN, block, table
-from karmayogi._json import JSONSource, NotJSON, is_json_source, load_json, parse_json
+from karmayogi._json import JSONSource, NotJSON, is_json_source, json_text, parse_json
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
@@ -823,11 +823,11 @@ def _statements(
 ) -> tuple[str | None, list[Any]]:
     if not is_json_source(source):
         return None, list(cast(Iterable[Mapping[str, Any]], source))
-    json_source = cast(JSONSource, source)
+    file, text = json_text(cast(JSONSource, source), limits)
     try:
-        file, data = load_json(json_source, limits)
+        data = parse_json(text, file)
     except NotJSON as whole:
-        file, data = _json_lines(json_source, limits, whole)
+        data = _json_lines(text, file, whole)
     if isinstance(data, Mapping) and isinstance(data.get("statements"), list):
         data = data["statements"]
     if isinstance(data, Mapping):
@@ -849,13 +849,8 @@ def _statements(
     return file, data
 
 
-def _json_lines(source: JSONSource, limits: Limits, whole: NotJSON) -> tuple[str | None, list[Any]]:
+def _json_lines(text: str, file: str | None, whole: NotJSON) -> list[Any]:
     """Statements one to a line, or, if a line is not JSON either, the error of the whole."""
-    if isinstance(source, bytes):
-        file, text = None, source.decode("utf-8-sig")  # load_json found it UTF-8
-    else:
-        with opened(source, "r", limits) as (file, handle):
-            text = handle.read()
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) < 2:
         raise whole
@@ -870,7 +865,7 @@ def _json_lines(source: JSONSource, limits: Limits, whole: NotJSON) -> tuple[str
                 for problem in exc.problems
             ]
             raise ValidationError(problems) from None
-    return file, statements
+    return statements
 
 
 def _actor(actor: Any) -> str | None:
