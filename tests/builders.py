@@ -12,7 +12,7 @@ from karmayogi.competency import Position, Requirement, Role
 def designation(name: str, *requirements: Requirement, organisation: str | None = None) -> Position:
     """A position with one role that needs ``requirements``."""
     return Position(
-        id="p",
+        id="-".join(name.lower().split()),
         name=name,
         organisation=organisation,
         roles=[Role(id="r", name=name, requirements=requirements)],

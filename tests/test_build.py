@@ -186,7 +186,7 @@ def test_findings_for_designations_no_one_holds_and_people_without_a_profile() -
         ("no-holders", "no active person of 'rev' holds 'Collector'; no plan is built for it"),
         (
             "no-role-profile",
-            "people holding 'Patwari' have no role profile; no plan is built for them",
+            "people of 'rev' holding 'Patwari' have no role profile; no plan is built for them",
         ),
     ]
     assert result.plans == ()  # nothing in the catalogue closes anything

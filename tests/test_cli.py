@@ -124,8 +124,8 @@ def build_args(files: Path) -> list[str]:
 def test_plan_build_check_and_allocations(files: Path) -> None:
     build = run(*build_args(files), "--out", str(files / "plans"))
     assert build.returncode == 0, build.stderr
-    assert "2 plans written into" in build.stderr
-    assert "Tehsildar: 2 courses, 3 hours, closing 2 gaps" in build.stderr
+    assert "2 plans (Draft) written into" in build.stderr
+    assert "Tehsildar (rev-2025-26-tehsildar): 2 courses, 3 hours, closing 2 gaps" in build.stderr
     written = sorted(p.name for p in (files / "plans").iterdir())
     assert written == ["rev-2025-26-patwari.json", "rev-2025-26-tehsildar.json"]
     tehsildar = Plan.from_file(files / "plans" / "rev-2025-26-tehsildar.json")
@@ -141,10 +141,19 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.count(": ok") == 2
-    # Published, they resolve to allocations.
-    for path in (files / "plans").iterdir():
-        live = Plan.from_file(path).publish(at=dt.datetime(2025, 4, 1, tzinfo=IST))
-        path.write_text(live.to_json(), encoding="utf-8")
+    # Draft plans allocate nothing, and the command says so; published, they resolve.
+    plan_files = [str(p) for p in sorted((files / "plans").iterdir())]
+    draft = run("plan", "allocations", *plan_files, "--people", str(files / "people.csv"))
+    assert draft.returncode == 1
+    assert "none of the 2 plans is Live (2 Draft plans)" in draft.stderr
+    published = run("plan", "publish", *plan_files, "--at", "2025-04-01 00:00")
+    assert published.returncode == 0, published.stderr
+    assert "2 plans published (now Live), 0 already Live" in published.stderr
+    live = Plan.from_file(files / "plans" / "rev-2025-26-tehsildar.json")
+    assert (live.status.value, live.published_at) == (
+        "Live",
+        dt.datetime(2025, 4, 1, tzinfo=IST),
+    )
     out = run(
         "plan",
         "allocations",
@@ -447,7 +456,7 @@ def test_report_from_the_export_alone(export: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["missing.csv"], "karmayogi: error: [Errno 2] No such file or directory: 'missing.csv'"),
+        (["missing.csv"], "karmayogi: error: missing.csv: no such file or directory"),
         (["{export}", "--people", "p.csv"], "--people needs --units"),
         (["{export}", "--units", "{export}", "--plans", "x.json"], "--plans needs --people"),
         (["{export}", "--as-of", "31/02/2026"], "karmayogi: error: "),

@@ -80,7 +80,8 @@ def test_pseudonymising_without_a_key_is_refused(exports: Path) -> None:
 def test_compliance_export_carries_pseudonyms_not_people(exports: Path) -> None:
     given = [
         "progress", str(exports / "ConsumptionReport.csv"), "--allocations",
-        str(exports / "allocations.csv"), "--format", "json", "--engine", "reference",
+        str(exports / "allocations.csv"), "--catalogue", str(exports / "catalogue.json"),
+        "--format", "json", "--engine", "reference",
     ]  # fmt: skip
     plain = json.loads(_cli(*given).stdout)
     result = _cli(*given, "--pseudonymise", key=KEY)

@@ -18,6 +18,8 @@ from karmayogi.cbp import (
     PlanBuilder,
     PlanHistory,
     PlanStatus,
+    plans_from_platform,
+    resolve,
 )
 from karmayogi.errors import ValidationError
 from karmayogi.org import Person
@@ -279,6 +281,7 @@ def test_platform_payload_round_trip() -> None:
     live = plan(apar=True).publish(at=WHEN)
     [payload] = live.to_platform()
     assert payload == {
+        "id": live.id,
         "name": "Land records",
         "contentType": "Course",
         "contentList": [
@@ -294,7 +297,27 @@ def test_platform_payload_round_trip() -> None:
         "status": "Live",
         "publishedAt": "2025-04-10T09:00:00+05:30",
     }
-    assert Plan.from_platform(payload, id=live.id) == live
+    assert Plan.from_platform(payload) == live
+
+
+def test_a_plan_assigning_in_several_ways_round_trips_through_its_payloads() -> None:
+    """One payload per assignment type, as the platform holds them, joined again on
+    reading; and payloads of one id that differ in more than their assignment refused."""
+    both = plan().revise(
+        assignments=[
+            {"type": "Designation", "names": ["Tehsildar"]},
+            {"type": "CustomUser", "names": ["u9"]},
+        ]
+    )
+    payloads = both.to_platform()
+    assert [p["assignmentType"] for p in payloads] == ["Designation", "CustomUser"]
+    assert {p["id"] for p in payloads} == {both.id}
+    assert plans_from_platform(payloads) == (both,)
+    live = both.publish(at=WHEN)  # read back, one plan: resolved, not refused as given twice
+    assert resolve(plans_from_platform(live.to_platform()), PEOPLE) == resolve([live], PEOPLE)
+    payloads[1]["endDate"] = "2026-01-31"
+    with pytest.raises(ValidationError, match=r"payloads of one plan disagree.*due"):
+        plans_from_platform(payloads)
 
 
 def test_older_payloads_list_identifiers_and_have_no_plan_year() -> None:

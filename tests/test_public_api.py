@@ -32,6 +32,7 @@ PUBLIC = {
         "Limits",
         "LookupFailed",
         "Month",
+        "NoMatchError",
         "OrgTree",
         "Person",
         "Plan",
@@ -80,6 +81,7 @@ PUBLIC = {
         "Selection",
         "Unclosed",
         "build_plans",
+        "plans_from_platform",
         "read_allocations_csv",
         "read_catalogue_csv",
         "resolve",
@@ -98,7 +100,9 @@ PUBLIC = {
         "rollup_table",
     },
     "karmayogi.demo": {"EXPORT_FILES", "Demo", "make_demo"},
-    "karmayogi.report": {"Report", "charts_available", "indian_number", "make_report"},
+    "karmayogi.report": {
+        "Report", "charts_available", "choose_year", "indian_number", "make_report"
+    },  # fmt: skip
     "karmayogi.org": {
         "OrgTree",
         "Person",
@@ -183,6 +187,8 @@ PUBLIC = {
         "LimitExceeded",
         "Location",
         "LookupFailed",
+        "Match",
+        "NoMatchError",
         "Problem",
         "UnknownNameError",
         "ValidationError",

@@ -109,12 +109,13 @@ def test_the_latest_due_date_wins_and_why_says_so() -> None:
     draft = live("draft", "2026-03-31", ALL).model_copy(update={"status": "Draft"})
     result = resolve([early, late, draft], STAFF)
     [a] = result.for_person("u1")
-    assert (a.plan, a.due, a.apar) == ("late", dt.date(2026, 3, 31), False)
+    # The later plan's date, and the earlier plan's APAR obligation with it.
+    assert (a.plan, a.due, a.apar) == ("late", dt.date(2026, 3, 31), True)
     assert [str(r) for r in result.why("u1")] == [
         "do_1 by 2026-03-31 from plan draft (matched by AllUser): does not count; "
         "the plan is Draft; only Live plans count",
         "do_1 by 2025-12-31 from plan early (matched by Designation 'tehsildar'): does not "
-        "count; plan late asks for it by 2026-03-31, later",
+        "count; plan late asks for it by 2026-03-31, later; it still counts for the APAR",
         "do_1 by 2026-03-31 from plan late (matched by AllUser): counts; the latest due date wins",
     ]
     [_draft, only] = result.why("u2")
@@ -158,3 +159,53 @@ def test_allocations_as_csv() -> None:
         "u1,do_1,2026-03-31,p,Yes,Yes",
         "u2,do_1,2026-03-31,p,Yes,Yes",
     ]
+
+
+@given(plan_lists, people())
+def test_each_allocation_is_the_latest_due_date_and_any_plans_obligations(
+    plan_list: list[Plan], staff: list[Person]
+) -> None:
+    """The rule, as docs/plans.md states it: for each person and course that Live plans
+    ask for, the latest due date of those plans, mandatory if any item is, APAR if any
+    plan is. Computed here from the plans directly, not with the library's index."""
+
+    def names(plan: Plan, person: Person) -> bool:
+        for a in plan.assignments:
+            if a.type.value == "AllUser" and person.organisation == plan.organisation:
+                return True
+            if a.type.value == "CustomUser" and person.id in a.names:
+                return True
+            if (
+                a.type.value == "Designation"
+                and person.organisation == plan.organisation
+                and person.designation is not None
+                and any(
+                    "".join(ch for ch in n.casefold() if ch.isalnum())
+                    == "".join(ch for ch in person.designation.casefold() if ch.isalnum())
+                    for n in a.names
+                )
+            ):
+                return True
+        return False
+
+    expected: dict[tuple[str, str], tuple[dt.date, bool, bool]] = {}
+    for plan in plan_list:
+        if plan.status is not PlanStatus.LIVE:
+            continue
+        for person in staff:
+            if not person.active or not names(plan, person):
+                continue
+            for item in plan.items:
+                due, mandatory, apar = expected.get(
+                    (person.id, item.course), (dt.date.min, False, False)
+                )
+                expected[person.id, item.course] = (
+                    max(due, plan.due),
+                    mandatory or item.mandatory,
+                    apar or plan.apar,
+                )
+    got = {
+        (a.person, a.course): (a.due, a.mandatory, a.apar)
+        for a in resolve(plan_list, staff).allocations
+    }
+    assert got == expected

@@ -44,6 +44,7 @@ from karmayogi.errors import (
     KarmayogiError,
     LimitExceeded,
     LookupFailed,
+    NoMatchError,
     UnknownNameError,
     ValidationError,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "Limits",
     "LookupFailed",
     "Month",
+    "NoMatchError",
     "OrgTree",
     "Person",
     "Plan",

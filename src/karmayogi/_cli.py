@@ -14,13 +14,17 @@ from typing import Any
 import attrs
 
 from karmayogi import __version__
+from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
+from karmayogi._joins import join_people, join_places
 from karmayogi._progress_bar import reading
 from karmayogi.cbp import (
     Allocation,
     Catalogue,
     Plan,
+    PlanStatus,
     build_plans,
+    plans_from_platform,
     read_allocations_csv,
     read_catalogue_csv,
     resolve,
@@ -35,9 +39,9 @@ from karmayogi.competency import (
     default_framework,
     read_designation_csv,
 )
-from karmayogi.errors import KarmayogiError, ValidationError
-from karmayogi.org import read_people_csv, read_units_csv
-from karmayogi.periods import parse_date
+from karmayogi.errors import KarmayogiError, Match, ValidationError
+from karmayogi.org import Person, read_people_csv, read_units_csv
+from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
     CountingPolicy,
     Rollup,
@@ -72,6 +76,7 @@ exit codes (every command):
   2    bad usage: an unknown command or option, or a required one missing
   3    a fault in karmayogi itself: please report it (--debug shows where)
   130  interrupted (Ctrl-C)
+  141  the output's reader closed it early (as `| head` does); nothing is said
 """
 
 TAXONOMY_EXAMPLES = """\
@@ -162,6 +167,7 @@ exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad inp
 """
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_PIPE_CLOSED = 141  # as a Unix tool ended by SIGPIPE (128 + 13)
 
 PSEUDONYM_KEY = "KARMAYOGI_PSEUDONYM_KEY"
 """Where --pseudonymise finds its key: an environment variable, since a command line is
@@ -186,11 +192,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         (parser if args.command is None else args.plan_parser).print_help()
         return EXIT_USAGE
     try:
-        return _run(args)
+        status = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        # The reader of our output has gone (as `| head` does): stop quietly, as Unix
+        # tools do, and keep Python from failing again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except (KarmayogiError, ValueError, OSError) as exc:
         if args.debug:
             raise
-        print(f"karmayogi: error: {exc}", file=sys.stderr)
+        print(f"karmayogi: error: {_sentence(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("karmayogi: interrupted", file=sys.stderr)
@@ -206,7 +219,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAULT
 
 
+def _sentence(exc: Exception) -> str:
+    """An error as a sentence: an operating system's error as ``file: what happened``,
+    without its ``[Errno N]``."""
+    if isinstance(exc, OSError) and exc.strerror:
+        what = exc.strerror[:1].lower() + exc.strerror[1:]
+        return f"{exc.filename}: {what}" if exc.filename else what
+    return str(exc)
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "progress" or getattr(args, "action", None) == "allocations":
+        args.format = _output_format(args)  # a mismatch refused before any work
     if args.command == "taxonomy":
         area = CompetencyArea.parse(args.area) if args.area else None
         print_taxonomy(default_framework(), area=area, output_format=args.format)
@@ -259,7 +283,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--roles", required=True, help="designation-competency CSV or JSON")
     build.add_argument("--people", required=True, help="people CSV")
     build.add_argument("--catalogue", required=True, help="catalogue CSV or JSON")
-    build.add_argument("--organisation", required=True, help="the organisation (MDO) id")
+    build.add_argument(
+        "--organisation",
+        help="build only this organisation's positions (default: each for its own)",
+    )
     build.add_argument("--year", required=True, help="the plan year, such as 2025-26")
     build.add_argument("--due", help="the due date (default: 31 March of the plan year)")
     build.add_argument("--hours-cap", type=float, help="most hours per person per year")
@@ -271,6 +298,16 @@ def _parser() -> argparse.ArgumentParser:
         help="karmayogi's plan documents, or the platform's payloads",
     )
     build.add_argument("--out", help="a directory to write one file per plan into")
+    build.add_argument("--publish", action="store_true", help="build the plans Live")
+    build.add_argument("--at", help="with --publish: when they went Live (default: now)")
+    publish = actions.add_parser(
+        "publish",
+        help="make Draft plans Live, rewriting each file in its own form",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=raw,
+    )
+    publish.add_argument("plans", nargs="+", metavar="PLAN")
+    publish.add_argument("--at", help="when they went Live, in India (default: now)")
     check = actions.add_parser(
         "check",
         help="check plan files, reporting every problem",
@@ -288,7 +325,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     allocations.add_argument("plans", nargs="+", metavar="PLAN")
     allocations.add_argument("--people", required=True, help="people CSV")
-    allocations.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    allocations.add_argument(
+        "--format",
+        choices=_FORMATS["allocations"],
+        help="default: as --out's extension says (.csv, .json, .txt), else csv",
+    )
     allocations.add_argument("--pseudonymise", action="store_true", help=_PSEUDONYMISE)
     allocations.add_argument("--out", help="write here instead of standard output")
     _progress_parser(commands)
@@ -351,7 +392,9 @@ def _report_parser(commands: Any) -> None:
     report.add_argument("--roles", help="role profiles, JSON or designation CSV")
     report.add_argument("--profiles", help="competency profiles, JSON")
     report.add_argument("--framework", help="competency framework, JSON (default: bundled)")
-    report.add_argument("--year", help="the plan year, such as 2025-26 (default: the plans')")
+    report.add_argument(
+        "--year", help="the plan year, such as 2025-26 (default: the year the data is about)"
+    )
     report.add_argument("--as-of", help="the data's date (default: its latest record)")
     report.add_argument("--title", help="the report's title (default: the tree's top)")
     report.add_argument(
@@ -381,7 +424,7 @@ def _demo(args: argparse.Namespace) -> int:
     command = None
     if args.export:
         state.write_exports(out)
-        command = f"karmayogi report {_demo_command(out, state.as_of)}"
+        command = f"karmayogi report {_demo_command(out, state.year, state.as_of)}"
     if args.format == "json":
         summary = report.to_dict() | {"report": str(path)}
         if command:
@@ -403,7 +446,7 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _demo_command(out: Path, as_of: dt.date) -> str:
+def _demo_command(out: Path, year: object, as_of: dt.date) -> str:
     files = [
         ("", "ConsumptionReport.csv"),
         ("--units", "units.csv"),
@@ -416,7 +459,12 @@ def _demo_command(out: Path, as_of: dt.date) -> str:
     ]
     words = [f"{flag} {out / name}".strip() for flag, name in files]
     return " ".join(
-        [*words, f"--as-of {as_of:%d/%m/%Y}", f"--out {out / 'report-from-files.html'}"]
+        [
+            *words,
+            f"--year {year}",
+            f"--as-of {as_of:%d/%m/%Y}",
+            f"--out {out / 'report-from-files.html'}",
+        ]
     )
 
 
@@ -461,12 +509,10 @@ def _report(args: argparse.Namespace) -> int:
     allocations: list[Allocation] | None = None
     if args.plans:
         assert people is not None
-        allocations = list(resolve([_read_plan(p) for p in args.plans], people).allocations)
+        plans = [plan for path in args.plans for plan in _read_plans(path)[1]]
+        allocations = list(resolve(plans, people).allocations)
     elif args.allocations:
-        allocations = [
-            attrs.evolve(a, person=a.person.casefold())
-            for a in read_allocations_csv(args.allocations)
-        ]
+        allocations = _read_allocations(args.allocations)
     rejected = list(report.rejected)
     if args.cbp:
         with reading(args.cbp) as source:
@@ -496,6 +542,7 @@ def _report(args: argparse.Namespace) -> int:
         title=args.title,
         notes=notes,
         suppress=args.suppress,
+        catalogue=catalogue,
     )
     path = made.write(args.out, charts=_charts(args.no_charts))
     if args.format == "json":
@@ -503,8 +550,11 @@ def _report(args: argparse.Namespace) -> int:
     else:
         print(made.summary())
         print(f"report: {path}")
-    for line in notes:
+    for line in [*made.choices, *notes]:
         _note(line)
+    if made.compliance is not None:
+        for match in made.compliance.matched:
+            _note(("warning: " if match.poor else "") + str(match))
     for rejection in rejected:
         _note(f"  rejected: {rejection}")
     return EXIT_ERROR if rejected else EXIT_OK
@@ -543,6 +593,9 @@ def _progress_parser(commands: Any) -> None:
     progress.add_argument("--people", help="people CSV (needs --units): counts users")
     progress.add_argument("--allocations", help="plan allocations CSV: plan compliance")
     progress.add_argument(
+        "--catalogue", help="catalogue CSV or JSON: the course ids the allocations name"
+    )
+    progress.add_argument(
         "--policy",
         choices=("platform", "all-completions"),
         default="platform",
@@ -550,7 +603,11 @@ def _progress_parser(commands: Any) -> None:
     )
     progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
     progress.add_argument("--suppress", type=int, metavar="N", help="hide counts from 1 to N-1")
-    progress.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    progress.add_argument(
+        "--format",
+        choices=_FORMATS["progress"],
+        help="default: as --out's extension says (.csv, .json, .txt), else table",
+    )
     progress.add_argument("--pseudonymise", action="store_true", help=_PSEUDONYMISE)
     progress.add_argument("--out", help="write here instead of standard output")
     progress.add_argument(
@@ -569,33 +626,29 @@ def _progress(args: argparse.Namespace) -> int:
     )
     if args.include_inactive:
         policy = attrs.evolve(policy, name=policy.name + "+inactive", include_inactive=True)
-    engine = _progress_engine(args)
-    if engine == "columnar":
-        return _progress_columnar(args, policy)
-    _note("engine: reference (pure Python)")
+    catalogue = _read_catalogue(args.catalogue, default_framework()) if args.catalogue else None
+    if _progress_engine(args) == "columnar":
+        return _progress_columnar(args, policy, catalogue)
     with reading(args.report) as source:
         report = read_consumption_report(source)
     tree = read_units_csv(args.units) if args.units else report.tree
     assert tree is not None
+    matches = []
     if args.people:
-        people = [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(args.people)]
+        people = _read_people(args.people)
+        matches.append(join_people({e.person for e in report.ledger}, [p.id for p in people]))
+        matches[-1].check()
         rollup = Rollup(tree, people=people, by=args.by, policy=policy, records=report.ledger)
     else:
-        places = {p: u for p, u in report.places.items() if u in tree}
+        places, placed = join_places(report.places, tree)
+        matches.append(placed.check())
         rollup = Rollup(tree, places=places, by=args.by, policy=policy, records=report.ledger)
     table = rollup.table(args.view)
     compliance = None
     if args.allocations:
-        allocations = [
-            attrs.evolve(a, person=a.person.casefold())
-            for a in read_allocations_csv(args.allocations)
-        ]
-        compliance = rollup.compliance(allocations)
-    if args.suppress:
-        table = table.suppressed(args.suppress)
-        compliance = compliance.suppressed(args.suppress) if compliance else None
-    _write(_progress_output(table, compliance, args), args.out)
-    return _accounted(report)
+        compliance = rollup.compliance(_read_allocations(args.allocations), catalogue=catalogue)
+        matches += compliance.matched
+    return _progress_done(args, report, table, compliance, matches, "reference (pure Python)")
 
 
 def _progress_engine(args: argparse.Namespace) -> str:
@@ -613,39 +666,74 @@ def _progress_engine(args: argparse.Namespace) -> str:
     return "columnar"
 
 
-def _progress_columnar(args: argparse.Namespace, policy: CountingPolicy) -> int:
+def _progress_columnar(
+    args: argparse.Namespace, policy: CountingPolicy, catalogue: Catalogue | None
+) -> int:
     """The progress command on the columnar engine: the report read by polars."""
     import polars as pl  # in the columnar extra
 
     from karmayogi.columnar import compliance_table, read_consumption_frame, rollup_table
 
-    _note("engine: columnar (polars)")
     report = read_consumption_frame(args.report)
     tree = read_units_csv(args.units) if args.units else report.tree
     placed: dict[str, Any]
+    matches = []
     if args.people:
-        people = [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(args.people)]
+        people = _read_people(args.people)
+        in_records = report.records.get_column("person").unique().to_list()
+        matches.append(join_people(in_records, [p.id for p in people]).check())
         placed = {"people": people}
     else:
+        places = dict(report.people.select("person", "unit").iter_rows())
+        _kept, by_unit = join_places(places, tree)
+        matches.append(by_unit.check())
         placed = {"places": report.people.filter(pl.col("unit").is_in([u.id for u in tree]))}
     table = rollup_table(report.records, tree, by=args.by, policy=policy, view=args.view, **placed)
     compliance = None
     if args.allocations:
-        given = read_allocations_csv(args.allocations)
+        given = _read_allocations(args.allocations)
         allocations = pl.DataFrame(
             {
-                "person": [a.person.casefold() for a in given],
+                "person": [a.person for a in given],
                 "course": [a.course for a in given],
                 "due": pl.Series([a.due for a in given], dtype=pl.Date),
                 "apar": pl.Series([a.apar for a in given], dtype=pl.Boolean),
             }
         )
-        compliance = compliance_table(report.records, allocations, tree, policy=policy, **placed)
+        compliance = compliance_table(
+            report.records, allocations, tree, policy=policy, catalogue=catalogue, **placed
+        )
+        matches += compliance.matched
+    return _progress_done(args, report, table, compliance, matches, "columnar (polars)")
+
+
+def _progress_done(  # noqa: PLR0917 - one of each thing the command made
+    args: argparse.Namespace,
+    report: Any,
+    table: Any,
+    compliance: Any,
+    matches: Sequence[Match],
+    engine: str,
+) -> int:
+    """Write the progress command's output, then say on stderr how it was made."""
     if args.suppress:
         table = table.suppressed(args.suppress)
         compliance = compliance.suppressed(args.suppress) if compliance else None
-    _write(_progress_output(table, compliance, args), args.out)
+    _write(_progress_output(table, compliance, args, args.format), args.out, args.format)
+    _note(f"engine: {engine}")
+    for match in matches:
+        _note(("warning: " if match.poor else "") + str(match))
     return _accounted(report)
+
+
+def _read_people(path: str) -> list[Person]:
+    """People with each id as the readers key them (emails case-folded)."""
+    return [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(path)]
+
+
+def _read_allocations(path: str) -> list[Allocation]:
+    """Allocations with each person as the readers key them (emails case-folded)."""
+    return [attrs.evolve(a, person=a.person.casefold()) for a in read_allocations_csv(path)]
 
 
 def _accounted(report: Any) -> int:
@@ -656,8 +744,9 @@ def _accounted(report: Any) -> int:
     return EXIT_ERROR if report.rejected else EXIT_OK
 
 
-def _progress_output(table: Any, compliance: Any, args: argparse.Namespace) -> str:
-    output_format = args.format
+def _progress_output(
+    table: Any, compliance: Any, args: argparse.Namespace, output_format: str
+) -> str:
     key = _pseudonym_key(args)
     if key is not None and compliance is not None:
         compliance = compliance.pseudonymised(key)
@@ -673,11 +762,35 @@ def _progress_output(table: Any, compliance: Any, args: argparse.Namespace) -> s
     return text if compliance is None else text + "\n" + str(compliance) + "\n"
 
 
-def _write(text: str, out: str | None) -> None:
+def _write(text: str, out: str | None, output_format: str) -> None:
+    """``text`` to standard output, or to ``out`` whole or not at all, saying so."""
     if out is None:
         sys.stdout.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_atomically(out, text)
+        _note(f"wrote {out} ({output_format})")
+
+
+_FORMAT_OF_EXTENSION = {".csv": "csv", ".json": "json", ".txt": "table"}
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    """--format as given; else the one --out's extension names; else the first choice.
+    A --format that contradicts --out's extension is refused."""
+    choices = _FORMATS[args.command if args.command != "plan" else args.action]
+    given: str | None = args.format
+    named = _FORMAT_OF_EXTENSION.get(Path(args.out).suffix.lower()) if args.out else None
+    if named is not None and named not in choices:
+        named = None
+    if given is not None and named is not None and given != named:
+        raise ValueError(
+            f"--out {args.out} names a {named} file but --format is {given}: "
+            "give a matching extension, or leave out --format"
+        )
+    return given or named or choices[0]
+
+
+_FORMATS = {"progress": ("table", "csv", "json"), "allocations": ("csv", "json", "table")}
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -695,28 +808,27 @@ def _build(args: argparse.Namespace) -> int:
         hours_cap=args.hours_cap,
         apar=args.apar,
     )
-    documents = [
-        (
-            plan.id,
-            plan.to_platform()
-            if args.format == "platform"
-            else plan.model_dump(mode="json", exclude_defaults=True),
-        )
-        for plan in result.plans
-    ]
+    plans = result.plans
+    if args.publish:
+        at = parse_datetime(args.at) if args.at else None
+        plans = tuple(plan.publish(at=at) for plan in plans)
+    documents = [(plan.id, _plan_document(plan, args.format)) for plan in plans]
     if args.out:
         out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        written: set[str] = set()
         for plan_id, document in documents:
-            (out / f"{plan_id}.json").write_text(
-                json.dumps(document, indent=2) + "\n", encoding="utf-8"
-            )
+            name = f"{plan_id}.json"
+            if name in written:  # never one file over another of this run
+                raise ValueError(f"two plans would be written to {out / name}")
+            written.add(name)
+            write_atomically(out / name, json.dumps(document, indent=2) + "\n")
     else:
         print(json.dumps([d for _id, d in documents], indent=2))
     for selection in result.selections:
+        best = "" if selection.optimal else " (the best found within the search's limit)"
         _note(
-            f"{selection.designation}: {len(selection.courses)} courses, "
-            f"{selection.hours:g} hours, closing {len(selection.closes)} gaps"
+            f"{selection.designation} ({selection.plan}): {len(selection.courses)} courses, "
+            f"{selection.hours:g} hours, closing {len(selection.closes)} gaps{best}"
         )
     for gap in result.unclosed:
         _note(
@@ -726,7 +838,46 @@ def _build(args: argparse.Namespace) -> int:
     for finding in result.findings:
         _note(finding.message)
     where = f" into {args.out}" if args.out else ""
-    _note(f"{len(result.plans)} plans written{where}")
+    status = "Live" if args.publish else "Draft"
+    _note(f"{len(plans)} plans ({status}) written{where}")
+    if not args.publish and plans:
+        _note(
+            "only Live plans allocate courses: publish them (karmayogi plan publish, or "
+            "plan build --publish) before karmayogi plan allocations"
+        )
+    return EXIT_OK
+
+
+def _plan_document(plan: Plan, form: str) -> Any:
+    if form == "platform":
+        return plan.to_platform()
+    return plan.model_dump(mode="json", exclude_defaults=True)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    at = parse_datetime(args.at) if args.at else None
+    read = [(path, _read_plans(path)) for path in args.plans]
+    published = already = 0
+    for path, (form, plans) in read:
+        if all(p.status is PlanStatus.LIVE for p in plans):
+            already += len(plans)
+            continue
+        problems = [
+            f"{path}: plan {p.id} is {p.status.value}; only a Draft plan can be published"
+            for p in plans
+            if p.status is PlanStatus.RETIRED
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        live = [p if p.status is PlanStatus.LIVE else p.publish(at=at) for p in plans]
+        published += sum(p.status is PlanStatus.DRAFT for p in plans)
+        documents = [_plan_document(p, form) for p in live]
+        if form == "platform":
+            document: Any = [payload for payloads in documents for payload in payloads]
+        else:
+            document = documents[0] if len(documents) == 1 else documents
+        write_atomically(path, json.dumps(document, indent=2) + "\n")
+    _note(f"{published} plans published (now Live), {already} already Live")
     return EXIT_OK
 
 
@@ -736,7 +887,8 @@ def _check(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.plans:
         try:
-            _read_plan(path).check(catalogue=catalogue, people=people)
+            for plan in _read_plans(path)[1]:
+                plan.check(catalogue=catalogue, people=people)
         except ValidationError as exc:
             failed += 1
             print(f"{path}: {exc}", file=sys.stderr)
@@ -746,27 +898,48 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _allocations(args: argparse.Namespace) -> int:
-    plans = [_read_plan(path) for path in args.plans]
+    output_format = args.format
+    plans = [plan for path in args.plans for plan in _read_plans(path)[1]]
     result = resolve(plans, read_people_csv(args.people))
+    live = sum(p.status is PlanStatus.LIVE for p in plans)
+    if not live:
+        kinds = ", ".join(f"{n} {what}" for what, n in result.left_out.items() if "plans" in what)
+        raise ValueError(
+            f"none of the {len(plans)} plans is Live ({kinds}): only Live plans allocate "
+            "courses; publish them first (karmayogi plan publish PLAN...)"
+        )
+    reach = result.matched
+    assert reach is not None
+    reach.check()
     key = _pseudonym_key(args)
     if key is not None:
         result = result.pseudonymised(key)
-    if args.format == "csv":
-        write_allocations_csv(result, args.out or sys.stdout)
-        return EXIT_OK
-    header, rows = result._columns()
-    if args.format == "json":
-        text = json.dumps(
-            [dict(zip(header, row, strict=True)) for row in rows], indent=2, default=str
-        )
+    if output_format == "csv":
+        if args.out:
+            write_allocations_csv(result, args.out)
+            _note(f"wrote {args.out} (csv)")
+        else:
+            write_allocations_csv(result, sys.stdout)
     else:
-        text = _render(header, [[_cell(v) for v in row] for row in rows], [], left=len(header))
-    _write(text + "\n", args.out)
+        header, rows = result._columns()
+        if output_format == "json":
+            text = json.dumps(
+                [dict(zip(header, row, strict=True)) for row in rows], indent=2, default=str
+            )
+        else:
+            text = _render(header, [[_cell(v) for v in row] for row in rows], [], left=len(header))
+        _write(text + "\n", args.out, output_format)
+    people = len({a.person for a in result.allocations})
+    _note(f"{len(result.allocations)} allocations for {people} people from {live} Live plans")
+    _note(("warning: " if reach.poor else "") + str(reach))
+    for what, n in result.left_out.items():
+        _note(f"left out: {n} {what}")
     return EXIT_OK
 
 
 _PLAN_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": _build,
+    "publish": _publish,
     "check": _check,
     "allocations": _allocations,
 }
@@ -805,13 +978,24 @@ def _read_catalogue(path: str, framework: Framework) -> Catalogue:
     return Catalogue.from_file(path)
 
 
-def _read_plan(path: str) -> Plan:
+def _read_plans(path: str) -> tuple[str, tuple[Plan, ...]]:
+    """The plans in a file, and its form: a plan document (``json``), a list of them, or
+    the platform's payloads (``platform``), those of one plan joined again."""
     data = _json(path)
-    if isinstance(data, list) and len(data) == 1:
-        data = data[0]  # a platform payload list of one, as "plan build --format platform"
-    if isinstance(data, dict) and "contentList" in data:
-        return Plan.from_platform(data, file=path)
-    return Plan.from_dict(data, file=path)
+    entries = data if isinstance(data, list) else [data]
+    if entries and all(isinstance(e, dict) and "contentList" in e for e in entries):
+        return "platform", plans_from_platform(entries, file=path)
+    problems = []
+    plans = []
+    for i, entry in enumerate(entries):
+        try:
+            plans.append(Plan.from_dict(entry, file=path))
+        except ValidationError as exc:
+            where = f"[{i}]" if isinstance(data, list) else ""
+            problems += [attrs.evolve(p, where=p.where.within(where)) for p in exc.problems]
+    if problems:
+        raise ValidationError(problems)
+    return "json", tuple(plans)
 
 
 def _json(path: str) -> Any:

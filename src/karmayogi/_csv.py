@@ -15,6 +15,7 @@ from typing import TextIO, cast
 
 import attrs
 
+from karmayogi._atomic import atomic_text
 from karmayogi._names import name_key
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -54,8 +55,11 @@ def opened(
                 raise LimitExceeded(
                     "file_size", limits.file_size, Location(file=str(path)), f"{size:,} bytes"
                 )
-        encoding = "utf-8-sig" if reading else "utf-8"
-        with path.open(mode, encoding=encoding, newline="") as handle:
+        if not reading:  # written whole or not at all
+            with atomic_text(path) as handle:
+                yield str(path), handle
+            return
+        with path.open(mode, encoding="utf-8-sig", newline="") as handle:
             try:
                 yield str(path), cast(TextIO, handle)
             except UnicodeDecodeError as exc:
@@ -103,6 +107,17 @@ def not_utf8(file: str | None, exc: UnicodeDecodeError) -> ValidationError:
     row, hint = None, ""
     if file is not None and Path(file).is_file():
         data = Path(file).read_bytes()
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16's byte-order mark
+            return ValidationError(
+                [
+                    Problem(
+                        "is UTF-16 text, not UTF-8: save it as CSV UTF-8",
+                        Location(file=file),
+                        expected="UTF-8 text",
+                        got="UTF-16",
+                    )
+                ]
+            )
         for number, line in enumerate(data.splitlines(keepends=True), start=1):
             try:
                 line.decode("utf-8")

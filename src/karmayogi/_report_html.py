@@ -165,7 +165,7 @@ def _quarters(report: Report, charts: bool) -> str:
     rows: list[tuple[str, int, int, int, float]] = []
     for period in periods:
         at = [report.quarters.row(t, period) for t in tops]
-        label = str(period) + ("" if _within(period, report.year) else " (after the year)")
+        label = str(period) + _outside(period, report.year)
         rows.append(
             (
                 label,
@@ -180,7 +180,7 @@ def _quarters(report: Report, charts: bool) -> str:
         from karmayogi import _charts
 
         chart = _charts.quarters(
-            [str(r[0]).replace(" (after the year)", "*") for r in rows],
+            [str(r[0]).replace(_AFTER, "*").replace(_BEFORE, "*") for r in rows],
             [r[1] for r in rows],
             [r[2] for r in rows],
             [r[4] for r in rows],
@@ -190,14 +190,21 @@ def _quarters(report: Report, charts: bool) -> str:
         "quarters",
         "Progress over the financial year",
         "Enrolments made, and courses completed, in each quarter (Q1 is April to June). "
-        "A quarter after the plan year (marked *) holds completions that came after it.",
+        "A quarter before or after the plan year (marked *) is shown as the data holds "
+        "it: enrolments begun before the year, or completions that came after it.",
         chart,
         table(header, rows, cell=_cell),
     )
 
 
-def _within(period: Period, year: FinancialYear) -> bool:
-    return year.start <= period.start <= year.end
+_BEFORE, _AFTER = " (before the year)", " (after the year)"
+
+
+def _outside(period: Period, year: FinancialYear) -> str:
+    """How a period's label says that it lies outside the plan year, if it does."""
+    if period.start < year.start:
+        return _BEFORE
+    return _AFTER if period.start > year.end else ""
 
 
 def _compliance(report: Report, charts: bool) -> str:
@@ -312,7 +319,7 @@ def _gaps(report: Report, charts: bool) -> str:
 
 
 def _footer(report: Report) -> str:
-    notes = [*report.quarters.notes()]
+    notes = [*report.choices, *report.quarters.notes()]
     if report.compliance is not None:
         notes += report.compliance.notes()[1:]
     notes += report.notes

@@ -988,7 +988,7 @@ def read_enrolments(rows: Iterable[Mapping[str, Any]], *, name: str = "records")
     ...     {"person": "a", "course": "do_1", "status": "in-progress", "progress": "x"}])
     >>> print(result.summary()); print(result.rejected[0])
     records: 2 rows read: 1 used, 0 merged as duplicates, 1 rejected
-    at 'records[1].progress': could not convert string to float: 'x' (got 'x')
+    at 'records[1].progress': could not convert string to float: 'x'
     """
     result = Import(name)
     for index, row in enumerate(rows):

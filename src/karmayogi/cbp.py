@@ -51,7 +51,14 @@ from karmayogi.competency import (
     Requirement,
     find_gaps,
 )
-from karmayogi.errors import Finding, Location, Problem, UnknownNameError, ValidationError
+from karmayogi.errors import (
+    Finding,
+    Location,
+    Match,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+)
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import Person, check_unique
 from karmayogi.periods import (
@@ -85,6 +92,7 @@ __all__ = [
     "Selection",
     "Unclosed",
     "build_plans",
+    "plans_from_platform",
     "read_allocations_csv",
     "read_catalogue_csv",
     "resolve",
@@ -551,9 +559,10 @@ class Plan(Document):
         assignmentTypeInfo, endDate``), ready to push.
 
         The platform holds one assignment type per plan, so a plan that assigns in two
-        ways becomes two payloads. ``item_form`` writes each course as
-        ``{"identifier": ..., "mandatory": ...}``; without it, a list of identifiers, as
-        older plans had.
+        ways becomes two payloads, each with the plan's ``id``:
+        :func:`plans_from_platform` joins them into the plan again. ``item_form`` writes
+        each course as ``{"identifier": ..., "mandatory": ...}``; without it, a list of
+        identifiers, as older plans had.
         """
         content: list[Any] = (
             [{"identifier": i.course, "mandatory": i.mandatory} for i in self.items]
@@ -563,6 +572,7 @@ class Plan(Document):
         payloads = []
         for assignment in self.assignments:
             payload: dict[str, Any] = {
+                "id": self.id,
                 "name": self.name,
                 "contentType": "Course",
                 "contentList": content,
@@ -635,6 +645,57 @@ class Plan(Document):
         if problems:
             raise ValidationError(problems)
         return plan
+
+
+def plans_from_platform(
+    payloads: Iterable[Mapping[str, Any]], *, file: str | None = None
+) -> tuple[Plan, ...]:
+    """Plans from the platform's payloads: those with one identifier (as
+    :meth:`Plan.to_platform` writes a plan that assigns in several ways) joined into one
+    plan with all their assignments; every problem of every payload at once.
+
+    >>> plan = Plan(id="p", organisation="o", year="2025-26", name="A",
+    ...             items=[{"course": "do_1"}], due="2026-03-31", assignments=[
+    ...                 {"type": "Designation", "names": ["SO"]},
+    ...                 {"type": "CustomUser", "names": ["u1"]}])
+    >>> len(plan.to_platform()), plans_from_platform(plan.to_platform()) == (plan,)
+    (2, True)
+    """
+    problems: list[Problem] = []
+    groups: dict[str, list[Plan]] = {}
+    for i, payload in enumerate(payloads):
+        try:
+            read = Plan.from_platform(payload, file=file)
+        except ValidationError as exc:
+            problems += [attrs.evolve(p, where=p.where.within(f"[{i}]")) for p in exc.problems]
+        else:
+            groups.setdefault(read.id, []).append(read)
+    plans = []
+    for plan_id, parts in groups.items():
+        first = parts[0]
+        rest = {"assignments", "lenses", "pillar"}
+        differ = sorted(
+            name
+            for part in parts[1:]
+            for name in type(first).model_fields
+            if name not in rest and getattr(part, name) != getattr(first, name)
+        )
+        if differ:
+            problems.append(
+                Problem(
+                    "payloads of one plan disagree",
+                    Location(file=file, path=plan_id),
+                    expected="the same plan in each but for its assignment",
+                    got=", ".join(dict.fromkeys(differ)),
+                )
+            )
+            continue
+        assignments = [a for part in parts for a in part.assignments]
+        data = first.model_dump() | {"assignments": [a.model_dump() for a in assignments]}
+        plans.append(Plan.from_dict(data, file=file))
+    if problems:
+        raise ValidationError(problems)
+    return tuple(plans)
 
 
 _PLATFORM_STATUS = {
@@ -1094,6 +1155,21 @@ class Resolution(Tabular):
     allocations: tuple[Allocation, ...]
     _plans: tuple[Plan, ...] = attrs.field(repr=False, eq=False)
     _people: Mapping[str, Person] = attrs.field(repr=False, eq=False)
+    matched: Match | None = attrs.field(default=None, repr=False, eq=False)
+    _inactive: int = attrs.field(default=0, repr=False, eq=False, alias="inactive")
+    """How many of the Live plans reached someone: a plan whose assignments name no
+    active person (a misspelt designation, another organisation) allocates nothing."""
+
+    @property
+    def left_out(self) -> dict[str, int]:
+        """The plans that allocate nothing because of their status (Draft, Retired) and
+        the inactive people the plans would name, by what they are."""
+        counts = Counter(
+            f"{p.status.value} plans" for p in self._plans if p.status is not PlanStatus.LIVE
+        )
+        if self._inactive:
+            counts["inactive people"] = self._inactive
+        return dict(sorted(counts.items()))
 
     def __len__(self) -> int:
         return len(self.allocations)
@@ -1119,7 +1195,9 @@ class Resolution(Tabular):
             pseudonym(person, key): attrs.evolve(p, id=pseudonym(person, key))
             for person, p in self._people.items()
         }
-        return Resolution(tuple(allocations), self._plans, people)
+        return Resolution(
+            tuple(allocations), self._plans, people, self.matched, inactive=self._inactive
+        )
 
     def for_person(self, person: str) -> tuple[Allocation, ...]:
         """The allocations of one person."""
@@ -1175,6 +1253,8 @@ plan all asks for it by 2026-03-31, later
                     note = f"plan {won.plan} asks for it by {won.due.isoformat()}, later"
                     if won.due == plan.due:
                         note = f"plan {won.plan} asks for it by the same date and wins the tie"
+                    if plan.apar:
+                        note += "; it still counts for the APAR"
                 reasons.append(
                     Reason(plan.id, item.course, plan.due, item.mandatory, matched, counts, note)
                 )
@@ -1189,7 +1269,9 @@ def resolve(
     - only Live plans count;
     - a person named by several assignments of one plan counts once;
     - for the same person and course across plans, the latest due date wins (a tie goes
-      to a mandatory item, then to an APAR plan, then to the smaller plan identifier);
+      to a mandatory item, then to an APAR plan, then to the smaller plan identifier),
+      and the allocation is mandatory, and counts for the APAR, if any of those plans
+      says so: a later plan never takes an obligation away;
     - inactive people are left out unless ``include_inactive``.
 
     The result does not depend on the order of ``plans`` or ``people``.
@@ -1212,11 +1294,18 @@ def resolve(
     everyone = {p.id: p for p in people}
     index = _PeopleIndex.of(p for p in everyone.values() if p.active or include_inactive)
     best: dict[tuple[str, str], tuple[tuple[int, bool, bool, str], Allocation]] = {}
+    flags: dict[tuple[str, str], tuple[bool, bool]] = {}
+    reached, missed = 0, []
     for plan in plans:
         if plan.status is not PlanStatus.LIVE:
             continue
         inverse_id = _inverse(plan.id)
-        for person in index.named_by(plan):  # a set: each person once per plan
+        named = index.named_by(plan)
+        if named:
+            reached += 1
+        else:
+            missed.append(plan.id)
+        for person in named:  # a set: each person once per plan
             for item in plan.items:
                 allocation = Allocation(
                     person, item.course, plan.due, plan.id, item.mandatory, plan.apar
@@ -1226,8 +1315,25 @@ def resolve(
                 key = (person, item.course)
                 if key not in best or rank > best[key][0]:
                     best[key] = (rank, allocation)
-    allocations = tuple(a for _key, (_rank, a) in sorted(best.items()))
-    return Resolution(allocations, plans, everyone)
+                # An obligation is never lost to another plan: mandatory or APAR if any
+                # plan that asks for the course says so.
+                mandatory, apar = flags.get(key, (False, False))
+                flags[key] = (mandatory or item.mandatory, apar or plan.apar)
+    allocations = tuple(
+        attrs.evolve(a, mandatory=flags[key][0], apar=flags[key][1])
+        for key, (_rank, a) in sorted(best.items())
+    )
+    matched = Match(
+        join="the Live plans' assignments among the active people",
+        matched=reached,
+        total=reached + len(missed),
+        unmatched=tuple(missed[:3]),
+        hint="do the designations, organisation and user ids name people as the people file does?",
+    )
+    idle = _PeopleIndex.of(p for p in everyone.values() if not (p.active or include_inactive))
+    live = [p for p in plans if p.status is PlanStatus.LIVE]
+    inactive = set().union(*(idle.named_by(p) for p in live))
+    return Resolution(allocations, plans, everyone, matched, inactive=len(inactive))
 
 
 def _inverse(text: str) -> str:
@@ -1390,7 +1496,7 @@ def build_plans(
     people: Iterable[Person],
     catalogue: Catalogue,
     *,
-    organisation: str,
+    organisation: str | None = None,
     year: str | FinancialYear,
     due: str | dt.date | None = None,
     profiles: Mapping[str, CompetencyProfile] | None = None,
@@ -1399,9 +1505,14 @@ def build_plans(
     apar: bool = False,
     lenses: Sequence[str | Lens] = (),
 ) -> BuildResult:
-    """One Draft plan per designation that someone in ``organisation`` holds: the
-    courses that close its competency gaps at the required level at the least total
-    hours.
+    """One Draft plan per position that someone of its organisation holds: the courses
+    that close its competency gaps at the required level at the least total hours.
+
+    With ``organisation``, only the positions of that organisation (and those that name
+    none) are built; an organisation that no person or position belongs to is an
+    :class:`~karmayogi.errors.UnknownNameError` with close matches. Without it, each
+    position is built for its own organisation. Every plan gets its own identifier
+    (organisation, year and position); two positions that would share one are refused.
 
     A designation's gaps are its requirements that some holder falls short of (given
     ``profiles``, by person id, on ``on``), or all its requirements. Mandatory gaps
@@ -1412,19 +1523,18 @@ def build_plans(
     """
     fy = FinancialYear.parse(year)
     due_date = parse_date(due) if due is not None else fy.end
-    staff = [p for p in people if p.organisation == organisation and p.active]
+    people = list(people)
+    work = _positions_by_organisation(list(positions), people, organisation)
     budget = round(hours_cap * 3600) if hours_cap is not None else None
     plans, selections, unclosed, findings = [], [], [], []
-    covered_keys = set()
-    for position in sorted(positions, key=lambda p: (name_key(p.name), p.id)):
+    for org, position in work:
+        staff = [p for p in people if p.organisation == org and p.active]
         holders = [p for p in staff if p.holds(position.name)]
-        covered_keys.add(name_key(position.name))
         if not holders:
             findings.append(
                 Finding(
                     "no-holders",
-                    f"no active person of {organisation!r} holds "
-                    f"{position.name!r}; no plan is built for it",
+                    f"no active person of {org!r} holds {position.name!r}; no plan is built for it",
                     Location(path=f"position {position.id}"),
                 )
             )
@@ -1439,7 +1549,7 @@ def build_plans(
             for c in catalogue.courses
         ]
         cover = choose({n: r.mandatory for n, r in needs.items()}, options, budget=budget)
-        plan_id = _plan_id(organisation, fy, position.id)
+        plan_id = _plan_id(org, fy, position.id)
         chosen = [catalogue.get(c) for c in cover.chosen]
         closes = {
             n: tuple(c.id for c in chosen if c.builds(n, r.level))
@@ -1465,7 +1575,7 @@ def build_plans(
         plans.append(
             Plan(
                 id=plan_id,
-                organisation=organisation,
+                organisation=org,
                 year=fy,
                 name=f"Annual CBP {fy}: {position.name}",
                 items=[
@@ -1486,22 +1596,70 @@ def build_plans(
                 apar=apar,
             )
         )
+    covered = {(org, name_key(position.name)) for org, position in work}
+    built_for = {org for org, _position in work}
     without = sorted(
         {
-            p.designation or "(none)"
-            for p in staff
-            if p.designation is None or name_key(p.designation) not in covered_keys
+            (p.organisation, p.designation or "(none)")
+            for p in people
+            if p.active
+            and p.organisation in built_for
+            and (p.designation is None or (p.organisation, name_key(p.designation)) not in covered)
         }
     )
     findings += [
         Finding(
             "no-role-profile",
-            f"people holding {d!r} have no role profile; no plan is built for them",
+            f"people of {org!r} holding {d!r} have no role profile; no plan is built for them",
             Location(path="people"),
         )
-        for d in without
+        for org, d in without
     ]
     return BuildResult(tuple(plans), tuple(selections), tuple(unclosed), tuple(findings))
+
+
+def _positions_by_organisation(
+    positions: list[Position], people: list[Person], organisation: str | None
+) -> list[tuple[str, Position]]:
+    """Each position to build with the organisation it is built for, sorted; an unknown
+    organisation, a position with none, or two positions making one plan id, refused."""
+    if organisation is not None:
+        known = {p.organisation for p in people} | {
+            p.organisation for p in positions if p.organisation is not None
+        }
+        if organisation not in known:
+            raise UnknownNameError(
+                "organisation", organisation, close_matches(organisation, sorted(known))
+            )
+    work: list[tuple[str, Position]] = []
+    problems = []
+    for i, position in enumerate(positions):
+        org = position.organisation or organisation
+        if org is None:
+            problems.append(
+                Problem(
+                    "names no organisation, and none was given to build for",
+                    Location(path=f"positions[{i}].organisation"),
+                    expected="the position's organisation, or organisation=",
+                )
+            )
+        elif organisation is None or org == organisation:
+            work.append((org, position))
+    work.sort(key=lambda pair: (pair[0], name_key(pair[1].name), pair[1].id))
+    ids = Counter(slug(f"{org}-{position.id}").lower() for org, position in work)
+    problems += [
+        Problem(
+            "would be built twice: two positions share an organisation and an id",
+            Location(path="positions"),
+            expected="each position of an organisation once",
+            got=key,
+        )
+        for key, times in sorted(ids.items())
+        if times > 1
+    ]
+    if problems:
+        raise ValidationError(problems)
+    return work
 
 
 def _needs(

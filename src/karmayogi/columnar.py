@@ -52,8 +52,10 @@ except ImportError as exc:  # pragma: no cover - only without the extra
 from narwhals.typing import IntoFrameT
 
 from karmayogi._frame_reports import FrameImport, read_consumption_frame
+from karmayogi._joins import join_courses
 from karmayogi._rollup import CountingPolicy
-from karmayogi.errors import Location, Problem, ValidationError
+from karmayogi.cbp import Catalogue
+from karmayogi.errors import Location, Match, Problem, ValidationError
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import (
@@ -345,6 +347,7 @@ def compliance_frames(
     people: Iterable[Person] | Any | None = None,
     places: Mapping[str, str] | Any | None = None,
     policy: CountingPolicy = CountingPolicy.PLATFORM,
+    catalogue: Catalogue | None = None,
 ) -> tuple[IntoFrameT, IntoFrameT]:
     """Plan compliance, as :meth:`karmayogi.progress.Rollup.compliance` counts it, as two
     frames of the records' library: one row per person with allocations (the fields of
@@ -356,9 +359,11 @@ def compliance_frames(
     counts, in India) and ``apar`` (whether the course counts for the APAR rule: at least
     half of a person's APAR courses completed by the end of their financial year). The
     people are placed as :func:`rollup_frame` places them; allocations of people not
-    counted are left out."""
+    counted are left out. Courses are found as the reference engine finds them (as
+    written, by name tolerantly, or through ``catalogue``), and nothing found is a
+    :class:`~karmayogi.errors.NoMatchError`."""
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
-    found = _Compliance(placed, allocations)
+    found = _Compliance(placed, allocations, catalogue)
     return cast("IntoFrameT", found.native(found.people)), cast(
         "IntoFrameT", found.native(found.units)
     )
@@ -372,6 +377,7 @@ def compliance_table(
     people: Iterable[Person] | Any | None = None,
     places: Mapping[str, str] | Any | None = None,
     policy: CountingPolicy = CountingPolicy.PLATFORM,
+    catalogue: Catalogue | None = None,
 ) -> ComplianceTable:
     """What :func:`compliance_frames` computes, as the reference engine's
     :class:`~karmayogi.progress.ComplianceTable`, with the allocations left out and why.
@@ -393,7 +399,7 @@ def compliance_table(
     (2, 1, True)
     """
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
-    found = _Compliance(placed, allocations)
+    found = _Compliance(placed, allocations, catalogue)
     people_rows = found.people.collect().iter_rows(named=True)
     unit_rows = found.units.collect().iter_rows(named=True)
     return ComplianceTable(
@@ -401,6 +407,7 @@ def compliance_table(
         people=tuple(PersonCompliance(**_plain(row)) for row in people_rows),
         units=tuple(UnitCompliance(**_plain(row)) for row in unit_rows),
         excluded=found.placed.excluded(found.allocations.select("person")),
+        matched=found.matched(),
         tree=found.placed.tree,
     )
 
@@ -428,7 +435,7 @@ _PERSON_COUNTS = (
 class _Compliance:
     """Plan compliance per person and per unit, as lazy frames."""
 
-    def __init__(self, placed: _Placed, allocations: Any) -> None:
+    def __init__(self, placed: _Placed, allocations: Any, catalogue: Catalogue | None) -> None:
         self.placed = placed
         given = nw.from_native(allocations).lazy()
         if given.implementation != placed.small.implementation:
@@ -437,9 +444,9 @@ class _Compliance:
                 f"{placed.small.implementation}: give both in one library"
             )
         _check_columns("allocations", given.collect_schema().names(), ALLOCATION_COLUMNS)
-        self.allocations = given.select(
-            "person", "course", "due", nw.col("apar").cast(nw.Int64).alias("apar")
-        )
+        given = given.select("person", "course", "due", nw.col("apar").cast(nw.Int64).alias("apar"))
+        self.allocations = given = self._courses_found(given, catalogue)
+        self.by_person = self._people_found()
         # Each entry's first completion, as the ledger joins records.
         done = (
             placed.records.select("person", "course", _india(placed.schema, "completed_at"))
@@ -517,6 +524,48 @@ class _Compliance:
 
     def native(self, frame: nw.LazyFrame[Any]) -> Any:
         return frame.collect().to_native() if self.placed.eager else frame.to_native()
+
+    def _courses_found(
+        self, given: nw.LazyFrame[Any], catalogue: Catalogue | None
+    ) -> nw.LazyFrame[Any]:
+        """The allocations with each course named as the records name it, found by the
+        reference engine's rule on the distinct courses of each (a few hundred)."""
+
+        def distinct(frame: nw.LazyFrame[Any]) -> list[str]:
+            column = frame.select("course").unique().collect().get_column("course")
+            return [c for c in column.to_list() if c is not None]
+
+        present = distinct(self.placed.records)
+        self.records_present = bool(present)
+        found, self.by_course = join_courses(distinct(given), present, catalogue=catalogue)
+        if present:
+            self.by_course.check()
+        renamed = {k: v for k, v in found.items() if k != v}
+        if not renamed:
+            return given
+        pairs = self.placed.small.make({"course": list(renamed), "found": list(renamed.values())})
+        return (
+            given.join(pairs, on="course", how="left")
+            .with_columns(nw.coalesce("found", "course").alias("course"))
+            .select("person", "course", "due", "apar")
+        )
+
+    def _people_found(self) -> Match:
+        total = _count(self.allocations)
+        placed = _count(self.allocations.join(self.placed.people.select("person"), on="person"))
+        by_person = Match(
+            join="the allocations' people among the people placed",
+            matched=placed,
+            total=total,
+            hint="are people named alike in both (Email, compared case-insensitively)?",
+        )
+        if self.records_present:
+            by_person.check()
+        return by_person
+
+    def matched(self) -> tuple[Match, ...]:
+        """How well the allocations met the records by course, and the people placed."""
+        return (self.by_course, self.by_person)
 
 
 def _day(when: nw.Expr) -> nw.Expr:
@@ -699,7 +748,7 @@ def _in_connection(relation: Any, karmayogi_table: Any) -> Any:
 _TYPES = {
     "person": nw.String(), "pid": nw.Int64(), "unit": nw.String(), "uid": nw.Int64(),
     "ancestor": nw.Int64(), "period": nw.Int64(), "upto": nw.Int64(), "label": nw.String(),
-    "users": nw.Int64(), "name": nw.String(),
+    "users": nw.Int64(), "name": nw.String(), "course": nw.String(), "found": nw.String(),
     **{slot: nw.Int64() for slot in _SLOTS},
 }  # fmt: skip
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from karmayogi._atomic import atomic_text, write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._names import slug
 from karmayogi.cbp import (
@@ -269,7 +270,7 @@ class Demo:
             documents[f"plans/{plan.id}.json"] = plan.model_dump(mode="json", exclude_defaults=True)
         for name, document in documents.items():
             path = out / name
-            path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
             written.append(path)
         write_allocations_csv(self.allocations, out / "allocations.csv")
         written.append(out / "allocations.csv")
@@ -284,7 +285,7 @@ class Demo:
         courses = {c.id: c for c in self.catalogue.courses}
         in_plan = {(a.person, a.course) for a in self.allocations.allocations}
         generated = _stamp(self.as_of, 6)
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with atomic_text(path) as handle:
             out = safe_writer(handle)
             out.writerow(CONSUMPTION_HEADER)
             for i, record in enumerate(self.records):
@@ -341,7 +342,7 @@ class Demo:
         courses = {c.id: c for c in self.catalogue.courses}
         records = {(r.person, r.course): r for r in self.records}
         published = {p.id: p.published_at for p in self.plans}
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with atomic_text(path) as handle:
             out = safe_writer(handle)
             out.writerow(CBP_HEADER)
             for a in self.allocations.allocations:
@@ -373,7 +374,7 @@ class Demo:
         return path
 
     def _write_people(self, path: Path) -> Path:
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with atomic_text(path) as handle:
             out = safe_writer(handle)
             out.writerow(["Person", "Organisation", "Designation", "Unit", "Active"])
             for p in self.people:
@@ -383,7 +384,7 @@ class Demo:
         return path
 
     def _write_units(self, path: Path) -> Path:
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with atomic_text(path) as handle:
             out = safe_writer(handle)
             out.writerow(["Unit", "Name", "Level", "Parent"])
             for unit in self.tree:

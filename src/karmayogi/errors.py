@@ -5,7 +5,8 @@ The hierarchy::
     KarmayogiError                 anything karmayogi raises on purpose
     ├── ValidationError            input that breaks the rules (also a ValueError);
     │   │                          carries every Problem found, not just the first
-    │   └── LimitExceeded          input larger than a reader's limits allow
+    │   ├── LimitExceeded          input larger than a reader's limits allow
+    │   └── NoMatchError           two inputs that were joined and met nowhere
     └── LookupFailed               a look-up that could not be answered (also a LookupError)
         ├── UnknownNameError       nothing matched; carries close matches ("did you mean")
         └── AmbiguousNameError     more than one thing matched; carries the candidates
@@ -40,6 +41,8 @@ __all__ = [
     "LimitExceeded",
     "Location",
     "LookupFailed",
+    "Match",
+    "NoMatchError",
     "Problem",
     "UnknownNameError",
     "ValidationError",
@@ -91,7 +94,7 @@ class Problem:
         detail = []
         if self.expected is not None:
             detail.append(f"expected {self.expected}")
-        if self.got is not None:
+        if self.got is not None and repr(self.got) not in self.message:  # said once
             detail.append(f"got {self.got!r}")
         suffix = f" ({', '.join(detail)})" if detail else ""
         return f"{self.where}: {self.message}{suffix}"
@@ -157,6 +160,87 @@ class LimitExceeded(ValidationError):
 
 
 _UNITS = {"file_size": "bytes", "rows": "rows", "field_size": "characters", "columns": "columns"}
+
+
+@attrs.frozen(kw_only=True)
+class Match:
+    """How well two inputs met where they were joined: how many of ``total`` (the
+    left side's keys or rows) found a partner. Every join karmayogi makes on the user's
+    behalf reports one, so that a number is never zero because two files did not meet.
+
+    >>> m = Match(join="allocations to records, by course", matched=3, total=4,
+    ...           unmatched=("do_9",))
+    >>> print(m)
+    allocations to records, by course: 3 of 4 matched (75%); unmatched: 'do_9'
+    >>> m.poor, Match(join="j", matched=0, total=0).poor
+    (True, False)
+    """
+
+    join: str
+    """Which inputs were joined, and on what."""
+    matched: int
+    total: int
+    unmatched: tuple[str, ...] = ()
+    """Some of the keys that met nothing (a few, for the message), sorted."""
+    hint: str | None = None
+    """What to pass or check when the match is poor."""
+
+    POOR = 0.1
+    """The unmatched share above which a match is worth a warning."""
+
+    @property
+    def missed(self) -> int:
+        return self.total - self.matched
+
+    @property
+    def poor(self) -> bool:
+        """More than :attr:`POOR` of the total met nothing."""
+        return self.total > 0 and self.missed > self.POOR * self.total
+
+    def check(self) -> Match:
+        """This match, or :class:`NoMatchError` if there was something to join and
+        nothing met."""
+        if self.total and not self.matched:
+            raise NoMatchError(self)
+        return self
+
+    def __str__(self) -> str:
+        text = f"{self.join}: {self.matched:,} of {self.total:,} matched"
+        if self.total:
+            text += f" ({self.matched / self.total:.0%})"
+        if self.unmatched:
+            text += "; unmatched: " + ", ".join(repr(k) for k in self.unmatched)
+            if self.missed > len(self.unmatched):
+                text += ", ..."
+        if self.hint and self.poor:
+            text += f"; {self.hint}"
+        return text
+
+
+class NoMatchError(ValidationError):
+    """Two inputs were joined and nothing met: :attr:`match` says which, with some of
+    the keys that did not meet and what to pass.
+
+    >>> print(NoMatchError(Match(join="allocations to records, by course", matched=0,
+    ...     total=2, unmatched=("do_1", "do_2"), hint="pass a catalogue")))
+    allocations to records, by course: none of 2 matched (unmatched: 'do_1', 'do_2'); \
+pass a catalogue
+    """
+
+    def __init__(self, match: Match) -> None:
+        self.match = match
+        super().__init__([Problem(self._sentence(), Location(path=match.join))])
+
+    def _sentence(self) -> str:
+        m = self.match
+        text = f"{m.join}: none of {m.total:,} matched"
+        if m.unmatched:
+            more = ", ..." if m.missed > len(m.unmatched) else ""
+            text += f" (unmatched: {', '.join(repr(k) for k in m.unmatched)}{more})"
+        return text + (f"; {m.hint}" if m.hint else "")
+
+    def __str__(self) -> str:
+        return self._sentence()
 
 
 class LookupFailed(KarmayogiError, LookupError):

@@ -48,8 +48,8 @@ from karmayogi._reports import (
     read_xapi,
 )
 from karmayogi._rollup import CountingPolicy, Engine, Slot
-from karmayogi.cbp import Allocation, Resolution
-from karmayogi.errors import Location, Problem, ValidationError
+from karmayogi.cbp import Allocation, Catalogue, Resolution
+from karmayogi.errors import Location, Match, Problem, ValidationError
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import (
     PERIOD_KINDS,
@@ -390,6 +390,8 @@ class ComplianceTable(Tabular):
     excluded: Mapping[str, int] = attrs.field(factory=dict)
     """Allocations left out, by reason."""
     suppressed_below: int | None = None
+    matched: tuple[Match, ...] = ()
+    """How well the allocations met the records (by course) and the people placed."""
     _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
 
     def unit(self, unit: str) -> UnitCompliance:
@@ -433,6 +435,7 @@ class ComplianceTable(Tabular):
             "APAR: at least half of the allocated APAR courses completed by the end of "
             "their financial year",
         ]
+        lines += [str(m) for m in self.matched]
         lines += [
             f"left out: {n} allocation(s) of {why}" for why, n in sorted(self.excluded.items())
         ]
@@ -444,6 +447,7 @@ class ComplianceTable(Tabular):
         return {
             "policy": self.policy.to_dict(),
             "excluded": dict(sorted(self.excluded.items())),
+            "matched": [attrs.asdict(m) for m in self.matched],
             "suppressed_below": self.suppressed_below,
             "units": [attrs.asdict(u) for u in self.units],
             "people": [attrs.asdict(p) for p in self.people],
@@ -706,11 +710,43 @@ class Rollup:
                     counts[ancestor] += 1
         return counts
 
-    def compliance(self, allocations: Resolution | Iterable[Allocation]) -> ComplianceTable:
+    def compliance(
+        self,
+        allocations: Resolution | Iterable[Allocation],
+        *,
+        catalogue: Catalogue | None = None,
+    ) -> ComplianceTable:
         """Plan compliance of the allocations (as :func:`karmayogi.cbp.resolve` gives them)
-        against this roll-up's records, per person and per unit."""
+        against this roll-up's records, per person and per unit.
+
+        An allocation's course is found in the records as written, by its name compared
+        tolerantly, or through ``catalogue`` (an id to its title, or back), and its
+        person among the placed people. :attr:`ComplianceTable.matched` says how well
+        both joins went; where the records hold enrolments and none of the allocations'
+        courses (or people) is among them, :class:`~karmayogi.errors.NoMatchError` says
+        why and what to pass, rather than a table of zeros.
+        """
+        from karmayogi._joins import join_courses
+
         if isinstance(allocations, Resolution):
             allocations = allocations.allocations
+        allocations = tuple(allocations)
+        courses, by_course = join_courses(
+            (a.course for a in allocations),
+            {entry.course for entry in self._ledger},
+            catalogue=catalogue,
+        )
+        placed = sum(a.person in self._places for a in allocations)
+        by_person = Match(
+            join="the allocations' people among the people placed",
+            matched=placed,
+            total=len(allocations),
+            # No examples: they would be people's emails, in output that is published.
+            hint="are people named alike in both (Email, compared case-insensitively)?",
+        )
+        if self._ledger:
+            by_course.check()
+            by_person.check()
         excluded: dict[str, int] = {}
         per_person: dict[str, list[Allocation]] = {}
         for allocation in allocations:
@@ -718,7 +754,10 @@ class Rollup:
                 reason = _INACTIVE if allocation.person in self._inactive else _NOT_PLACED
                 excluded[reason] = excluded.get(reason, 0) + 1
                 continue
-            per_person.setdefault(allocation.person, []).append(allocation)
+            course = courses.get(allocation.course, allocation.course)
+            per_person.setdefault(allocation.person, []).append(
+                attrs.evolve(allocation, course=course)
+            )
         people = [self._person_compliance(p, a) for p, a in sorted(per_person.items())]
         totals: dict[str, list[int]] = {unit: [0] * 6 for unit in self._paths}
         for row in people:
@@ -740,7 +779,12 @@ class Rollup:
             for u in self.tree
         )
         return ComplianceTable(
-            policy=self.policy, people=tuple(people), units=units, excluded=excluded, tree=self.tree
+            policy=self.policy,
+            people=tuple(people),
+            units=units,
+            excluded=excluded,
+            matched=(by_course, by_person),
+            tree=self.tree,
         )
 
     def _person_compliance(self, person: str, allocations: list[Allocation]) -> PersonCompliance:

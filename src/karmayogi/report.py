@@ -30,6 +30,7 @@ Madhyanchal Pradesh: plan year 2025-26, data as of 15/04/2026
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -37,7 +38,7 @@ from pathlib import Path
 import attrs
 
 from karmayogi._names import name_key
-from karmayogi.cbp import Allocation, Resolution
+from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.competency import (
     CompetencyProfile,
     Framework,
@@ -46,7 +47,7 @@ from karmayogi.competency import (
     gap_table,
 )
 from karmayogi.org import OrgTree, Person
-from karmayogi.periods import FinancialYear, PeriodKind, today_in_india
+from karmayogi.periods import IST, FinancialYear, PeriodKind, today_in_india
 from karmayogi.progress import (
     ComplianceTable,
     CountingPolicy,
@@ -57,7 +58,7 @@ from karmayogi.progress import (
     Rollup,
 )
 
-__all__ = ["Report", "charts_available", "indian_number", "make_report"]
+__all__ = ["Report", "charts_available", "choose_year", "indian_number", "make_report"]
 
 GAP_ROWS = 15
 """The heat map shows the competencies with the most people short, at most this many."""
@@ -120,6 +121,9 @@ class Report:
     competency_names: Mapping[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
     """What a reader must know: the inputs' row accounting, who was left out and why."""
+    choices: tuple[str, ...] = ()
+    """Each default taken from the data (the plan year, the data's date): what was
+    chosen and why."""
 
     @property
     def policy(self) -> CountingPolicy:
@@ -186,6 +190,7 @@ class Report:
             "departments": [row.to_dict() for row in self.by_department],
             "compliance": dict(zip(_COMPLIANCE_TOTALS, total, strict=True)) if total else None,
             "gaps": gaps,
+            "choices": list(self.choices),
             "notes": list(self.notes),
         }
 
@@ -210,11 +215,11 @@ class Report:
         return _report_html.page(self, charts=draw)
 
     def write(self, path: str | Path, *, charts: bool | None = None) -> Path:
-        """Write :meth:`to_html` to ``path``; returns the path, resolved."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(self.to_html(charts=charts), encoding="utf-8")
-        return target.resolve()
+        """Write :meth:`to_html` to ``path``, whole or not at all (a failure leaves the
+        file that was there); returns the path, resolved."""
+        from karmayogi._atomic import write_atomically
+
+        return write_atomically(path, self.to_html(charts=charts)).resolve()
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -236,13 +241,16 @@ def make_report(
     title: str | None = None,
     notes: Sequence[str] = (),
     suppress: int | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
     users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
     with ``positions`` and ``people`` the competency gaps (against ``profiles``; a
-    person without one holds nothing). ``year`` defaults to the financial year of the
-    allocations' latest due date, else of ``as_of``; ``as_of`` (the data's date) to the
-    latest enrolment or completion in the records.
+    person without one holds nothing). ``year`` defaults to the year the data is about
+    (:func:`choose_year`); ``as_of`` (the data's date) to the latest enrolment or
+    completion in the records; :attr:`Report.choices` says what each default chose, and
+    why. Allocations meet the records by course as in
+    :meth:`~karmayogi.progress.Rollup.compliance` (through ``catalogue`` where given).
 
     ``suppress`` hides counts from 1 to ``suppress - 1`` (and enough others that none can
     be worked out from its parent and siblings) in every table of people, and leaves the
@@ -250,16 +258,23 @@ def make_report(
     """
     people = tuple(people) if people is not None else None
     ledger = records if isinstance(records, Ledger) else Ledger(records)
+    choices = []
     if as_of is None:
-        as_of = _latest(ledger) or today_in_india()
+        latest = _latest(ledger)
+        as_of = latest or today_in_india()
+        choices.append(
+            f"data as of {_day(as_of)}: "
+            + ("the latest enrolment or completion in the records" if latest else
+               "today, since the records hold no dates")
+        )  # fmt: skip
     allocated = (
         (allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations))
         if allocations is not None
         else None
     )
     if year is None:
-        due = max((a.due for a in allocated), default=None) if allocated else None
-        fy = FinancialYear.of(due or as_of)
+        fy, why = choose_year(ledger, allocated or (), as_of)
+        choices.append(f"plan year {fy}: {why}")
     else:
         fy = FinancialYear.parse(year)
 
@@ -270,7 +285,10 @@ def make_report(
 
     by_quarter, by_year = rollup("quarter"), rollup("fy")
     quarters, years = by_quarter.table(), by_year.table(periods=[fy])
-    compliance = by_quarter.compliance(allocated) if allocated is not None else None
+    compliance = (
+        by_quarter.compliance(allocated, catalogue=catalogue) if allocated is not None else None
+    )
+    matches = list(compliance.matched) if compliance is not None else []
     if suppress is not None:
         quarters, years = quarters.suppressed(suppress), years.suppressed(suppress)
         compliance = compliance.suppressed(suppress) if compliance is not None else None
@@ -288,11 +306,9 @@ def make_report(
             tree, departments, people, positions, profiles=profiles or {}, on=as_of
         )
     names = _names(framework, gaps)
-    extra = (
-        [f"{left_out} people hold a designation no role profile names: not in the gaps"]
-        if left_out
-        else []
-    )
+    extra = [str(m) for m in matches if m.poor]
+    if left_out:
+        extra.append(f"{left_out} people hold a designation no role profile names: not in the gaps")
     return Report(
         title=title or (tree[tops[0]].name if len(tops) == 1 else "Capacity building"),
         year=fy,
@@ -306,7 +322,61 @@ def make_report(
         gaps=gaps,
         competency_names=names,
         notes=(*notes, *extra),
+        choices=tuple(choices),
     )
+
+
+def choose_year(
+    records: Ledger | Iterable[Enrolment],
+    allocations: Iterable[Allocation] = (),
+    as_of: dt.date | None = None,
+) -> tuple[FinancialYear, str]:
+    """The plan year that data is about, and why: the financial year most allocations
+    fall due in; else the one with most enrolments (by the day each began, in India;
+    a tie goes to the later year); else the year of ``as_of``. A year holding only the
+    tail of the data (completions after 31 March, a few days of a new year) is not chosen
+    over the year the data is about.
+
+    >>> import datetime as dt
+    >>> from karmayogi.progress import Enrolment
+    >>> ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    >>> records = [Enrolment(person=f"u{n}", course="RTI", status="in-progress",
+    ...                      progress=10, enrolled_at=dt.datetime(2025, 5, 1 + n, tzinfo=ist))
+    ...            for n in range(3)]
+    >>> records.append(Enrolment(person="u9", course="RTI", status="in-progress", progress=5,
+    ...                          enrolled_at=dt.datetime(2026, 4, 14, tzinfo=ist)))
+    >>> fy, why = choose_year(records)
+    >>> print(fy, why, sep=": ")
+    2025-26: the year with the most enrolments (3 of 4); 2026-27 has 1, from 14/04/2026
+    """
+    due = collections.Counter(FinancialYear.of(a.due) for a in allocations)
+    if due:
+        fy, n = max(due.items(), key=lambda pair: (pair[1], pair[0].start))
+        return fy, f"the year most allocations fall due in ({n:,} of {due.total():,})"
+    began: collections.Counter[FinancialYear] = collections.Counter()
+    first: dict[FinancialYear, dt.date] = {}
+    for entry in records:
+        when = entry.enrolled_at or entry.completed_at
+        if when is None:
+            continue
+        day = when.astimezone(IST).date()
+        year = FinancialYear.of(day)
+        began[year] += 1
+        first[year] = min(first.get(year, day), day)
+    if not began:
+        year = FinancialYear.of(as_of or today_in_india())
+        return (
+            year,
+            "the records hold no dated enrolment and there are no allocations: "
+            "the year of the data's date",
+        )
+    fy, n = max(began.items(), key=lambda pair: (pair[1], pair[0].start))
+    why = f"the year with the most enrolments ({n:,} of {began.total():,})"
+    others = [y for y in sorted(began, key=lambda y: y.start) if y != fy]
+    if others and others[-1].start > fy.start:
+        tail = others[-1]
+        why += f"; {tail} has {began[tail]:,}, from {_day(first[tail])}"
+    return fy, why
 
 
 def _latest(ledger: Ledger) -> dt.date | None:

@@ -1,0 +1,395 @@
+"""The users' journeys, end to end: the demo's exported files in, the documented commands
+(and the API beside them), numbers out, each checked against a count made here, from
+the files themselves, with nothing of karmayogi's but the command under test.
+
+The analyst: a report from the export alone, then with units, people, allocations and a
+catalogue. The portal: roles, build, publish, allocations, progress and compliance. The
+maintainer's journey (install, pin, upgrade) is tests/test_installed.py and the
+changelog's test in tests/test_public_api.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from karmayogi._cli import main
+from karmayogi.demo import make_demo
+from karmayogi.report import make_report
+
+# --- the files, and counts made from them by hand -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo state's exports, as `karmayogi demo --export` writes them."""
+    directory = tmp_path_factory.mktemp("journeys")
+    make_demo(people=400).write_exports(directory)
+    return directory
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def india_time(text: str) -> dt.datetime | None:
+    """The export's own time form (IST wall clock), as the platform writes it."""
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S") if text else None  # noqa: DTZ007
+
+
+def fy_of(day: dt.date) -> int:
+    """The financial year, by the calendar year it starts in (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def entries(files: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each (person, course) of the export once: its first enrolment and first completion,
+    and whether any row of it has a certificate. People by email, whatever its case."""
+    joined: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows(files / "ConsumptionReport.csv"):
+        key = (row["Email"].casefold(), row["Content_Name"].strip())
+        enrolled, completed = india_time(row["Enrolled_On"]), india_time(row["Completed_On"])
+        seen = joined.setdefault(key, {"enrolled": enrolled, "completed": completed})
+        if enrolled and (seen["enrolled"] is None or enrolled < seen["enrolled"]):
+            seen["enrolled"] = enrolled
+        if completed and (seen["completed"] is None or completed < seen["completed"]):
+            seen["completed"] = completed
+    return joined
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- the analyst ----------------------------------------------------------------------------
+
+
+def test_a_report_from_the_export_alone_is_about_the_year_of_its_enrolments(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    joined = entries(files)
+    by_year = Counter(fy_of(e["enrolled"].date()) for e in joined.values())
+    year, most = by_year.most_common(1)[0]
+    completions = sum(
+        1 for e in joined.values() if e["completed"] and fy_of(e["completed"].date()) == year
+    )
+    code, out, err = cli(
+        capsys, "report", str(files / "ConsumptionReport.csv"),
+        "--out", str(tmp_path / "report.html"), "--format", "json", "--no-charts",
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    assert made["year"] == f"{year}-{(year + 1) % 100:02d}"
+    assert made["headline"]["enrolments"] == most == len(joined)  # the demo's year holds all
+    assert made["headline"]["completions"] == completions > 0
+    assert f"plan year {made['year']}: the year with the most enrolments" in err
+    assert any(c.startswith("plan year") for c in made["choices"])
+    # The same through the API: the report says what it chose, and why.
+    state = make_demo(people=400)
+    api = make_report(state.tree, state.records, places={p.id: p.place for p in state.people})
+    assert str(api.year) == made["year"]
+    assert api.choices[-1].startswith(f"plan year {made['year']}: the year with the most")
+
+
+def compliance_by_hand(
+    files: Path, allocations: list[dict[str, str]]
+) -> tuple[int, int, int, int, int]:
+    """Plan compliance of the active people in the people file, counted from the files:
+    allocated, completed, completed on time (by the end of the due day), people with
+    APAR courses, and of them those who completed at least half by the year's end."""
+    people = rows(files / "people.csv")
+    active = {p["Person"].casefold() for p in people if p["Active"] == "Yes"}
+    catalogue = json.loads((files / "catalogue.json").read_text(encoding="utf-8"))
+    title = {c["id"]: c["name"] for c in catalogue["courses"]}
+    joined = entries(files)
+    allocated = completed = on_time = 0
+    apar: dict[str, list[bool]] = defaultdict(list)
+    for a in allocations:
+        person = a["Person"].casefold()
+        if person not in active:
+            continue
+        name = title.get(a["Course"], a["Course"])
+        # The catalogue's title, compared as a person reads it: case and spacing aside.
+        done = next(
+            (
+                e["completed"]
+                for (who, course), e in joined.items()
+                if who == person and " ".join(course.split()).casefold()
+                == " ".join(name.split()).casefold()
+            ),
+            None,
+        )
+        due = dt.date.fromisoformat(a["Due Date"])
+        allocated += 1
+        completed += done is not None
+        on_time += done is not None and done.date() <= due
+        if a["APAR"] == "Yes":
+            year_end = dt.date(fy_of(due) + 1, 3, 31)
+            apar[person].append(done is not None and done.date() <= year_end)
+    compliant = sum(2 * sum(flags) >= len(flags) for flags in apar.values())
+    return allocated, completed, on_time, len(apar), compliant
+
+
+ROOT = "Madhyanchal-Pradesh"
+
+
+def compliance_root(out: str) -> tuple[int, int, int, int, int]:
+    units = {u["unit"]: u for u in json.loads(out)["compliance"]["units"]}
+    root = units[ROOT]
+    return (
+        root["cbp_allocated"],
+        root["cbp_completed"],
+        root["cbp_completed_on_time"],
+        root["apar_users"],
+        root["apar_compliant_users"],
+    )
+
+
+@pytest.mark.parametrize("engine", ["reference", "columnar"])
+def test_allocations_by_id_meet_an_export_by_title_through_the_catalogue(
+    files: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    if engine == "columnar":
+        pytest.importorskip("polars", reason="the columnar extra is not installed")
+    given = [
+        "progress", str(files / "ConsumptionReport.csv"), "--units", str(files / "units.csv"),
+        "--people", str(files / "people.csv"), "--allocations", str(files / "allocations.csv"),
+        "--by", "fy", "--format", "json", "--engine", engine,
+    ]  # fmt: skip
+    # Without the catalogue the two files cannot meet: an error that says what to pass.
+    code, out, err = cli(capsys, *given)
+    assert (code, out) == (1, "")
+    assert "the allocations name courses by id (do_...) and the records by title" in err
+    assert "--catalogue" in err
+    code, out, err = cli(capsys, *given, "--catalogue", str(files / "catalogue.json"))
+    assert code == 0, err
+    expected = compliance_by_hand(files, rows(files / "allocations.csv"))
+    assert expected[1] > 0
+    assert compliance_root(out) == expected
+    courses = len({a["Course"] for a in rows(files / "allocations.csv")})
+    assert f"the allocations' courses in the records: {courses} of {courses} matched" in err
+
+
+def test_courses_named_by_title_in_another_hand_still_meet_the_records(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Allocations that name courses by title, in capitals and with doubled spaces, meet
+    the export's titles by the library's tolerant name rule, with no catalogue."""
+    catalogue = json.loads((files / "catalogue.json").read_text(encoding="utf-8"))
+    title = {c["id"]: c["name"] for c in catalogue["courses"]}
+    allocations = rows(files / "allocations.csv")
+    for a in allocations:
+        a["Course"] = "  ".join(title[a["Course"]].upper().split())
+    retitled = tmp_path / "allocations-by-title.csv"
+    with retitled.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(allocations[0]))
+        writer.writeheader()
+        writer.writerows(allocations)
+    code, out, err = cli(
+        capsys, "progress", str(files / "ConsumptionReport.csv"),
+        "--units", str(files / "units.csv"), "--people", str(files / "people.csv"),
+        "--allocations", str(retitled), "--by", "fy", "--format", "json",
+        "--engine", "reference",
+    )  # fmt: skip
+    assert code == 0, err
+    assert compliance_root(out) == compliance_by_hand(files, allocations)
+
+
+def test_the_report_with_every_file_counts_what_the_files_hold(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = cli(
+        capsys, "report", str(files / "ConsumptionReport.csv"),
+        "--units", str(files / "units.csv"), "--people", str(files / "people.csv"),
+        "--allocations", str(files / "allocations.csv"),
+        "--catalogue", str(files / "catalogue.json"),
+        "--out", str(tmp_path / "report.html"), "--format", "json", "--no-charts",
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    allocated, completed, on_time, apar_users, compliant = compliance_by_hand(
+        files, rows(files / "allocations.csv")
+    )
+    assert made["compliance"] == {
+        "cbp_allocated": allocated,
+        "cbp_completed": completed,
+        "cbp_completed_on_time": on_time,
+        "apar_users": apar_users,
+        "apar_compliant_users": compliant,
+    }
+    active = sum(p["Active"] == "Yes" for p in rows(files / "people.csv"))
+    assert made["headline"]["users"] == active
+    assert "the year most allocations fall due in" in err
+
+
+# --- the portal ----------------------------------------------------------------------------
+
+
+def positions_held(files: Path, organisation: str | None) -> dict[str, set[str]]:
+    """Each plan the build must make, by the file name it gets: the positions of the
+    organisation asked for that an active person of it holds, with those people."""
+    roles = json.loads((files / "roles.json").read_text(encoding="utf-8"))
+    people = [p for p in rows(files / "people.csv") if p["Active"] == "Yes"]
+    plans: dict[str, set[str]] = {}
+    for position in roles:
+        org = position["organisation"]
+        if organisation is not None and org != organisation:
+            continue
+        holders = {
+            p["Person"].casefold()
+            for p in people
+            if p["Organisation"] == org
+            and p["Designation"].casefold() == position["name"].casefold()
+        }
+        if holders:
+            plans[f"{org}-2025-26-{position['id']}.json"] = holders
+    return plans
+
+
+def build(files: Path, out: Path, *more: str) -> list[str]:
+    return [
+        "plan", "build", "--roles", str(files / "roles.json"),
+        "--people", str(files / "people.csv"), "--catalogue", str(files / "catalogue.json"),
+        "--year", "2025-26", "--out", str(out), *more,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ["json", "platform"])
+def test_build_publish_allocations_and_compliance_for_one_organisation(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, form: str
+) -> None:
+    plans = tmp_path / "plans"
+    expected = positions_held(files, "mdo-revenue")
+    code, _out, err = cli(
+        capsys, *build(files, plans, "--organisation", "mdo-revenue", "--format", form)
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in plans.iterdir()) == sorted(expected)
+    assert f"{len(expected)} plans (Draft) written" in err
+    assert "mdo-finance" not in err  # no word about other organisations' positions
+    paths = [str(p) for p in sorted(plans.iterdir())]
+    code, _out, err = cli(capsys, "plan", "publish", *paths, "--at", "2025-04-01 09:00")
+    assert code == 0, err
+    out_csv = tmp_path / "allocations.csv"
+    code, _out, err = cli(
+        capsys, "plan", "allocations", *paths, "--people", str(files / "people.csv"),
+        "--out", str(out_csv),
+    )  # fmt: skip
+    assert code == 0, err
+    allocations = rows(out_csv)
+    # Each holder of a position gets every course of its plan, by 31 March, once.
+    items = {}
+    for path in plans.iterdir():
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if form == "platform":
+            items[path.name] = {c["identifier"] for c in document[0]["contentList"]}
+        else:
+            items[path.name] = {i["course"] for i in document["items"]}
+    wanted = {
+        (person, course)
+        for name, holders in expected.items()
+        for person in holders
+        for course in items[name]
+    }
+    assert {(a["Person"].casefold(), a["Course"]) for a in allocations} == wanted
+    assert len(allocations) == len(wanted)
+    assert {a["Due Date"] for a in allocations} == {"2026-03-31"}
+    # Then compliance against the export, through the catalogue.
+    code, out, err = cli(
+        capsys, "progress", str(files / "ConsumptionReport.csv"),
+        "--units", str(files / "units.csv"), "--people", str(files / "people.csv"),
+        "--allocations", str(out_csv), "--catalogue", str(files / "catalogue.json"),
+        "--by", "fy", "--format", "json", "--engine", "reference",
+    )  # fmt: skip
+    assert code == 0, err
+    assert compliance_root(out) == compliance_by_hand(files, allocations)
+
+
+def test_building_every_organisation_writes_one_file_per_plan(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    expected = positions_held(files, None)
+    names = Counter(name.split("-2025-26-")[1] for name in expected)
+    assert max(names.values()) > 1  # a designation held in several departments
+    code, _out, err = cli(capsys, *build(files, tmp_path / "all", "--publish"))
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(expected)
+    assert f"{len(expected)} plans (Live) written" in err
+
+
+def test_an_unknown_organisation_is_refused_with_a_suggestion(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = cli(capsys, *build(files, tmp_path / "none", "--organisation", "mdo-revenu"))
+    assert (code, out) == (1, "")
+    assert err == (
+        "karmayogi: error: no organisation matches 'mdo-revenu'; did you mean 'mdo-revenue'?\n"
+    )
+    assert not (tmp_path / "none").exists()
+
+
+# --- output a user can rely on --------------------------------------------------------------
+
+
+def test_out_takes_its_format_from_its_extension_and_refuses_a_mismatch(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = str(files / "ConsumptionReport.csv")
+    target = tmp_path / "progress.csv"
+    code, _out, err = cli(capsys, "progress", export, "--out", str(target))
+    assert code == 0, err
+    assert f"wrote {target} (csv)" in err
+    assert rows(target)[0]["unit"] == ROOT
+    target.write_text("kept\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "progress", export, "--out", str(target), "--format", "json")
+    assert code == 1
+    assert "names a csv file but --format is json" in err
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_failure_leaves_the_file_that_was_there(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "progress.json"
+    target.write_text("{}\n", encoding="utf-8")
+    code, _out, err = cli(
+        capsys, "progress", str(files / "ConsumptionReport.csv"), "--out", str(target),
+        "--allocations", str(files / "allocations.csv"),  # by id: no catalogue, an error
+    )  # fmt: skip
+    assert code == 1
+    assert target.read_text(encoding="utf-8") == "{}\n"
+    assert not [p for p in tmp_path.iterdir() if p.name != "progress.json"]  # no temp left
+    assert "engine:" not in err  # nothing said before the error as if all went well
+
+
+def test_a_closed_pipe_ends_the_command_quietly() -> None:
+    shell = f"{sys.executable} -m karmayogi taxonomy --format csv | head -1"
+    result = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {shell}"], capture_output=True, text=True, check=False
+    )
+    assert result.stdout == "Identifier,Competency Area,Competency Theme,Competency SubTheme\n"
+    assert result.stderr == ""
+    assert result.returncode in (0, 141)
+
+
+def test_errors_read_as_sentences(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    code, _out, err = cli(capsys, "progress", str(missing))
+    assert (code, err) == (1, f"karmayogi: error: {missing}: no such file or directory\n")
+    wide = tmp_path / "ConsumptionReport.csv"
+    wide.write_bytes("Email,Content_Name\na@x.in,RTI\n".encode("utf-16"))
+    code, _out, err = cli(capsys, "progress", str(wide))
+    assert code == 1
+    assert "is UTF-16 text, not UTF-8" in err
+    assert "Windows-1252" not in err
