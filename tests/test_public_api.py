@@ -101,8 +101,12 @@ PUBLIC = {
     },
     "karmayogi.demo": {"EXPORT_FILES", "Demo", "make_demo"},
     "karmayogi.report": {
-        "Report", "charts_available", "choose_year", "indian_number", "make_report"
-    },  # fmt: skip
+        "Report",
+        "charts_available",
+        "choose_year",
+        "indian_number",
+        "make_report",
+    },
     "karmayogi.org": {
         "OrgTree",
         "Person",
