@@ -125,8 +125,8 @@ def compliance_by_hand(
             (
                 e["completed"]
                 for (who, course), e in joined.items()
-                if who == person and " ".join(course.split()).casefold()
-                == " ".join(name.split()).casefold()
+                if who == person
+                and " ".join(course.split()).casefold() == " ".join(name.split()).casefold()
             ),
             None,
         )
