@@ -393,3 +393,53 @@ def test_errors_read_as_sentences(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert code == 1
     assert "is UTF-16 text, not UTF-8" in err
     assert "Windows-1252" not in err
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def test_validate_recognises_every_file_the_demo_exports(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = sorted(p for p in files.rglob("*") if p.suffix in (".csv", ".json"))
+    code, out, err = cli(capsys, "validate", *map(str, paths))
+    assert code == 0, out
+    kinds = {
+        line.split(": ")[0].rsplit("/", 1)[-1]: line.split(": ")[1]
+        for line in out.splitlines()
+        if not line.startswith("  ")
+    }
+    assert kinds["ConsumptionReport.csv"] == "the enrolment export (ConsumptionReport.csv)"
+    assert kinds["CBPEnrollmentReport.csv"] == "the CBP enrolment export (CBPEnrollmentReport.csv)"
+    assert kinds["people.csv"] == "people (CSV)"
+    assert kinds["units.csv"] == "units (CSV)"
+    assert kinds["allocations.csv"] == "allocations (CSV)"
+    assert kinds["catalogue.json"] == "a catalogue (JSON)"
+    assert kinds["framework.json"] == "a competency framework (JSON)"
+    assert kinds["roles.json"] == "role profiles (JSON)"
+    assert kinds["profiles.json"] == "competency profiles (JSON)"
+    plans = [p for p in paths if p.parent.name == "plans"]
+    assert sum(v == "plans (JSON)" for v in kinds.values()) == len(plans) > 0
+    people = sum(1 for _ in rows(files / "people.csv"))
+    assert f"people.csv: people (CSV): {people:,} people: ok" in out
+    assert err == f"{len(paths)} of {len(paths)} files ok\n"
+
+
+def test_validate_lists_every_problem_and_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "Person,Organisation,Designation,Active\nu1,rev,Patwari,maybe\nu2,,Patwari,yes\n",
+        encoding="utf-8",
+    )
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"a": 1}', encoding="utf-8")
+    code, out, err = cli(capsys, "validate", str(people), str(odd))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{people}: people (CSV): 2 problems"
+    assert lines[1].startswith(f"  {people}, row 2, field 'Active': is not a yes or no")
+    assert lines[2].startswith(f"  {people}, row 3, field 'Organisation': is blank")
+    assert lines[3] == f"{odd}: not recognised: none of the files karmayogi reads"
+    assert err == "0 of 2 files ok\n"

@@ -16,6 +16,7 @@ import attrs
 from karmayogi import __version__
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
+from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
 from karmayogi._joins import join_people, join_places
 from karmayogi._progress_bar import reading
 from karmayogi.cbp import (
@@ -24,20 +25,16 @@ from karmayogi.cbp import (
     Plan,
     PlanStatus,
     build_plans,
-    plans_from_platform,
     read_allocations_csv,
-    read_catalogue_csv,
     resolve,
     write_allocations_csv,
 )
 from karmayogi.competency import (
     Competency,
     CompetencyArea,
-    CompetencyProfile,
     Framework,
     Position,
     default_framework,
-    read_designation_csv,
 )
 from karmayogi.errors import KarmayogiError, Match, ValidationError
 from karmayogi.org import Person, read_people_csv, read_units_csv
@@ -65,6 +62,7 @@ examples:
   karmayogi plan check plans/dept-revenue-2025-26-tehsildar.json --catalogue courses.csv
   karmayogi plan allocations plans/*.json --people people.csv > allocations.csv
   karmayogi progress ConsumptionReport.csv --by quarter
+  karmayogi validate ConsumptionReport.csv people.csv plans/*.json
 
 Each command's --help has its own examples. --debug, before or after the command,
 shows the traceback of an error instead of its one line.
@@ -166,6 +164,15 @@ exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad inp
 2 bad usage
 """
 
+VALIDATE_EXAMPLES = """\
+examples:
+  karmayogi validate ConsumptionReport.csv people.csv units.csv
+  karmayogi validate plans/*.json roles.json catalogue.json
+
+exit codes: 0 every file recognised and without a problem; 1 a file not recognised,
+unreadable, or with a problem (each listed under it); 2 bad usage
+"""
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_PIPE_CLOSED = 141  # as a Unix tool ended by SIGPIPE (128 + 13)
 
@@ -203,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KarmayogiError, ValueError, OSError) as exc:
         if args.debug:
             raise
-        print(f"karmayogi: error: {_sentence(exc)}", file=sys.stderr)
+        print(f"karmayogi: error: {said(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("karmayogi: interrupted", file=sys.stderr)
@@ -219,15 +226,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAULT
 
 
-def _sentence(exc: Exception) -> str:
-    """An error as a sentence: an operating system's error as ``file: what happened``,
-    without its ``[Errno N]``."""
-    if isinstance(exc, OSError) and exc.strerror:
-        what = exc.strerror[:1].lower() + exc.strerror[1:]
-        return f"{exc.filename}: {what}" if exc.filename else what
-    return str(exc)
-
-
 def _run(args: argparse.Namespace) -> int:
     if args.command == "progress" or getattr(args, "action", None) == "allocations":
         args.format = _output_format(args)  # a mismatch refused before any work
@@ -241,7 +239,20 @@ def _run(args: argparse.Namespace) -> int:
         return _demo(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "validate":
+        return _validate(args)
     return _PLAN_ACTIONS[args.action](args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from karmayogi._validate import check_file
+
+    checked = [check_file(path) for path in args.files]
+    for result in checked:
+        print(result)
+    bad = sum(not c.ok for c in checked)
+    _note(f"{len(checked) - bad} of {len(checked)} files ok")
+    return EXIT_ERROR if bad else EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -335,6 +346,16 @@ def _parser() -> argparse.ArgumentParser:
     _progress_parser(commands)
     _demo_parser(commands)
     _report_parser(commands)
+    validate = commands.add_parser(
+        "validate",
+        help="check input files, each recognised by what it holds, reporting every problem",
+        description="Check each file karmayogi reads (framework, CASE, roles, profiles, "
+        "catalogue, plans, people, units, allocations, the platform's exports, xAPI): "
+        "recognised by its header or shape, read as its kind, every problem listed.",
+        epilog=VALIDATE_EXAMPLES,
+        formatter_class=raw,
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
     return parser
 
 
@@ -509,7 +530,7 @@ def _report(args: argparse.Namespace) -> int:
     allocations: list[Allocation] | None = None
     if args.plans:
         assert people is not None
-        plans = [plan for path in args.plans for plan in _read_plans(path)[1]]
+        plans = [plan for path in args.plans for plan in read_plans(path)[1]]
         allocations = list(resolve(plans, people).allocations)
     elif args.allocations:
         allocations = _read_allocations(args.allocations)
@@ -524,7 +545,7 @@ def _report(args: argparse.Namespace) -> int:
     positions: list[Position] = []
     if args.roles:
         positions = _read_roles(args.roles, framework, None)
-    profiles = _read_profiles(args.profiles) if args.profiles else None
+    profiles = read_profiles(args.profiles) if args.profiles else None
     made = make_report(
         tree,
         records,
@@ -558,23 +579,6 @@ def _report(args: argparse.Namespace) -> int:
     for rejection in rejected:
         _note(f"  rejected: {rejection}")
     return EXIT_ERROR if rejected else EXIT_OK
-
-
-def _read_profiles(path: str) -> dict[str, CompetencyProfile]:
-    data = _json(path)
-    entries = data if isinstance(data, list) else [data]
-    problems = []
-    profiles = {}
-    for i, entry in enumerate(entries):
-        try:
-            profile = CompetencyProfile.from_dict(entry, file=path)
-        except ValidationError as exc:
-            problems += [attrs.evolve(p, where=p.where.within(f"[{i}]")) for p in exc.problems]
-        else:
-            profiles[profile.person.casefold()] = profile
-    if problems:
-        raise ValidationError(problems)
-    return profiles
 
 
 def _progress_parser(commands: Any) -> None:
@@ -856,7 +860,7 @@ def _plan_document(plan: Plan, form: str) -> Any:
 
 def _publish(args: argparse.Namespace) -> int:
     at = parse_datetime(args.at) if args.at else None
-    read = [(path, _read_plans(path)) for path in args.plans]
+    read = [(path, read_plans(path)) for path in args.plans]
     published = already = 0
     for path, (form, plans) in read:
         if all(p.status is PlanStatus.LIVE for p in plans):
@@ -887,7 +891,7 @@ def _check(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.plans:
         try:
-            for plan in _read_plans(path)[1]:
+            for plan in read_plans(path)[1]:
                 plan.check(catalogue=catalogue, people=people)
         except ValidationError as exc:
             failed += 1
@@ -899,7 +903,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _allocations(args: argparse.Namespace) -> int:
     output_format = args.format
-    plans = [plan for path in args.plans for plan in _read_plans(path)[1]]
+    plans = [plan for path in args.plans for plan in read_plans(path)[1]]
     result = resolve(plans, read_people_csv(args.people))
     live = sum(p.status is PlanStatus.LIVE for p in plans)
     if not live:
@@ -950,58 +954,17 @@ def _note(message: str) -> None:
 
 
 def _read_roles(path: str, framework: Framework, organisation: str | None) -> list[Position]:
-    if path.lower().endswith(".csv"):
-        imported = read_designation_csv(path, framework, organisation=organisation)
-        for finding in imported.findings:
-            _note(str(finding))
-        return list(imported.value)
-    data = _json(path)
-    entries = data if isinstance(data, list) else [data]
-    problems = []
-    positions = []
-    for i, entry in enumerate(entries):
-        try:
-            positions.append(Position.from_dict(entry, file=path))
-        except ValidationError as exc:
-            problems += [attrs.evolve(p, where=p.where.within(f"[{i}]")) for p in exc.problems]
-    if problems:
-        raise ValidationError(problems)
+    positions, findings = read_positions(path, framework, organisation)
+    for finding in findings:
+        _note(str(finding))
     return positions
 
 
 def _read_catalogue(path: str, framework: Framework) -> Catalogue:
-    if path.lower().endswith(".csv"):
-        imported = read_catalogue_csv(path, framework)
-        for finding in imported.findings:
-            _note(str(finding))
-        return imported.value
-    return Catalogue.from_file(path)
-
-
-def _read_plans(path: str) -> tuple[str, tuple[Plan, ...]]:
-    """The plans in a file, and its form: a plan document (``json``), a list of them, or
-    the platform's payloads (``platform``), those of one plan joined again."""
-    data = _json(path)
-    entries = data if isinstance(data, list) else [data]
-    if entries and all(isinstance(e, dict) and "contentList" in e for e in entries):
-        return "platform", plans_from_platform(entries, file=path)
-    problems = []
-    plans = []
-    for i, entry in enumerate(entries):
-        try:
-            plans.append(Plan.from_dict(entry, file=path))
-        except ValidationError as exc:
-            where = f"[{i}]" if isinstance(data, list) else ""
-            problems += [attrs.evolve(p, where=p.where.within(where)) for p in exc.problems]
-    if problems:
-        raise ValidationError(problems)
-    return "json", tuple(plans)
-
-
-def _json(path: str) -> Any:
-    from karmayogi._json import load_json
-
-    return load_json(Path(path))[1]
+    catalogue, findings = read_catalogue(path, framework)
+    for finding in findings:
+        _note(str(finding))
+    return catalogue
 
 
 def print_taxonomy(
