@@ -509,10 +509,12 @@ COMMANDS = [
     ["plan"],
     ["plan", "build"],
     ["plan", "check"],
+    ["plan", "publish"],
     ["plan", "allocations"],
     ["progress"],
     ["demo"],
     ["report"],
+    ["validate"],
 ]
 
 
@@ -528,10 +530,10 @@ def test_every_command_has_help_with_an_example_of_itself(command: list[str]) ->
 
 def test_the_main_help_lists_every_command_and_the_exit_codes() -> None:
     result = run("--help")
-    for command in ("taxonomy", "plan", "progress", "demo", "report"):
+    for command in ("taxonomy", "plan", "progress", "demo", "report", "validate"):
         assert f"  karmayogi {command}" in result.stdout
     codes = result.stdout.split("exit codes (every command):")[1].split()
-    for code in ("0", "1", "2", "3", "130"):
+    for code in ("0", "1", "2", "3", "130", "141"):
         assert code in codes
 
 
@@ -658,6 +660,9 @@ EXIT_CODES = [
     (["plan", "check", "{plan}"], 0),
     (["plan", "check", "{files}/people.csv"], 1),
     (["plan", "check"], 2),
+    (["plan", "publish", "{plan}"], 0),  # already Live: said, nothing changed
+    (["plan", "publish", "{files}/people.csv"], 1),
+    (["plan", "publish"], 2),
     (["plan", "allocations", "{plan}", "--people", "{files}/people.csv"], 0),
     (["plan", "allocations", "{plan}", "--people", "{files}/missing.csv"], 1),
     (["plan", "allocations", "{plan}"], 2),
@@ -670,6 +675,9 @@ EXIT_CODES = [
     (["report", "{files}/clean.csv", "--out", "{files}/r.html", "--no-charts"], 0),
     (["report", "{export}", "--out", "{files}/r.html", "--no-charts"], 1),  # a row rejected
     (["report", "{files}/clean.csv", "--policy", "generous"], 2),
+    (["validate", "{files}/people.csv", "{plan}"], 0),
+    (["validate", "{export}"], 1),  # a row rejected
+    (["validate"], 2),
 ]  # fmt: skip
 
 

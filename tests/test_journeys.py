@@ -443,3 +443,36 @@ def test_validate_lists_every_problem_and_fails(
     assert lines[2].startswith(f"  {people}, row 3, field 'Organisation': is blank")
     assert lines[3] == f"{odd}: not recognised: none of the files karmayogi reads"
     assert err == "0 of 2 files ok\n"
+
+
+def test_people_and_units_that_do_not_meet_the_export_are_an_error(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A people file keyed by employee number, and a units file of other ids, meet an
+    export keyed by email and unit paths nowhere: each is an error that says so."""
+    people = rows(files / "people.csv")
+    by_number = tmp_path / "people.csv"
+    with by_number.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(people[0]))
+        writer.writeheader()
+        writer.writerows({**p, "Person": f"EMP{i:05d}"} for i, p in enumerate(people))
+    export, units = str(files / "ConsumptionReport.csv"), str(files / "units.csv")
+    code, out, err = cli(capsys, "progress", export, "--units", units, "--people", str(by_number))
+    assert (code, out) == (1, "")
+    assert "the records' people in the people file: none of" in err
+    assert "Email, compared case-insensitively" in err
+    other = tmp_path / "units.csv"
+    other.write_text("Unit,Name,Level,Parent\nMP,Madhyanchal Pradesh,state,\n", encoding="utf-8")
+    for command in ("progress", "report"):
+        code, out, err = cli(
+            capsys,
+            command,
+            export,
+            "--units",
+            str(other),
+            "--out",
+            str(tmp_path / "x.json" if command == "progress" else tmp_path / "x.html"),
+        )
+        assert (code, out) == (1, ""), err
+        assert "the records' units in the organisation tree: none of" in err
+        assert "'Madhyanchal-Pradesh/" in err

@@ -60,7 +60,8 @@ examples:
   karmayogi plan build --roles roles.csv --people people.csv --catalogue courses.csv \\
       --organisation dept-revenue --year 2025-26 --out plans/
   karmayogi plan check plans/dept-revenue-2025-26-tehsildar.json --catalogue courses.csv
-  karmayogi plan allocations plans/*.json --people people.csv > allocations.csv
+  karmayogi plan publish plans/*.json
+  karmayogi plan allocations plans/*.json --people people.csv --out allocations.csv
   karmayogi progress ConsumptionReport.csv --by quarter
   karmayogi validate ConsumptionReport.csv people.csv plans/*.json
 
@@ -90,7 +91,7 @@ examples:
   karmayogi progress ConsumptionReport.csv                 by quarter, as a table
   karmayogi progress ConsumptionReport.csv --by month --view cumulative --format csv
   karmayogi progress ConsumptionReport.csv --units units.csv --people people.csv \\
-      --allocations allocations.csv --format json --out progress.json
+      --allocations allocations.csv --catalogue catalogue.json --out progress.json
   karmayogi progress ConsumptionReport.csv --suppress 5    counts 1-4 hidden, safely
   karmayogi progress ConsumptionReport.csv --engine reference   the pure-Python engine
 
@@ -104,6 +105,12 @@ files:
                Ministry, Department and Organization columns spell)
   people       CSV: Person (their Email), Organisation, Designation, Unit, Active
   allocations  CSV as 'karmayogi plan allocations' writes it
+  catalogue    CSV or JSON: the courses' ids and titles, where the allocations name
+               courses by id (do_...) and the export by title
+
+Every join (records to units or people, allocations to records and people) is said
+on stderr with how well it matched; one where nothing matched is an error that says
+what to pass.
 
 exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad input;
 2 bad usage
@@ -115,6 +122,7 @@ examples:
       --organisation dept-revenue --year 2025-26 --hours-cap 20 --out plans/
   karmayogi plan build ... --format platform     the payloads to push to the platform
   karmayogi plan check plan.json --catalogue courses.json --people people.csv
+  karmayogi plan publish plans/*.json --at "2025-04-01 09:00"
   karmayogi plan allocations plans/*.json --people people.csv --out allocations.csv
   karmayogi plan allocations plans/*.json --people people.csv --format table
 
@@ -546,13 +554,13 @@ def _report(args: argparse.Namespace) -> int:
     if args.roles:
         positions = _read_roles(args.roles, framework, None)
     profiles = read_profiles(args.profiles) if args.profiles else None
+    if people is None:
+        join_places(report.places, tree)[1].check()
     made = make_report(
         tree,
         records,
         people=people,
-        places=None
-        if people is not None
-        else {p: u for p, u in report.places.items() if u in tree},
+        places=None if people is not None else join_places(report.places, tree)[0],
         allocations=allocations,
         positions=positions,
         profiles=profiles,
@@ -640,7 +648,8 @@ def _progress(args: argparse.Namespace) -> int:
     matches = []
     if args.people:
         people = _read_people(args.people)
-        matches.append(join_people({e.person for e in report.ledger}, [p.id for p in people]))
+        in_records = {person for person, _entries in report.ledger.by_person()}
+        matches.append(join_people(in_records, [p.id for p in people]))
         matches[-1].check()
         rollup = Rollup(tree, people=people, by=args.by, policy=policy, records=report.ledger)
     else:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import attrs
 
+from karmayogi._joins import join_people
 from karmayogi._names import name_key
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.competency import (
@@ -46,6 +47,7 @@ from karmayogi.competency import (
     Position,
     gap_table,
 )
+from karmayogi.errors import Match
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear, PeriodKind, today_in_india
 from karmayogi.progress import (
@@ -278,6 +280,11 @@ def make_report(
     else:
         fy = FinancialYear.parse(year)
 
+    matches: list[Match] = []
+    if people is not None and len(ledger):
+        in_records = {person for person, _entries in ledger.by_person()}
+        matches.append(join_people(in_records, [p.id for p in people]).check())
+
     def rollup(by: PeriodKind) -> Rollup:
         if people is not None:
             return Rollup(tree, people=people, by=by, policy=policy, records=ledger)
@@ -288,7 +295,7 @@ def make_report(
     compliance = (
         by_quarter.compliance(allocated, catalogue=catalogue) if allocated is not None else None
     )
-    matches = list(compliance.matched) if compliance is not None else []
+    matches += compliance.matched if compliance is not None else ()
     if suppress is not None:
         quarters, years = quarters.suppressed(suppress), years.suppressed(suppress)
         compliance = compliance.suppressed(suppress) if compliance is not None else None
