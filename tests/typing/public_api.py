@@ -23,7 +23,7 @@ from karmayogi.competency import (
     gap_table,
     read_designation_csv,
 )
-from karmayogi.errors import Problem, ValidationError
+from karmayogi.errors import Match, NoMatchError, Problem, ValidationError
 
 kcm = default_framework()
 assert_type(kcm, Framework)
@@ -60,6 +60,7 @@ from karmayogi.cbp import (  # noqa: E402 - grouped by concept, as users read it
     Reason,
     Resolution,
     build_plans,
+    plans_from_platform,
     read_catalogue_csv,
     resolve,
 )
@@ -113,3 +114,18 @@ assert_type(rollup.explain("o", "2025-26", "enrolments"), Explanation)
 assert_type(rollup.compliance(result), ComplianceTable)
 assert_type(read_consumption_report(io.StringIO("")), Import)
 assert_type(read_xapi([]), Import)
+
+# Joins say how well they matched; defaults taken from the data say why.
+from karmayogi.report import choose_year, make_report  # noqa: E402
+
+table = rollup.compliance(result, catalogue=catalogue)
+assert_type(table.matched, tuple[Match, ...])
+assert_type(result.matched, Match | None)
+assert_type(result.left_out, dict[str, int])
+assert_type(plans_from_platform(plan.to_platform()), tuple[Plan, ...])
+assert_type(choose_year([record]), tuple[FinancialYear, str])
+assert_type(make_report(tree, [record], places={}).choices, tuple[str, ...])
+try:
+    Match(join="j", matched=0, total=1).check()
+except NoMatchError as missed:
+    assert_type(missed.match.hint, str | None)
