@@ -383,6 +383,10 @@ def choose_year(
     if others and others[-1].start > fy.start:
         tail = others[-1]
         why += f"; {tail} has {began[tail]:,}, from {_day(first[tail])}"
+    elif as_of is not None and as_of > fy.end:
+        later = FinancialYear.of(as_of)
+        days = (as_of - later.start).days + 1
+        why += f"; {later} has only {days} days of data, to {_day(as_of)}, and no enrolment"
     return fy, why
 
 
