@@ -530,11 +530,7 @@ def _report(args: argparse.Namespace) -> int:
     records = report.ledger
     tree = read_units_csv(args.units) if args.units else report.tree
     assert tree is not None
-    people = (
-        [attrs.evolve(p, id=p.id.casefold()) for p in read_people_csv(args.people)]
-        if args.people
-        else None
-    )
+    people = _read_people(args.people) if args.people else None
     allocations: list[Allocation] | None = None
     if args.plans:
         assert people is not None
@@ -554,13 +550,15 @@ def _report(args: argparse.Namespace) -> int:
     if args.roles:
         positions = _read_roles(args.roles, framework, None)
     profiles = read_profiles(args.profiles) if args.profiles else None
+    places = None
     if people is None:
-        join_places(report.places, tree)[1].check()
+        places, placed = join_places(report.places, tree)
+        placed.check()
     made = make_report(
         tree,
         records,
         people=people,
-        places=None if people is not None else join_places(report.places, tree)[0],
+        places=places,
         allocations=allocations,
         positions=positions,
         profiles=profiles,
@@ -573,6 +571,11 @@ def _report(args: argparse.Namespace) -> int:
         suppress=args.suppress,
         catalogue=catalogue,
     )
+    return _report_done(args, made, notes, rejected)
+
+
+def _report_done(args: argparse.Namespace, made: Any, notes: list[str], rejected: list[Any]) -> int:
+    """Write the report, print its summary, and say on stderr what it chose and read."""
     path = made.write(args.out, charts=_charts(args.no_charts))
     if args.format == "json":
         print(json.dumps(made.to_dict() | {"report": str(path)}, indent=2, ensure_ascii=False))
@@ -649,8 +652,7 @@ def _progress(args: argparse.Namespace) -> int:
     if args.people:
         people = _read_people(args.people)
         in_records = {person for person, _entries in report.ledger.by_person()}
-        matches.append(join_people(in_records, [p.id for p in people]))
-        matches[-1].check()
+        matches.append(join_people(in_records, [p.id for p in people]).check())
         rollup = Rollup(tree, people=people, by=args.by, policy=policy, records=report.ledger)
     else:
         places, placed = join_places(report.places, tree)
@@ -869,21 +871,22 @@ def _plan_document(plan: Plan, form: str) -> Any:
 
 def _publish(args: argparse.Namespace) -> int:
     at = parse_datetime(args.at) if args.at else None
-    read = [(path, read_plans(path)) for path in args.plans]
+    read = [(path, *read_plans(path)) for path in args.plans]
+    retired = [
+        f"{path}: plan {p.id} is Retired; only a Draft plan can be published"
+        for path, _form, plans in read
+        for p in plans
+        if p.status is PlanStatus.RETIRED
+    ]
+    if retired:  # refused before any file is rewritten
+        raise ValueError("; ".join(retired))
     published = already = 0
-    for path, (form, plans) in read:
-        if all(p.status is PlanStatus.LIVE for p in plans):
-            already += len(plans)
+    for path, form, plans in read:
+        drafts = sum(p.status is PlanStatus.DRAFT for p in plans)
+        published, already = published + drafts, already + len(plans) - drafts
+        if not drafts:
             continue
-        problems = [
-            f"{path}: plan {p.id} is {p.status.value}; only a Draft plan can be published"
-            for p in plans
-            if p.status is PlanStatus.RETIRED
-        ]
-        if problems:
-            raise ValueError("; ".join(problems))
-        live = [p if p.status is PlanStatus.LIVE else p.publish(at=at) for p in plans]
-        published += sum(p.status is PlanStatus.DRAFT for p in plans)
+        live = [p.publish(at=at) if p.status is PlanStatus.DRAFT else p for p in plans]
         documents = [_plan_document(p, form) for p in live]
         if form == "platform":
             document: Any = [payload for payloads in documents for payload in payloads]
