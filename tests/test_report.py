@@ -164,6 +164,36 @@ def test_names_are_escaped() -> None:
     assert "<b>R&D" not in html
 
 
+def test_the_year_is_the_one_the_enrolments_are_in_and_quarters_outside_it_say_which_side() -> None:
+    """Enrolments in 2025-26, a few begun in March 2025, and completions into April 2026:
+    the report is about 2025-26, says why, and labels the quarters around it truly."""
+    tree = OrgTree([Unit(id="s", name="State", level="state")])
+
+    def done(person: str, begun: dt.datetime, ended: dt.datetime) -> Enrolment:
+        return Enrolment(person=person, course="c", status=Status.COMPLETED, progress=100,
+                         enrolled_at=begun, completed_at=ended, duration=3600)  # fmt: skip
+
+    records = [
+        done("early", dt.datetime(2025, 3, 20, tzinfo=IST), dt.datetime(2025, 4, 2, tzinfo=IST)),
+        *(
+            done(f"p{n}", dt.datetime(2025, 6, 1 + n, tzinfo=IST),
+                 dt.datetime(2026, 4, 10, tzinfo=IST))
+            for n in range(3)
+        ),
+    ]  # fmt: skip
+    made = make_report(tree, records, places={r.person: "s" for r in records})
+    assert str(made.year) == "2025-26"
+    assert made.choices == (
+        "data as of 10/04/2026: the latest enrolment or completion in the records",
+        "plan year 2025-26: the year with the most enrolments (3 of 4); "
+        "2026-27 has only 10 days of data, to 10/04/2026, and no enrolment",
+    )
+    html = made.to_html(charts=False)
+    assert "2024-25 Q4 (before the year)" in html
+    assert "2026-27 Q1 (after the year)" in html
+    assert "2025-26 Q1 (" not in html
+
+
 def test_a_report_with_records_only_says_what_it_lacks() -> None:
     tree = OrgTree([
         Unit(id="s", name="State", level="state"),
