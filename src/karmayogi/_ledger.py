@@ -154,7 +154,8 @@ class Enrolment:
 
     @property
     def origins(self) -> tuple[Origin, ...]:
-        """The rows (or records) that said so."""
+        """The rows (or records) that said so: of a joined record, the first
+        :data:`ORIGINS_KEPT` in file and row order."""
         origins = self._origins
         return (origins,) if isinstance(origins, Origin) else origins
 
@@ -203,7 +204,7 @@ class Enrolment:
             _earliest(self.completed_at, other.completed_at),
             _union(self.certificates, other.certificates),
             _largest(self.duration, other.duration),
-            _one_or_many(sorted(set(self.origins) | set(other.origins), key=_origin_order)),
+            _first_origins(self._origins, other._origins),
         )
 
 
@@ -258,6 +259,22 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
 
 def _origin_order(origin: Origin) -> tuple[str, int]:
     return (origin.file or "", origin.row)
+
+
+ORIGINS_KEPT = 10
+"""How many origins a joined record keeps: the first, in file and row order. A bound, so
+that a row repeated a million times costs the same for each repeat; and the first few of
+a union are the first few of the first few of each part, so joining stays associative,
+commutative and idempotent."""
+
+
+def _first_origins(
+    a: Origin | tuple[Origin, ...], b: Origin | tuple[Origin, ...]
+) -> Origin | tuple[Origin, ...]:
+    if a == b:
+        return a
+    both = {*((a,) if isinstance(a, Origin) else a), *((b,) if isinstance(b, Origin) else b)}
+    return _one_or_many(sorted(both, key=_origin_order)[:ORIGINS_KEPT])
 
 
 def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
