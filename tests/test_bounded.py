@@ -8,12 +8,13 @@ import io
 from functools import reduce
 from random import Random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from karmayogi._ledger import ORIGINS_KEPT
 from karmayogi.periods import IST
-from karmayogi.progress import Enrolment, Origin, Status, read_consumption_report
+from karmayogi.progress import Enrolment, Origin, Rollup, Status, read_consumption_report
 
 origins = st.builds(Origin, st.sampled_from([None, "a.csv", "b.csv"]), st.integers(1, 10**6))
 
@@ -49,3 +50,30 @@ def test_a_row_repeated_many_times_is_read_with_a_bounded_record() -> None:
     assert (report.rows, report.used, report.duplicates) == (20_000, 1, 19_999)
     entry = report.ledger["a@x.in", "RTI"]
     assert [o.row for o in entry.origins] == list(range(2, 2 + ORIGINS_KEPT))
+
+
+def test_a_table_has_the_periods_with_data_not_the_span_between_them() -> None:
+    """One row in January 1900, one in December 2999: two months, on both engines, not
+    thirteen thousand; and the earliest dates read fall in a year that can be counted."""
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    rows = (
+        "a@x.in,CG,Rev,,RTI,01:00:00,1900-01-15 10:00:00,in-progress,40,,No\n"
+        "b@x.in,CG,Rev,,RTI,01:00:00,2999-12-01 10:00:00,in-progress,40,,No\n"
+    )
+    report = read_consumption_report(io.StringIO(header + rows))
+    tree = report.tree
+    assert tree is not None
+    months = Rollup(tree, places=report.places, by="month", records=report.ledger).table()
+    assert sorted({str(r.period) for r in months}) == ["1900-01", "2999-12"]
+    assert len(months) == len(tree) * 2
+    quarters = Rollup(tree, places=report.places, by="quarter", records=report.ledger).table()
+    assert sorted({str(r.period) for r in quarters}) == ["1899-00 Q4", "2999-00 Q3"]
+    pytest.importorskip("polars", reason="the columnar extra is not installed")
+    from karmayogi.columnar import read_consumption_frame, rollup_table
+
+    frames = read_consumption_frame(io.StringIO(header + rows))
+    framed = rollup_table(frames.records, frames.tree, places=frames.people, by="month")
+    assert sorted({str(r.period) for r in framed}) == ["1900-01", "2999-12"]

@@ -353,11 +353,13 @@ class Engine:
         return Unplaced(unplaced, undated)
 
     def periods(self) -> tuple[int, ...]:
-        """Every period from the first with anything counted to the last."""
+        """Every period with anything counted, in order: a table is as long as its data,
+        not as the span between its earliest and latest date (one row in 1901 and one in
+        2999 make two periods, not four thousand)."""
         # A period whose counters went back to zero (an enrolment found to be earlier) is
         # not "with anything counted", so one record at a time shows what bulk shows.
         seen = {index for cells in self.cells.values() for index, row in cells.items() if any(row)}
-        return tuple(range(min(seen), max(seen) + 1)) if seen else ()
+        return tuple(sorted(seen))
 
     def flow(self, unit: str, index: int) -> list[int]:
         return list(self.cells.get(unit, {}).get(index, [0] * Slot.COUNT))

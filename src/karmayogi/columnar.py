@@ -121,8 +121,8 @@ def rollup_frame(
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     view: View = "flow",
 ) -> IntoFrameT:
-    """Every unit of ``tree`` (with its descendants) in every period from the first with
-    anything counted to the last, as :meth:`karmayogi.progress.Rollup.table` gives them:
+    """Every unit of ``tree`` (with its descendants) in every period with anything
+    counted, as :meth:`karmayogi.progress.Rollup.table` gives them:
     one row per unit and period, parents first, with the columns ``unit``, ``period``
     and the metrics. Gives a frame of the records' own library (lazy if it was lazy).
 
@@ -916,12 +916,11 @@ def _contributions(
 
 
 def _periods(counted: nw.LazyFrame[Any]) -> list[int]:
-    """Every period from the first with anything counted to the last."""
+    """Every period with anything counted, in order (as the reference engine's)."""
     nonzero = counted.filter(
         nw.any_horizontal(*(nw.col(s) != 0 for s in _SLOTS), ignore_nulls=True)
     )
-    found = [int(p) for p in nonzero.select("period").unique().collect()["period"].to_list()]
-    return list(range(min(found), max(found) + 1)) if found else []
+    return sorted(int(p) for p in nonzero.select("period").unique().collect()["period"].to_list())
 
 
 def _metrics(table: nw.LazyFrame[Any], *, flow: bool) -> nw.LazyFrame[Any]:

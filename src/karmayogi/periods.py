@@ -71,7 +71,8 @@ class FinancialYear:
     FinancialYear(start_year=2024)
     """
 
-    start_year: int = attrs.field(validator=[attrs.validators.ge(1900), attrs.validators.le(9998)])
+    # 1899: the year that 1 January to 31 March 1900, the first dates read, fall in.
+    start_year: int = attrs.field(validator=[attrs.validators.ge(1899), attrs.validators.le(9998)])
 
     @classmethod
     def parse(cls, value: str | FinancialYear) -> FinancialYear:

@@ -570,7 +570,8 @@ class Rollup:
     # --- reading the numbers ----------------------------------------------------------------
 
     def periods(self) -> tuple[Period, ...]:
-        """Every period from the first with anything counted to the last."""
+        """Every period with anything counted, in order: as many as the data has, however
+        far apart its dates."""
         return tuple(period_at(self.by, i) for i in self._engine.periods())
 
     def table(
@@ -578,9 +579,8 @@ class Rollup:
         view: View = "flow",
         periods: Iterable[Period | str] | FinancialYear | None = None,
     ) -> ProgressTable:
-        """Every unit (parents first) in every period: by default from the first period
-        with anything counted to the last; or the periods given; or those of a financial
-        year. A cumulative period counts everything up to its end, before the first shown
+        """Every unit (parents first) in every period: by default each period with
+        anything counted; or the periods given; or those of a financial year. A cumulative period counts everything up to its end, before the first shown
         period too."""
         indexes = self._indexes(periods)
         rows: list[ProgressRow] = []
