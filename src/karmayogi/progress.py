@@ -580,8 +580,9 @@ class Rollup:
         periods: Iterable[Period | str] | FinancialYear | None = None,
     ) -> ProgressTable:
         """Every unit (parents first) in every period: by default each period with
-        anything counted; or the periods given; or those of a financial year. A cumulative period counts everything up to its end, before the first shown
-        period too."""
+        anything counted; or the periods given; or those of a financial year. A
+        cumulative period counts everything up to its end, before the first shown period
+        too."""
         indexes = self._indexes(periods)
         rows: list[ProgressRow] = []
         for unit in self.tree:
