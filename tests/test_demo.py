@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from karmayogi.cbp import Catalogue, Plan, PlanStatus, read_allocations_csv
 from karmayogi.competency import CompetencyProfile, Framework, Position
-from karmayogi.demo import EXPORT_FILES, Demo, make_demo
+from karmayogi.demo import DEMO_MARK, EXPORT_FILES, Demo, make_demo
 from karmayogi.org import read_people_csv, read_units_csv
 from karmayogi.progress import Enrolment, Status, read_cbp_report, read_consumption_report
 
@@ -128,7 +128,7 @@ def test_the_year_looks_like_a_real_year(state: Demo) -> None:
 
 def test_the_files_it_writes(state: Demo, exported: Path) -> None:
     written = {p.name for p in exported.iterdir()}
-    assert written == set(EXPORT_FILES)
+    assert written == {*EXPORT_FILES, DEMO_MARK}
     assert {p.name for p in (exported / "plans").iterdir()} == {f"{p.id}.json" for p in state.plans}
 
 

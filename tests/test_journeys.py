@@ -476,3 +476,57 @@ def test_people_and_units_that_do_not_meet_the_export_are_an_error(
         assert (code, out) == (1, ""), err
         assert "the records' units in the organisation tree: none of" in err
         assert "'Madhyanchal-Pradesh/" in err
+
+
+# --- outputs never destroy inputs ------------------------------------------------------------
+
+
+def test_an_out_that_is_an_input_is_refused_and_the_input_kept(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_bytes((files / "people.csv").read_bytes())
+    before = people.read_bytes()
+    code, out, err = cli(
+        capsys, "progress", str(files / "ConsumptionReport.csv"), "--units",
+        str(files / "units.csv"), "--people", str(people), "--out", str(people),
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == f"karmayogi: error: --out {people} is the input --people: write the output elsewhere\n"
+    )
+    assert people.read_bytes() == before
+
+
+def test_the_demo_never_writes_over_exports_it_did_not_write(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    real = tmp_path / "state"
+    real.mkdir()
+    (real / "ConsumptionReport.csv").write_text("the state's own export\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "demo", "--people", "60", "--export", "--out", str(real))
+    assert code == 1
+    assert "holds ConsumptionReport.csv, which karmayogi demo did not write" in err
+    assert (real / "ConsumptionReport.csv").read_text(
+        encoding="utf-8"
+    ) == "the state's own export\n"
+    assert sorted(p.name for p in real.iterdir()) == ["ConsumptionReport.csv"]
+    # Its own exports, it may write again.
+    again = tmp_path / "demo"
+    for _ in range(2):
+        code, _out, err = cli(capsys, "demo", "--people", "60", "--export", "--out", str(again))
+        assert code == 0, err
+
+
+def test_an_interrupted_large_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    from karmayogi._atomic import atomic_text
+
+    target = tmp_path / "allocations.csv"
+    target.write_text("the old file\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic_text(target) as handle:
+        for n in range(200_000):  # some megabytes, flushed to disk on the way
+            handle.write(f"person{n}@x.in,do_{n},2026-03-31\n")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "the old file\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["allocations.csv"]

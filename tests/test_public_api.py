@@ -99,7 +99,7 @@ PUBLIC = {
         "rollup_frame",
         "rollup_table",
     },
-    "karmayogi.demo": {"EXPORT_FILES", "Demo", "make_demo"},
+    "karmayogi.demo": {"DEMO_MARK", "EXPORT_FILES", "Demo", "make_demo"},
     "karmayogi.report": {
         "Report",
         "charts_available",

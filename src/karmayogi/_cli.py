@@ -235,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    _refuse_output_over_input(args)
     if args.command == "progress" or getattr(args, "action", None) == "allocations":
         args.format = _output_format(args)  # a mismatch refused before any work
     if args.command == "taxonomy":
@@ -250,6 +251,30 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args)
     return _PLAN_ACTIONS[args.action](args)
+
+
+_INPUTS = ("report", "units", "people", "allocations", "catalogue", "cbp", "roles",
+           "profiles", "framework")  # fmt: skip
+
+
+def _refuse_output_over_input(args: argparse.Namespace) -> None:
+    """An --out that names one of the command's own inputs is refused before any work:
+    the output would replace what it was made from."""
+    out = getattr(args, "out", None)
+    if not out or args.command == "demo":
+        return
+    inputs = [(f"--{n}" if n != "report" else "REPORT", getattr(args, n, None)) for n in _INPUTS]
+    inputs += [("PLAN", path) for path in getattr(args, "plans", None) or ()]
+    target = Path(out)
+    for flag, given in inputs:
+        if isinstance(given, str) and _same_file(target, Path(given)):
+            raise ValueError(f"--out {out} is the input {flag}: write the output elsewhere")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -449,11 +474,11 @@ def _demo(args: argparse.Namespace) -> int:
     state = make_demo(seed=args.seed, people=args.people)
     report = state.report(title=f"{state.name} (a fictional state)")
     out = Path(args.out)
-    path = report.write(out / "report.html", charts=_charts(args.no_charts))
     command = None
-    if args.export:
+    if args.export:  # first: it refuses to write over files that are not the demo's
         state.write_exports(out)
         command = f"karmayogi report {_demo_command(out, state.year, state.as_of)}"
+    path = report.write(out / "report.html", charts=_charts(args.no_charts))
     if args.format == "json":
         summary = report.to_dict() | {"report": str(path)}
         if command:

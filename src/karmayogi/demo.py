@@ -66,7 +66,7 @@ from karmayogi.progress import Enrolment, Status
 if TYPE_CHECKING:
     from karmayogi.report import Report
 
-__all__ = ["EXPORT_FILES", "Demo", "make_demo"]
+__all__ = ["DEMO_MARK", "EXPORT_FILES", "Demo", "make_demo"]
 
 STATE = "Madhyanchal Pradesh"
 DISTRICTS = ("Amarpur", "Devgarh", "Nandanpur", "Kesarganj")
@@ -186,6 +186,10 @@ _LAST = [
 ]  # fmt: skip
 _PROVIDERS = ("iGOT Karmayogi", "Madhyanchal Academy of Administration", "NIC")
 
+DEMO_MARK = ".karmayogi-demo"
+"""The file that says a directory's exports are the demo's, so that running it again may
+write over them."""
+
 EXPORT_FILES: Mapping[str, str] = {
     "ConsumptionReport.csv": "the platform's enrolment export",
     "CBPEnrollmentReport.csv": "the platform's CBP enrolment export (allocations)",
@@ -247,9 +251,21 @@ class Demo:
 
     def write_exports(self, directory: str | Path) -> list[Path]:
         """Write the state as the platform's exports and karmayogi's input files (see
-        :data:`EXPORT_FILES`) into ``directory``; returns the paths written."""
+        :data:`EXPORT_FILES`) into ``directory``; returns the paths written.
+
+        A file of those names that the demo did not write (no :data:`DEMO_MARK` beside
+        it, as a real state's exports would be) is never overwritten: the demo refuses,
+        naming the files, before it writes anything."""
         out = Path(directory)
+        names = [*EXPORT_FILES, *(f"plans/{plan.id}.json" for plan in self.plans)]
+        theirs = [n for n in names if (out / n).exists()]
+        if theirs and not (out / DEMO_MARK).is_file():
+            raise FileExistsError(
+                f"{out} holds {', '.join(theirs[:3])}{', ...' if len(theirs) > 3 else ''}, "
+                "which karmayogi demo did not write: choose another directory"
+            )
         (out / "plans").mkdir(parents=True, exist_ok=True)
+        write_atomically(out / DEMO_MARK, "Written by karmayogi demo: a fictional state.\n")
         written = [
             self._write_consumption(out / "ConsumptionReport.csv"),
             self._write_cbp(out / "CBPEnrollmentReport.csv"),
