@@ -524,9 +524,14 @@ def test_an_interrupted_large_write_leaves_the_old_file_whole(tmp_path: Path) ->
 
     target = tmp_path / "allocations.csv"
     target.write_text("the old file\n", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt), atomic_text(target) as handle:
-        for n in range(200_000):  # some megabytes, flushed to disk on the way
-            handle.write(f"person{n}@x.in,do_{n},2026-03-31\n")
-        raise KeyboardInterrupt
+
+    def write_then_interrupt() -> None:
+        with atomic_text(target) as handle:
+            for n in range(200_000):  # some megabytes, flushed to disk on the way
+                handle.write(f"person{n}@x.in,do_{n},2026-03-31\n")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_then_interrupt()
     assert target.read_text(encoding="utf-8") == "the old file\n"
     assert [p.name for p in tmp_path.iterdir()] == ["allocations.csv"]
