@@ -526,6 +526,13 @@ def _json_cases(reader: str, base: Any) -> Iterator[Case]:
     )
     yield case("a 10 MB string", _big_string(base), _json_big(reader))
     yield case(
+        "a number of 5,000 digits",
+        text.replace("[", "[" + "9" * 5000 + ", ", 1)
+        if text.startswith("[")
+        else text.replace("{", '{"n": ' + "9" * 5000 + ", ", 1),
+        Refused("has a number longer than Python reads"),
+    )
+    yield case(
         "the wrong kind of document",
         "[1, 2, 3]" if reader != "xAPI" else '"a string"',
         Refused("has no CFDocument" if reader == "CASE" else "is not"),

@@ -535,3 +535,28 @@ def test_an_interrupted_large_write_leaves_the_old_file_whole(tmp_path: Path) ->
         write_then_interrupt()
     assert target.read_text(encoding="utf-8") == "the old file\n"
     assert [p.name for p in tmp_path.iterdir()] == ["allocations.csv"]
+
+
+def test_control_characters_in_a_file_never_reach_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "ConsumptionReport.csv"
+    export.write_text(
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+        'a@x.in,CG,"Rev\x1b[2J\x1b[31m",,RTI,01:00:00,2025-05-15 10:00:00,in-progress,40,,No\n',
+        encoding="utf-8",
+    )
+    code, out, err = cli(capsys, "progress", str(export), "--engine", "reference")
+    assert code == 0, err
+    assert "Rev\\x1b[2J\\x1b[31m" in out
+    assert "\x1b" not in out + err
+
+
+def test_a_threshold_that_hides_nothing_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["progress", "ConsumptionReport.csv", "--suppress", "1"])
+    assert usage.value.code == 2
+    assert "N is 2 or more: counts from 1 to N-1 are hidden, and 1 would hide none" in (
+        capsys.readouterr().err
+    )

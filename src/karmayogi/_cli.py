@@ -18,6 +18,7 @@ from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
 from karmayogi._joins import join_people, join_places
+from karmayogi._names import printable
 from karmayogi._progress_bar import reading
 from karmayogi.cbp import (
     Allocation,
@@ -218,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KarmayogiError, ValueError, OSError) as exc:
         if args.debug:
             raise
-        print(f"karmayogi: error: {said(exc)}", file=sys.stderr)
+        print(f"karmayogi: error: {printable(said(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("karmayogi: interrupted", file=sys.stderr)
@@ -282,7 +283,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     checked = [check_file(path) for path in args.files]
     for result in checked:
-        print(result)
+        print(printable(str(result)))
     bad = sum(not c.ok for c in checked)
     _note(f"{len(checked) - bad} of {len(checked)} files ok")
     return EXIT_ERROR if bad else EXIT_OK
@@ -405,6 +406,19 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
 
 
+def _threshold(text: str) -> int:
+    """--suppress N: a whole number of 2 or more (1 or 0 would hide nothing, silently)."""
+    try:
+        below = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"N is a whole number, got {text!r}") from None
+    if below < 2:
+        raise argparse.ArgumentTypeError(
+            f"N is 2 or more: counts from 1 to N-1 are hidden, and {below} would hide none"
+        )
+    return below
+
+
 def _demo_parser(commands: Any) -> None:
     demo = commands.add_parser(
         "demo",
@@ -458,7 +472,7 @@ def _report_parser(commands: Any) -> None:
         help="learning hours from certified completions (platform) or from all",
     )
     report.add_argument(
-        "--suppress", type=int, metavar="N", help="hide counts from 1 to N-1, safely"
+        "--suppress", type=_threshold, metavar="N", help="hide counts from 1 to N-1, safely"
     )
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
@@ -605,7 +619,7 @@ def _report_done(args: argparse.Namespace, made: Any, notes: list[str], rejected
     if args.format == "json":
         print(json.dumps(made.to_dict() | {"report": str(path)}, indent=2, ensure_ascii=False))
     else:
-        print(made.summary())
+        print(printable(made.summary()))
         print(f"report: {path}")
     for line in [*made.choices, *notes]:
         _note(line)
@@ -642,7 +656,9 @@ def _progress_parser(commands: Any) -> None:
         help="learning hours from certified completions (platform) or from all",
     )
     progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
-    progress.add_argument("--suppress", type=int, metavar="N", help="hide counts from 1 to N-1")
+    progress.add_argument(
+        "--suppress", type=_threshold, metavar="N", help="hide counts from 1 to N-1"
+    )
     progress.add_argument(
         "--format",
         choices=_FORMATS["progress"],
@@ -987,7 +1003,7 @@ _PLAN_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _note(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)
 
 
 def _read_roles(path: str, framework: Framework, organisation: str | None) -> list[Position]:

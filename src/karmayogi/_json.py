@@ -93,6 +93,11 @@ def parse_json(text: str, file: str | None) -> Any:
     except RecursionError:
         message = "is nested more deeply than JSON is read"
         raise ValidationError([Problem(message, Location(file=file))]) from None
+    except ValueError as exc:  # Python's own bound: an integer of more than 4,300 digits
+        message = "has a number longer than Python reads"
+        raise ValidationError(
+            [Problem(message, Location(file=file), expected="at most 4,300 digits", got=str(exc))]
+        ) from None
     if repeated:
         raise ValidationError(
             [

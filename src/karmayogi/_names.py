@@ -6,7 +6,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "name_key", "slug"]
+__all__ = ["close_matches", "name_key", "printable", "slug"]
 
 
 def name_key(name: str) -> str:
@@ -44,3 +44,20 @@ def slug(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text)
     return "-".join(kept.split())
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: each control character (an escape sequence's
+    start, a carriage return, a bell) written as its code, so that a name in a file
+    cannot move the cursor, recolour the screen or hide what follows. Line breaks and
+    tabs stay.
+
+    >>> printable("Revenue\\x1b[2J")
+    'Revenue\\\\x1b[2J'
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}"
+        for ch in text
+    )

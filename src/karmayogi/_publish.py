@@ -41,6 +41,8 @@ def hidden_units(values: Mapping[str, int], tree: OrgTree, below: int) -> set[st
     gives a hidden count away. A hidden unit must not be the sum of its published children
     either, so one of them is hidden with it.
     """
+    if below < 2:  # 0 or 1 would hide nothing, and a caller would think it safe
+        raise ValueError(f"counts from 1 to below-1 are hidden: below is 2 or more, got {below}")
     hidden = {unit for unit, value in values.items() if 0 < value < below}
     changed = True
     while changed:

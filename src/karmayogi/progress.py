@@ -38,6 +38,7 @@ import attrs
 from karmayogi._csv import Source, opened, safe_writer
 from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
+from karmayogi._names import printable
 from karmayogi._publish import hidden_units, pseudonym
 from karmayogi._reports import (
     Import,
@@ -284,7 +285,9 @@ def _cell(value: object, missing: str = "") -> str:
 
 
 def _render(header: list[str], body: list[list[str]], notes: list[str], left: int) -> str:
-    """A text table: the first ``left`` columns read as words, the rest as numbers."""
+    """A text table: the first ``left`` columns read as words, the rest as numbers; no
+    cell's control characters reach the terminal."""
+    body = [[printable(cell) for cell in line] for line in body]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = [
         "  ".join(
