@@ -77,3 +77,29 @@ def test_a_table_has_the_periods_with_data_not_the_span_between_them() -> None:
     frames = read_consumption_frame(io.StringIO(header + rows))
     framed = rollup_table(frames.records, frames.tree, places=frames.people, by="month")
     assert sorted({str(r.period) for r in framed}) == ["1900-01", "2999-12"]
+
+
+def test_an_invisible_character_in_an_email_does_not_make_a_second_person() -> None:
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    rows = (
+        "asha@cg.gov.in,CG,Rev,,RTI,01:00:00,2025-05-01 10:00:00,in-progress,40,,No\n"
+        "asha@cg.gov.in\u200b,CG,Rev,,Ethics,01:00:00,2025-05-02 10:00:00,in-progress,40,,No\n"
+        "A\u0301sha@cg.gov.in,CG,Rev,,RTI,01:00:00,2025-05-03 10:00:00,in-progress,40,,No\n"
+        "\u00c1sha@cg.gov.in,CG,Rev,,RTI,01:00:00,2025-05-03 10:00:00,in-progress,40,,No\n"
+    )
+    report = read_consumption_report(io.StringIO(header + rows))
+    assert sorted(report.places) == ["asha@cg.gov.in", "\u00e1sha@cg.gov.in"]
+    assert (report.used, report.duplicates) == (3, 1)
+    [finding] = [f for f in report.findings if f.code == "person-key-normalised"]
+    assert finding.message.startswith("2 people's Email held invisible characters")
+    pytest.importorskip("polars", reason="the columnar extra is not installed")
+    from karmayogi.columnar import read_consumption_frame
+
+    frames = read_consumption_frame(io.StringIO(header + rows))
+    assert sorted(frames.records["person"].unique().to_list()) == sorted(report.places)
+    assert [f.message for f in frames.findings if f.code == "person-key-normalised"] == [
+        finding.message
+    ]

@@ -360,6 +360,7 @@ class _Reading:
             rows=self.frame.height,
             findings=list(self.table.findings),
         )
+        result.findings += reader.renormalised_finding()
         self._reject(parsed.filter(~pl.col("good"))["row"], result)
         result.used = result.records.select("person", "course").n_unique()
         result.duplicates = result.records.height - result.used

@@ -6,7 +6,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "name_key", "printable", "slug"]
+__all__ = ["close_matches", "identity", "name_key", "printable", "slug"]
 
 
 def name_key(name: str) -> str:
@@ -61,3 +61,17 @@ def printable(text: str) -> str:
         ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}"
         for ch in text
     )
+
+
+def identity(text: str) -> str:
+    """A person's identifier as it is compared: one Unicode form (NFC), without invisible
+    characters (a zero-width space pasted with an email) or surrounding spaces. Case is
+    the caller's to fold: emails compare without it, ids with it.
+
+    >>> identity(" asha@cg.gov.in\u200b ") == identity("asha@cg.gov.in")
+    True
+    """
+    if text.isascii():
+        return text.strip()
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()

@@ -16,7 +16,7 @@ from karmayogi._csv import Source, Table, header_table, opened, stream_records
 from karmayogi._html import SHOWN, block, table
 from karmayogi._json import JSONSource, NotJSON, is_json_source, json_text, parse_json
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
-from karmayogi._names import name_key
+from karmayogi._names import identity, name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -333,6 +333,8 @@ class _ConsumptionRows:
         self.table = table
         self.result = result
         self.email = key_column == "email"
+        self.key_title = table.columns[key_column][1]
+        self.renormalised: set[str] = set()
         self.at = {c: i for c, (i, _title) in table.columns.items()}
         self.key_index = self.at[key_column]
         # Every column the fast path reads, an absent one at the blank cell after the row.
@@ -494,9 +496,7 @@ class _ConsumptionRows:
         self._place(person, cells, enrolled_at)
 
     def _who(self, cells: list[str], bad: _Bad) -> tuple[str, str]:
-        person = cells[self.key_index].strip() if self.key_index < len(cells) else ""
-        if self.email:
-            person = person.casefold()
+        person = self._key(cells[self.key_index]) if self.key_index < len(cells) else ""
         if not person:
             bad("email" if self.email else "person", "is blank", "the person's key")
         course = self.cell(cells, "course_id") or self.cell(cells, "course")
@@ -558,12 +558,19 @@ class _ConsumptionRows:
                     bad("duration", "is not a duration", "HH:MM:SS, at most 1000 hours")
         return progress, certified, duration
 
+    def _key(self, text: str) -> str:
+        """A person's key, as :func:`identity` compares it (emails without case); a key
+        that invisible characters or another Unicode form changed is counted, for a
+        finding."""
+        person = identity(text)
+        if not text.isascii() and person != text.strip():
+            self.renormalised.add(person)
+        return person.casefold() if self.email else person
+
     def _learner(self, text: str) -> _Learner | None:
         """The person a cell names (None if blank), known from now on by the cell as
         written too."""
-        person = text.strip()
-        if self.email:
-            person = person.casefold()
+        person = self._key(text)
         if not person:
             return None
         learner = self.by_person.get(person)
@@ -613,7 +620,22 @@ class _ConsumptionRows:
         elif enrolled_at > learner.at:
             learner.at = enrolled_at
 
+    def renormalised_finding(self) -> list[Finding]:
+        """The finding that some people's keys were written with invisible characters or
+        in another Unicode form, if any were."""
+        if not self.renormalised:
+            return []
+        return [
+            Finding(
+                "person-key-normalised",
+                f"{len(self.renormalised)} people's {self.key_title} held invisible "
+                "characters or another Unicode form; they are compared without them",
+                Location(file=self.table.file, field=self.key_title),
+            )
+        ]
+
     def finish(self) -> None:
+        self.result.findings += self.renormalised_finding()
         self.result.tree = OrgTree.from_paths(sorted(self.paths))
         self.result.places = {
             learner.person: learner.unit
@@ -717,7 +739,7 @@ def _cbp_row(
             Problem(message, table.where(row, column), expected=expected, got=values[column])
         )
 
-    person = values["email"].casefold()
+    person = identity(values["email"]).casefold()
     if not person:
         bad("email", "is blank", "the person's email")
     course = courses.get(name_key(values["course"]), values["course"])
@@ -872,12 +894,13 @@ def _actor(actor: Any) -> str | None:
     if not isinstance(actor, Mapping):
         return None
     if isinstance(actor.get("mbox"), str):
-        return str(actor["mbox"]).removeprefix("mailto:").strip().casefold() or None
+        return identity(str(actor["mbox"]).removeprefix("mailto:")).casefold() or None
     if isinstance(actor.get("mbox_sha1sum"), str):
-        return "sha1:" + str(actor["mbox_sha1sum"]).strip().lower()
+        digest = identity(str(actor["mbox_sha1sum"])).lower()
+        return "sha1:" + digest if digest else None  # an empty digest names no one
     account = actor.get("account")
     if isinstance(account, Mapping) and isinstance(account.get("name"), str):
-        return str(account["name"]).strip() or None
+        return identity(str(account["name"])) or None
     return None
 
 

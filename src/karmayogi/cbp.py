@@ -40,7 +40,7 @@ from karmayogi._cover import Option, choose
 from karmayogi._csv import Source, opened, read_table, safe_writer
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._html import Tabular
-from karmayogi._names import close_matches, name_key, slug
+from karmayogi._names import close_matches, identity, name_key, slug
 from karmayogi.competency import (
     CompetencyProfile,
     Framework,
@@ -1423,6 +1423,7 @@ mandatory=True, apar=False),)
     flags = {"yes": True, "true": True, "no": False, "false": False, "": False}
     for row, cells in table.rows:
         values = table.values(row, cells, problems)
+        values["person"] = identity(values["person"])
         before = len(problems)
         for column in ("person", "course"):
             if not values[column]:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import attrs
 
 from karmayogi._csv import Source, read_table
-from karmayogi._names import close_matches, name_key, slug
+from karmayogi._names import close_matches, identity, name_key, slug
 from karmayogi.errors import Location, Problem, UnknownNameError, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
@@ -104,6 +104,7 @@ def read_people_csv(
     first_row: dict[str, int] = {}
     for row, cells in table.rows:
         values = table.values(row, cells, problems)
+        values["id"] = identity(values["id"])
         before = len(problems)
 
         def problem(
