@@ -485,6 +485,16 @@ def _specific(
             base + base.splitlines()[1] + "\n",
             Refused("repeats the person of row 2", row=4),
         )
+        yield case(
+            "the header again, as two files joined",
+            base + base.splitlines()[0] + "\n",
+            Refused("repeats the header", row=4),
+        )
+        yield case(
+            "a zero-width space after an id",
+            _replace(base, "u1,", "u1\u200b,") + base.splitlines()[1] + "\n",
+            Refused("repeats the person of row 2", row=4),
+        )
     elif reader == "units CSV":
         yield case("an unknown level", _replace(base, "state", "galaxy"), bad_row("level"))
         yield case(

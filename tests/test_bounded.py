@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from karmayogi._ledger import ORIGINS_KEPT
 from karmayogi.periods import IST
-from karmayogi.progress import Enrolment, Origin, Rollup, Status, read_consumption_report
+from karmayogi.progress import (
+    Enrolment,
+    Origin,
+    Rollup,
+    Status,
+    read_consumption_report,
+    read_enrolments,
+)
 
 origins = st.builds(Origin, st.sampled_from([None, "a.csv", "b.csv"]), st.integers(1, 10**6))
 
@@ -103,3 +110,25 @@ def test_an_invisible_character_in_an_email_does_not_make_a_second_person() -> N
     assert [f.message for f in frames.findings if f.code == "person-key-normalised"] == [
         finding.message
     ]
+
+
+def test_records_from_code_refuse_none_true_and_durations_past_any_course() -> None:
+    result = read_enrolments(
+        [
+            {"person": None, "course": "RTI"},
+            {"person": "a", "course": "RTI", "status": True},
+            {"person": "a", "course": "RTI", "duration": 10**20},
+            {"person": "a", "course": "RTI", "duration": float("nan")},
+            {"person": "b\u200b", "course": "RTI", "duration": 3600},
+        ]
+    )
+    assert (result.used, len(result.rejected)) == (1, 4)
+    assert [str(r) for r in result.rejected] == [
+        "at 'records[0].person': a name is text, not NoneType (got 'None')",
+        "at 'records[1].status': is not a status: not-started, in-progress or completed "
+        "(0, 1, 2) (got 'True')",
+        "at 'records[2].duration': a duration is 0 to 1000 hours, in seconds "
+        "(got '100000000000000000000')",
+        "at 'records[3].duration': a duration is 0 to 1000 hours, in seconds (got 'nan')",
+    ]
+    assert [e.person for e in result.ledger] == ["b"]

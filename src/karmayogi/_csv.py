@@ -221,6 +221,8 @@ class Table:
     """(row number, cells) of every row that is not blank."""
     width: int
     findings: list[Finding] = attrs.Factory(list)
+    header: tuple[str, ...] = ()
+    """The header's cells as compared (:func:`name_key`), to know it when it comes again."""
 
     def where(self, row: int, column: str | None = None) -> Location:
         field = self.columns[column][1] if column in self.columns else None
@@ -229,6 +231,14 @@ class Table:
     def values(self, row: int, cells: list[str], problems: list[Problem]) -> dict[str, str]:
         """The row's trimmed cells by canonical column ("" where absent); a row longer
         than the header is a problem, since its cells cannot be placed."""
+        if self.header and tuple(name_key(cell) for cell in cells) == self.header:
+            problems.append(
+                Problem(
+                    "repeats the header: two files joined into one?",
+                    Location(file=self.file, row=row),
+                    expected="a row of values",
+                )
+            )
         if len(cells) > self.width:
             problems.append(
                 Problem(
@@ -277,7 +287,7 @@ def header_table(
         where = Location(file=file, row=1)
         raise LimitExceeded("columns", limits.columns, where, f"{len(header):,} columns")
     by_key = {name_key(spelling): column for column, names in columns.items() for spelling in names}
-    table = Table(file, {}, [], len(header))
+    table = Table(file, {}, [], len(header), header=tuple(name_key(cell) for cell in header))
     problems = []
     for index, title in enumerate(header):
         column = by_key.get(name_key(title))

@@ -981,22 +981,43 @@ def _statement(
 
 # --- Plain mappings ---------------------------------------------------------------------------
 
+
+def _text(value: Any) -> str:
+    """A person's or a course's name: text (a number, an id read from JSON, too), never
+    None or True, which ``str`` would make the person "None" or "True"."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"a name is text, not {type(value).__name__}")
+    return str(value).strip()
+
+
+def _status_of(value: Any) -> Status:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError("is not a status: not-started, in-progress or completed (0, 1, 2)")
+    return Status.parse(value)
+
+
+def _duration_of(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return _seconds(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"a duration is seconds or HH:MM:SS, not {type(value).__name__}")
+    if not 0 <= value <= _LONGEST:
+        raise ValueError("a duration is 0 to 1000 hours, in seconds")
+    return int(value)
+
+
 _FIELDS: dict[str, Callable[[Any], Any]] = {
-    "person": lambda v: str(v).strip(),
-    "course": lambda v: str(v).strip(),
-    "status": lambda v: Status.parse(v) if isinstance(v, str | int) else _fail(v),
+    "person": lambda v: identity(_text(v)),
+    "course": _text,
+    "status": _status_of,
     "progress": float,
     "enrolled_at": lambda v: None if v in (None, "") else parse_datetime(v).astimezone(IST),
     "completed_at": lambda v: None if v in (None, "") else parse_datetime(v).astimezone(IST),
     "certificates": lambda v: [v] if isinstance(v, str) else v,
-    "duration": lambda v: (
-        None if v in (None, "") else (_seconds(v) if isinstance(v, str) else int(v))
-    ),
+    "duration": _duration_of,
 }
-
-
-def _fail(value: Any) -> Any:
-    raise ValueError(f"not a status: {value!r}")
 
 
 def read_enrolments(rows: Iterable[Mapping[str, Any]], *, name: str = "records") -> Import:
