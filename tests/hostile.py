@@ -433,6 +433,11 @@ def _specific(
             _replace(base, "01:30:00", "99999999999999999:00:00"),
             bad(reason="is not a duration"),
         )
+        yield case(
+            "a duration of 1.5 (hours, typed by hand)",
+            _replace(base, "01:30:00", "1.5"),
+            bad(reason="is not a duration"),
+        )
         yield case("progress above 100", _replace(base, ",40,", ",150,", 3), bad(reason="progress"))
         yield case("progress NaN", _replace(base, ",40,", ",nan,", 3), bad(reason="progress"))
         yield case(

@@ -137,8 +137,10 @@ def _bounded(make: Callable[[], dt.timedelta], written: object) -> dt.timedelta:
 
 
 def _duration_text(text: str) -> dt.timedelta:
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if re.fullmatch(r"\d+(\.0+)?", text):
         return _bounded(lambda: dt.timedelta(seconds=float(text)), text)
+    if re.fullmatch(r"\d*\.\d+", text):  # "1.5": hours typed by hand, most likely
+        raise ValueError(f"a duration in seconds is whole; {text!r} is not (1.5 hours is 01:30:00)")
     if match := _HMS.fullmatch(text):
         hours, minutes, seconds = (int(part) for part in match.groups())
         return _bounded(lambda: dt.timedelta(hours=hours, minutes=minutes, seconds=seconds), text)
