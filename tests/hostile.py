@@ -617,6 +617,9 @@ def _json_specific(
     elif reader == "CASE":
         data["CFDocument"]["title"] = 12345
         yield case("a number for the title", json.dumps(data), Refused("has no CFDocument"))
+        data = json.loads(json.dumps(base))
+        data["CFAssociations"][0]["sequenceNumber"] = 10**400
+        yield case("a sequenceNumber of 401 digits", json.dumps(data), Read(GOOD[reader]))
 
 
 @contextlib.contextmanager

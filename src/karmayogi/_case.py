@@ -337,8 +337,7 @@ def _tree(
             continue
         child = by_ref.get(_ref(assoc.get("originNodeURI")) or "")
         parent_ref = _ref(assoc.get("destinationNodeURI"))
-        seq = assoc.get("sequenceNumber")
-        rank = float(seq) if isinstance(seq, int | float) and not isinstance(seq, bool) else 1e18
+        rank = _rank(assoc.get("sequenceNumber"))
         if child is None or (parent_ref not in doc_refs and parent_ref not in by_ref):
             found.add(
                 "dangling-association",
@@ -519,3 +518,18 @@ def _is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+_UNORDERED = 1e18
+"""The rank of an item without a usable sequenceNumber: after every numbered one."""
+
+
+def _rank(seq: object) -> float:
+    """A sequenceNumber as a sort key; one that is missing, not a number, or past what a
+    float holds (a 300-digit integer) sorts last, rather than failing the import."""
+    if not isinstance(seq, int | float) or isinstance(seq, bool):
+        return _UNORDERED
+    try:
+        return min(float(seq), _UNORDERED)
+    except OverflowError:
+        return _UNORDERED
