@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import enum
 import gc
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -28,14 +29,20 @@ __all__ = ["Enrolment", "Ledger", "Origin", "Status", "bulk"]
 @contextlib.contextmanager
 def bulk() -> Iterator[None]:
     """Build millions of objects without the cycle collector: it would walk every one of
-    them again and again as they pile up, yet records hold no cycles to collect."""
-    was_enabled = gc.isenabled()
+    them again and again as they pile up, yet records hold no cycles to collect.
+
+    The collector is the whole process's, so it is paused only where no one else can
+    notice: in the main thread of a process that runs no other thread (a notebook, the
+    command line). In a portal's threads a bulk read leaves it alone, and is slower."""
+    alone = threading.current_thread() is threading.main_thread()
+    if not alone or threading.active_count() > 1 or not gc.isenabled():
+        yield
+        return
     gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.enable()
 
 
 class Status(enum.IntEnum):
@@ -297,6 +304,9 @@ class Ledger(Tabular):
     """One joined :class:`Enrolment` per (person, course). A notebook shows its entries,
     and ``to_pandas()`` or ``to_polars()`` makes them a dataframe, a row an entry.
 
+    A ledger is for one writer at a time, and is not read while it is written; from
+    several threads, use a :class:`~karmayogi.progress.Rollup`, which holds a lock.
+
     Entries are kept by person, then by course: a state's millions of entries then cost
     no key tuple each, and each person's entries sit together, which a roll-up reads
     person by person.
@@ -311,6 +321,17 @@ class Ledger(Tabular):
     def __init__(self, records: Iterable[Enrolment] = ()) -> None:
         self._people: dict[str, dict[str, Enrolment]] = {}
         self.update(records)
+
+    def _restore(self, before: Enrolment | None, after: Enrolment) -> None:
+        """Undo a :meth:`put` that gave ``before`` and ``after`` (for a caller whose own
+        update failed after it, so that the two stay in step)."""
+        courses = self._people[after.person]
+        if before is not None:
+            courses[after.course] = before
+            return
+        del courses[after.course]
+        if not courses:
+            del self._people[after.person]
 
     def add(self, record: Enrolment) -> bool:
         """Join one record in; True if it is the first record of its (person, course)."""

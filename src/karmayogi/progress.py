@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import attrs
 
@@ -497,6 +499,21 @@ _NOT_PLACED = "people not placed in the organisation tree"
 _INACTIVE = "inactive people"
 
 
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+def _locked(method: Callable[Concatenate[Rollup, _P], _T]) -> Callable[Concatenate[Rollup, _P], _T]:
+    """The method, run holding the roll-up's lock: one thread at a time adds or reads."""
+
+    @functools.wraps(method)
+    def locked(self: Rollup, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Rollup:
     """Progress counted for every unit of a tree (with its descendants) and every period.
 
@@ -504,6 +521,10 @@ class Rollup:
     people are left out unless the policy counts them) or by a mapping of person to unit
     (``places``, as a report reader derives it). Records of people who are not placed
     are left out, and the tables say how many.
+
+    A roll-up is safe to use from several threads: each call holds its lock, so records
+    added at once from a portal's request threads give the tables one thread would. Its
+    :attr:`ledger` is its own: read it only while no other thread adds.
     """
 
     def __init__(
@@ -529,6 +550,7 @@ class Rollup:
         self._engine = Engine(self._paths, self._places, by, policy, self._ledger)
         self._excluded: dict[str, int] = {}
         self._undated = 0
+        self._lock = threading.RLock()
         self.extend(records)
 
     @property
@@ -536,29 +558,44 @@ class Rollup:
         """The joined records (every record given, placed or not)."""
         return self._ledger
 
+    @_locked
     def add(self, record: Enrolment) -> None:
         """Count one record: only the counters of its person's unit and the unit's ancestors
-        change, and they change to what a recount of everything would give."""
+        change, and they change to what a recount of everything would give. If counting
+        it fails, nothing changed."""
         before, after = self._ledger.put(record)
         if after == before:
             return
-        unit = self._unit_of(after.person, new=before is None)
+        unit = self._places.get(after.person)
+        if unit is not None:
+            try:
+                self._engine.update(unit, before, after)
+            except BaseException:
+                self._ledger._restore(before, after)
+                raise
+        # Only bookkeeping from here, which cannot fail.
         if unit is None:
-            return
-        if before is None and after.enrolled_at is None:
+            self._unit_of(after.person, new=before is None)
+        elif before is None and after.enrolled_at is None:
             self._undated += 1
         elif before is not None and before.enrolled_at is None and after.enrolled_at:
             self._undated -= 1
-        self._engine.update(unit, before, after)
 
+    @_locked
     def extend(self, records: Iterable[Enrolment]) -> None:
-        """Count many records: in bulk into an empty roll-up, else one at a time."""
+        """Count many records: in bulk into an empty roll-up, else one at a time. If the
+        bulk count fails, the roll-up is left empty, as it was."""
         if self._ledger:
             for record in records:
                 self.add(record)
             return
-        self._ledger.update(records)
-        unplaced, self._undated = self._engine.load()
+        try:
+            self._ledger.update(records)
+            unplaced, self._undated = self._engine.load()
+        except BaseException:
+            self._ledger = Ledger()
+            self._engine = Engine(self._paths, self._places, self.by, self.policy, self._ledger)
+            raise
         for person, entries in unplaced.items():
             reason = _INACTIVE if person in self._inactive else _NOT_PLACED
             self._excluded[reason] = self._excluded.get(reason, 0) + entries
@@ -572,11 +609,13 @@ class Rollup:
 
     # --- reading the numbers ----------------------------------------------------------------
 
+    @_locked
     def periods(self) -> tuple[Period, ...]:
         """Every period with anything counted, in order: as many as the data has, however
         far apart its dates."""
         return tuple(period_at(self.by, i) for i in self._engine.periods())
 
+    @_locked
     def table(
         self,
         view: View = "flow",
@@ -605,6 +644,7 @@ class Rollup:
             tree=self.tree,
         )
 
+    @_locked
     def row(self, unit: str, period: Period | str, view: View = "flow") -> ProgressRow:
         """One unit (with its descendants) in one period."""
         index = period_index(self.by, _parse_period(self.by, period).start)
@@ -645,6 +685,7 @@ class Rollup:
             return list(range(first, period_index(self.by, periods.end) + 1))
         return sorted({period_index(self.by, _parse_period(self.by, p).start) for p in periods})
 
+    @_locked
     def explain(
         self, unit: str, period: Period | str, metric: str, view: View = "flow"
     ) -> Explanation:
@@ -696,6 +737,7 @@ class Rollup:
             people=tuple(sorted({r.person for r in records})),
         )
 
+    @_locked
     def learners_with_hours(self, hours: float, start: dt.date, end: dt.date) -> dict[str, int]:
         """For every unit, the people with at least ``hours`` learning hours from
         completions dated ``start`` to ``end`` (both whole days, in India), as a learning
@@ -714,6 +756,7 @@ class Rollup:
                     counts[ancestor] += 1
         return counts
 
+    @_locked
     def compliance(
         self,
         allocations: Resolution | Iterable[Allocation],
