@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from karmayogi._cover import Option, choose
 from karmayogi._ledger import ORIGINS_KEPT
 from karmayogi.periods import IST
 from karmayogi.progress import (
@@ -132,3 +133,21 @@ def test_records_from_code_refuse_none_true_and_durations_past_any_course() -> N
         "at 'records[3].duration': a duration is 0 to 1000 hours, in seconds (got 'nan')",
     ]
     assert [e.person for e in result.ledger] == ["b"]
+
+
+def test_the_builders_search_on_a_large_catalogue_stops_at_its_limit_the_same_way() -> None:
+    """Three thousand courses for 24 gaps: the search stops at its node limit, says the
+    choice is the best found rather than proven, and gives the same choice whatever the
+    catalogue's order (its work per step is in gaps, not courses: no clock decides)."""
+    draw = Random(1)
+    needs = {f"n{i}": draw.random() < 0.6 for i in range(24)}
+    options = [
+        Option(f"c{i}", draw.randrange(600, 20_000), frozenset(draw.sample(sorted(needs), 3)))
+        for i in range(3000)
+    ]
+    found = choose(needs, options)
+    assert not found.optimal
+    assert found.covered == frozenset(needs)
+    shuffled = list(options)
+    draw.shuffle(shuffled)
+    assert choose(needs, shuffled) == found

@@ -6,7 +6,9 @@ within an optional budget. Without a budget every coverable need is covered, so 
 the classic minimum-cost set cover. It is NP-hard in general, but a role has a few dozen
 gaps and few courses per gap, so a branch-and-bound search proves the optimum quickly;
 a node limit keeps the worst case bounded, and then the best choice found is returned
-and marked as not proven optimal.
+and marked as not proven optimal. The work at a node is in the number of gaps, not of
+courses (bounds found once, each need's options in order of cost), so the node limit is
+a bound on time too, and the result does not depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class _Search:
     by_need: dict[str, list[Option]]
     budget: int | None
     best: tuple[Score, tuple[Option, ...]]
+    cheapest: dict[str, int] = attrs.Factory(dict)
+    """Each need's cheapest option's cost: a node's lower bound without a scan."""
     nodes: int = 0
     exhausted: bool = False
 
@@ -57,6 +61,7 @@ class _Search:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
             self.exhausted = True
+        if self.exhausted:
             return
         score = self.score(covered, cost)
         if score > self.best[0]:
@@ -69,14 +74,14 @@ class _Search:
             return
         if reachable[:2] == best[:2]:
             # Reaching that coverage means covering every open need.
-            floor = max(min(o.cost for o in self.by_need[n]) for n in open_)
+            floor = max(self.cheapest[n] for n in open_)
             if cost + floor >= -best[2]:
                 return
         pivot = min(open_, key=lambda n: (len(self.by_need[n]), n))
-        for option in self.by_need[pivot]:
-            if option in chosen:
-                continue
+        for option in self.by_need[pivot]:  # in order of cost
             if self.budget is not None and cost + option.cost > self.budget:
+                break  # and so is every option after it
+            if option in chosen:
                 continue
             self.run(
                 open_ - option.covers,
@@ -97,18 +102,21 @@ def choose(
         for o in sorted(options, key=lambda o: (o.cost, o.key))
         if o.covers & mandatory.keys()
     ]
-    kept = [
-        o
-        for i, o in enumerate(useful)
-        if not any(p.covers >= o.covers for p in useful[:i])  # a cheaper option does as much
-    ]
+    # An option that a cheaper kept one covers as much as is left out. The cheaper one
+    # covers some need of it, so only the options kept for that need are compared.
+    kept: list[Option] = []
     by_need: dict[str, list[Option]] = {n: [] for n in sorted(mandatory)}
-    for option in kept:
-        for need in option.covers:
-            by_need[need].append(option)
+    for option in useful:
+        need = min(option.covers, key=lambda n: (len(by_need[n]), n))
+        if any(p.covers >= option.covers for p in by_need[need]):
+            continue
+        kept.append(option)
+        for covered in option.covers:
+            by_need[covered].append(option)
     coverable = frozenset(n for n, covering in by_need.items() if covering)
     by_need = {n: covering for n, covering in by_need.items() if covering}
-    search = _Search(mandatory, kept, by_need, budget, ((0, 0, 0), ()))
+    cheapest = {n: min(o.cost for o in covering) for n, covering in by_need.items()}
+    search = _Search(mandatory, kept, by_need, budget, ((0, 0, 0), ()), cheapest)
     greedy = _greedy(mandatory, kept, coverable, budget)
     search.best = (search.score(_union(greedy), sum(o.cost for o in greedy)), greedy)
     search.run(coverable, frozenset(), (), 0)
