@@ -257,3 +257,57 @@ def test_an_empty_export_has_no_rows() -> None:
     framed = columnar.read_consumption_frame(io.StringIO("Email,Content_Name,Enrolled_On,Status\n"))
     assert (framed.rows, framed.records.height, framed.people.height) == (0, 0, 0)
     assert list(framed.tree) == list(OrgTree([]))
+
+
+HAND_EDITS = [
+    ("a stray quote in an unquoted cell", lambda cell: cell + '"'),
+    ("a quote inside a cell", lambda cell: cell[:1] + '"' + cell[1:]),
+    ("a quoted comma", lambda cell: '"' + cell + ', more"'),
+    ("a quoted cell over two lines", lambda cell: '"' + cell + '\nnext"'),
+    ("a quoted cell of Unicode spaces", lambda _cell: '"\u00a0\u2003"'),
+    ("a cell of Unicode spaces", lambda _cell: "\u00a0\u2003"),
+    ("an escaped quote", lambda cell: '"' + cell + ' ""x"""'),
+    ("a trailing comma", lambda cell: cell + ","),
+]
+
+
+@st.composite
+def hand_edited(draw: st.DrawFn) -> str:
+    """An export as someone edited it by hand in a text editor: the platform's rows, then
+    a few cells changed in the ways that trip CSV readers, and sometimes no last newline."""
+    header = ",".join(CONSUMPTION_REPORT_HEADER)
+    lines = [header]
+    for values in draw(st.lists(export_row(), min_size=1, max_size=12)):
+        cells = [values.get(column, "").replace("\n", " ").replace('"', "") for column in
+                 CONSUMPTION_REPORT_HEADER]  # fmt: skip
+        cells = [f'"{c}"' if "," in c else c for c in cells]
+        for _ in range(draw(st.integers(0, 2))):
+            at = draw(st.integers(0, len(cells) - 1))
+            _name, edit = draw(st.sampled_from(HAND_EDITS))
+            cells[at] = edit(cells[at])
+        lines.append(",".join(cells))
+        if draw(st.integers(0, 5)) == 0:  # a row that only looks blank
+            space = draw(st.sampled_from(['"\u00a0\u2003"', "\u3000", '"\x1c"', " "]))
+            lines.append(space + "," * (len(cells) - 1))
+    text = "\n".join(lines)
+    if draw(st.integers(0, 3)) == 0:
+        text += ","  # a trailing comma on the last line
+    return text if draw(st.booleans()) else text + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(hand_edited())
+def test_both_readers_read_a_hand_edited_export_alike(text: str) -> None:
+    """A differential fuzz: whatever the edits, the frame reader says what the reference
+    reader says, rows and reasons, or refuses the file with the same error."""
+    refused: str | None = None
+    try:
+        reference = read_consumption_report(io.StringIO(text))
+    except ValidationError as exc:
+        refused = str(exc)
+    if refused is not None:
+        with pytest.raises(ValidationError) as also:
+            columnar.read_consumption_frame(io.StringIO(text))
+        assert str(also.value) == refused
+        return
+    same_import(columnar.read_consumption_frame(io.StringIO(text)), reference)

@@ -320,6 +320,15 @@ _BLANK = " \t\r\n,"
 """What a line holds when all of its cells are blank."""
 
 
+def _has_value(rest: str) -> bool:
+    """Whether an unquoted line, stripped of commas and ASCII blanks, holds a cell that is
+    not white space: Unicode's too, as in a quoted line (a cell of ideographic spaces is
+    blank either way). Most lines show it by their first character."""
+    if not rest:
+        return False
+    return not rest[0].isspace() or bool(rest.replace(",", "").strip())
+
+
 def stream_records(
     handle: TextIO, file: str | None, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[tuple[int, list[str]]]:
@@ -345,7 +354,7 @@ def stream_records(
             if number > 1 and not any(cell.strip() for cell in cells):
                 continue
             longest = max(map(len, cells), default=0)
-        elif number == 1 or line.strip(_BLANK):
+        elif number == 1 or _has_value(line.strip(_BLANK)):
             cells = line.rstrip("\r\n").split(",")
             # Only a line over the limit can have a cell over it: most are not measured.
             longest = max(map(len, cells)) if len(line) > field else 0

@@ -93,7 +93,9 @@ _RECORD_SCHEMA = pl.Schema(
 # The platform's own time form, with each field in its range: polars and Python then agree
 # on every such text (other texts, and dates polars refuses, go to the reference's parser).
 _PLAIN_TIME = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
-_BLANK_CELL = r"^[ \t\r\n]*$"
+_BLANK_CELL = r"^[\s\x1c-\x1f]*$"
+"""A cell that Python's ``str.strip`` empties: Unicode's white space (``\\s`` here, as in
+Python) and the four separators Python counts as space too."""
 
 
 def read_consumption_frame(
@@ -227,9 +229,20 @@ def _cells(
             frame = read(truncate=True)
     except (pl.exceptions.PolarsError, ValidationError):
         return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
-    if not _splits_alike(data, frame.height):
+    if not _splits_alike(data, frame.height) or _ends_in_a_comma(data):
         return None
     return frame.slice(1).filter(~pl.col("blank")).drop("blank"), long_rows
+
+
+def _ends_in_a_comma(data: str | bytes) -> bool:
+    """Whether the last line, without a line end, ends in a comma: Python's csv reads one
+    more (empty) cell there than polars does."""
+    with _binary(data) as handle:
+        handle.seek(0, io.SEEK_END)
+        if handle.tell() == 0:
+            return False
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) == b","
 
 
 def _records(data: str | bytes) -> Iterator[tuple[int, list[str]]]:
