@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from karmayogi._cover import Option, choose
 from karmayogi._ledger import ORIGINS_KEPT
+from karmayogi.org import OrgTree, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import (
     Enrolment,
@@ -151,3 +152,39 @@ def test_the_builders_search_on_a_large_catalogue_stops_at_its_limit_the_same_wa
     shuffled = list(options)
     draw.shuffle(shuffled)
     assert choose(needs, shuffled) == found
+
+
+def test_a_zero_is_never_the_complement_that_hides_a_small_count() -> None:
+    """A unit with 0 is often known to be 0 (no one there has an allocation): hiding it
+    beside a hidden 2 would leave the 2 to be worked out from the parent."""
+    from karmayogi._publish import hidden_units
+    from karmayogi.org import OrgTree, Unit
+
+    tree = OrgTree([
+        Unit(id="s", name="State", level="state"),
+        *(Unit(id=u, name=u, level="department", parent="s") for u in ("a", "b", "c")),
+    ])  # fmt: skip
+    assert hidden_units({"s": 12, "a": 2, "b": 0, "c": 10}, tree, 5) == {"a", "c"}
+    # With no other child to hide but zeros, the parent goes with it.
+    assert hidden_units({"s": 2, "a": 2, "b": 0, "c": 0}, tree, 5) >= {"a", "s"}
+
+
+def test_learning_hours_hide_with_certificates() -> None:
+    """Under the platform's policy hours come from certified completions: published hours
+    over a course's duration would give a hidden count of certificates back."""
+    tree = OrgTree([
+        Unit(id="s", name="State", level="state"),
+        Unit(id="a", name="A", level="department", parent="s"),
+        Unit(id="b", name="B", level="department", parent="s"),
+    ])  # fmt: skip
+    begun, ended = dt.datetime(2025, 5, 1, tzinfo=IST), dt.datetime(2025, 5, 9, tzinfo=IST)
+    records = [
+        Enrolment(person=f"{unit}{n}", course="RTI", status=Status.COMPLETED, progress=100,
+                  enrolled_at=begun, completed_at=ended, duration=3600,
+                  certificates={"x"} if n < certified else ())
+        for unit, certified in (("a", 1), ("b", 9)) for n in range(9)
+    ]  # fmt: skip
+    places = {r.person: r.person[0] for r in records}
+    table = Rollup(tree, places=places, by="fy", records=records).table().suppressed(5)
+    a = table.row("a", "2025-26")
+    assert (a.completions, a.certificates, a.learning_hours) == (9, None, None)

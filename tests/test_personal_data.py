@@ -159,3 +159,33 @@ def test_a_suppressed_report_shows_no_small_count_and_no_lone_hidden_one(demo: D
         lone = [d for d in report.departments if getattr(year_rows[d], metric) is None]
         if getattr(report.headline, metric) is not None:
             assert len(lone) != 1, (metric, lone)
+
+
+def test_the_report_never_shows_a_hidden_count_as_zero_or_derives_one(demo: Demo) -> None:
+    """Late is completed minus on time, Not completed is allocated minus completed, and APAR
+    % is compliant over officers: where a part is hidden, so is the derived cell."""
+    import re
+
+    report = demo.report(suppress=200)
+    assert report.compliance is not None
+    html = report.to_html(charts=False)
+    section = html[html.index('id="compliance"') : html.index('id="gaps"')]
+    cells_of = {
+        cells[0]: cells
+        for cells in (
+            re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)
+        )
+        if cells
+    }
+    checked = 0
+    for department in report.departments:
+        unit = report.compliance.unit(department)
+        late, open_, apar = cells_of[unit.name][5], cells_of[unit.name][6], cells_of[unit.name][9]
+        if unit.cbp_completed is None or unit.cbp_completed_on_time is None:
+            assert late == ""
+            checked += 1
+        if unit.cbp_allocated is None or unit.cbp_completed is None:
+            assert open_ == ""
+        if unit.apar_compliant_users is None or unit.apar_users is None:
+            assert apar == ""
+    assert checked > 0  # the threshold meets some department

@@ -62,9 +62,19 @@ def hidden_units(values: Mapping[str, int], tree: OrgTree, below: int) -> set[st
                 )
             if not exposed:
                 continue
+            # The complement is the smallest published child that is not zero: a zero is
+            # often known from elsewhere (a unit with no allocations), and hiding it would
+            # hide nothing. With none, the parent itself.
             published = sorted(
-                (values.get(child, 0), child) for child in children if child not in hidden
+                (values.get(child, 0), child)
+                for child in children
+                if child not in hidden and values.get(child, 0) > 0
             )
-            hidden.add(published[0][1] if published else unit)
+            if published:
+                hidden.add(published[0][1])
+            elif unit not in hidden:
+                hidden.add(unit)
+            else:  # a hidden parent of zeros only: it is their sum, zero, and gives none away
+                continue
             changed = True
     return hidden

@@ -4,6 +4,7 @@ shared drive."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from karmayogi import __version__
@@ -91,11 +92,17 @@ def _cards(report: Report) -> str:
     cards: list[tuple[str | None, str]] = []
     if row.users is not None:
         cards.append((n(row.users), "people"))
+    hidden = report.quarters.suppressed_below is not None
+
+    def count(value: float | None) -> str:
+        # A count left out by suppression is shown as hidden, never as a zero.
+        return "*" if value is None and hidden else n(value or 0)
+
     cards += [
-        (n(row.enrolled_users or 0), "people enrolled"),
-        (n(row.completions or 0), "completions"),
+        (count(row.enrolled_users), "people enrolled"),
+        (count(row.completions), "completions"),
         (_percent(row.completion_rate), "of enrolments completed"),
-        (n(row.learning_hours or 0), "learning hours"),
+        (count(row.learning_hours), "learning hours"),
     ]
     total = report._compliance_total()
     if total is not None:
@@ -162,17 +169,17 @@ def _progress_cells(name: str, row: ProgressRow) -> list[Cell]:
 def _quarters(report: Report, charts: bool) -> str:
     tops = report.tree.roots
     periods: list[Period] = sorted({r.period for r in report.quarters if r.unit in tops})
-    rows: list[tuple[str, int, int, int, float]] = []
+    rows: list[tuple[str, float | None, float | None, float | None, float | None]] = []
     for period in periods:
         at = [report.quarters.row(t, period) for t in tops]
         label = str(period) + _outside(period, report.year)
         rows.append(
             (
                 label,
-                sum(r.enrolments or 0 for r in at),
-                sum(r.completions or 0 for r in at),
-                sum(r.completed_users or 0 for r in at),
-                sum(r.learning_hours or 0.0 for r in at),
+                _total(r.enrolments for r in at),
+                _total(r.completions for r in at),
+                _total(r.completed_users for r in at),
+                _total(r.learning_hours for r in at),
             )
         )
     chart = ""
@@ -181,9 +188,9 @@ def _quarters(report: Report, charts: bool) -> str:
 
         chart = _charts.quarters(
             [str(r[0]).replace(_AFTER, "*").replace(_BEFORE, "*") for r in rows],
-            [r[1] for r in rows],
-            [r[2] for r in rows],
-            [r[4] for r in rows],
+            [int(r[1] or 0) for r in rows],
+            [int(r[2] or 0) for r in rows],
+            [r[4] or 0.0 for r in rows],
         )
     header = ["Quarter", "Enrolments", "Completions", "People completing", "Learning hours"]
     return _section(
@@ -216,8 +223,8 @@ def _compliance(report: Report, charts: bool) -> str:
             "No plan allocations were given, so there is no plan compliance to show.",
         )
     rows = [compliance.unit(d) for d in report.departments]
-    late = [(r.cbp_completed or 0) - (r.cbp_completed_on_time or 0) for r in rows]
-    open_ = [(r.cbp_allocated or 0) - (r.cbp_completed or 0) for r in rows]
+    late = [_minus(r.cbp_completed, r.cbp_completed_on_time) for r in rows]
+    open_ = [_minus(r.cbp_allocated, r.cbp_completed) for r in rows]
     chart = ""
     if charts and rows:
         from karmayogi import _charts
@@ -225,8 +232,8 @@ def _compliance(report: Report, charts: bool) -> str:
         chart = _charts.compliance(
             [r.name for r in rows],
             on_time=[r.cbp_completed_on_time or 0 for r in rows],
-            late=late,
-            open_=open_,
+            late=[v or 0 for v in late],
+            open_=[v or 0 for v in open_],
             apar_compliant=[r.apar_compliant_users or 0 for r in rows],
             apar_users=[r.apar_users or 0 for r in rows],
         )
@@ -253,7 +260,11 @@ def _compliance(report: Report, charts: bool) -> str:
             op,
             r.apar_users,
             r.apar_compliant_users,
-            _percent((r.apar_compliant_users or 0) / r.apar_users if r.apar_users else None),
+            _percent(
+                r.apar_compliant_users / r.apar_users
+                if r.apar_users and r.apar_compliant_users is not None
+                else None
+            ),
         ]
         for r, lt, op in zip(rows, late, open_, strict=True)
     ]
@@ -350,6 +361,17 @@ def _cell(value: Cell) -> str:
     if isinstance(value, float):
         return indian_number(value, 0 if value == int(value) else 1)
     return _e(value)
+
+
+def _minus(a: int | None, b: int | None) -> int | None:
+    """A count made from two others: unknown when either is (suppressed), never a guess."""
+    return None if a is None or b is None else a - b
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    """A sum that is unknown when any part is (suppressed), rather than the rest's sum."""
+    parts = list(values)
+    return None if any(v is None for v in parts) else sum(v or 0 for v in parts)
 
 
 def _percent(value: float | None) -> str | None:

@@ -198,8 +198,8 @@ class ProgressTable(Tabular):
     def suppressed(self, below: int) -> ProgressTable:
         """This table with every count from 1 to ``below - 1`` hidden, and with it enough
         other cells that no hidden count can be worked out from a parent and its other
-        children. Learning hours hide with completions, a completion rate with its
-        enrolments or its numerator."""
+        children. Learning hours hide with completions or certificates, a completion rate
+        with its enrolments or its numerator."""
         if below < 2:
             raise ValueError(f"a suppression threshold is 2 or more, got {below}")
         if self._tree is None:
@@ -219,7 +219,9 @@ class ProgressTable(Tabular):
         rows_out = []
         for row in self.rows:
             gone = hidden.get((row.unit, row.period), set())
-            if "completions" in gone:
+            if gone & {"completions", "certificates"}:
+                # Hours are completions (or certified ones) times durations: a course's
+                # hours divide them back into the hidden count.
                 gone = gone | {"learning_hours"}
             if gone & {"enrolments", "enrolments_completed"}:
                 gone = gone | {"completion_rate"}
