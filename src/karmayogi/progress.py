@@ -190,8 +190,9 @@ class ProgressTable(Tabular):
             )
         if self.suppressed_below is not None:
             lines.append(
-                f"counts from 1 to {self.suppressed_below - 1} suppressed, and enough others "
-                "that none can be worked out (shown as *)"
+                f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *), with "
+                "enough others that none is a parent less its shown children within this "
+                "table; not checked against other tables, views or thresholds"
             )
         return lines
 
@@ -422,7 +423,8 @@ class ComplianceTable(Tabular):
         return attrs.evolve(self, people=tuple(people))
 
     def suppressed(self, below: int) -> ComplianceTable:
-        """The unit rows with small counts hidden so that none can be worked out, as
+        """The unit rows with small counts hidden so that none is its parent less its
+        shown siblings, as
         :meth:`ProgressTable.suppressed`; the per-person rows are left out."""
         if self._tree is None:
             raise ValueError("this table no longer knows its tree")
@@ -447,7 +449,11 @@ class ComplianceTable(Tabular):
             f"left out: {n} allocation(s) of {why}" for why, n in sorted(self.excluded.items())
         ]
         if self.suppressed_below is not None:
-            lines.append(f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *)")
+            lines.append(
+                f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *), with "
+                "enough others that none is a parent less its shown children within this "
+                "table; not checked against other tables, views or thresholds"
+            )
         return lines
 
     def to_dict(self) -> dict[str, object]:
