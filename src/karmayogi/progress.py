@@ -424,8 +424,8 @@ class ComplianceTable(Tabular):
 
     def suppressed(self, below: int) -> ComplianceTable:
         """The unit rows with small counts hidden so that none is its parent less its
-        shown siblings, as
-        :meth:`ProgressTable.suppressed`; the per-person rows are left out."""
+        shown siblings, as :meth:`ProgressTable.suppressed`; the per-person rows are left
+        out."""
         if self._tree is None:
             raise ValueError("this table no longer knows its tree")
         gone: dict[str, set[str]] = {}
