@@ -25,6 +25,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from karmayogi.limits import NO_LIMITS
 from karmayogi.progress import Rollup, read_consumption_report
 
 HEADER = (
@@ -77,7 +78,8 @@ def run(text: str) -> None:
     report = read_consumption_report(io.StringIO(text))
     tree = report.tree
     assert tree is not None
-    Rollup(tree, places=report.places, by="month", records=report.ledger).table()
+    # Past the default limit of periods on purpose: the periods' cost is what is measured.
+    Rollup(tree, places=report.places, by="month", records=report.ledger, limits=NO_LIMITS).table()
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from karmayogi._cover import Option, choose
 from karmayogi._ledger import ORIGINS_KEPT
+from karmayogi.errors import LimitExceeded
+from karmayogi.limits import Limits
 from karmayogi.org import OrgTree, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import (
@@ -188,3 +190,31 @@ def test_learning_hours_hide_with_certificates() -> None:
     table = Rollup(tree, places=places, by="fy", records=records).table().suppressed(5)
     a = table.row("a", "2025-26")
     assert (a.completions, a.certificates, a.learning_hours) == (9, None, None)
+
+
+def test_a_table_of_more_periods_than_the_limit_is_refused_on_both_engines() -> None:
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    rows = "".join(
+        f"p{i}@x.in,CG,Rev,,RTI,01:00:00,{1901 + i // 12}-{1 + i % 12:02d}-01 10:00:00,"
+        "in-progress,40,,No\n"
+        for i in range(1300)
+    )
+    report = read_consumption_report(io.StringIO(header + rows))
+    assert report.tree is not None
+    with pytest.raises(LimitExceeded) as refused:
+        Rollup(report.tree, places=report.places, by="month", records=report.ledger).table()
+    assert (refused.value.limit, refused.value.allowed) == ("periods", 1200)
+    assert "1,300 periods with data" in str(refused.value)
+    wide = Rollup(report.tree, places=report.places, by="month", records=report.ledger,
+                  limits=Limits(periods=2000))  # fmt: skip
+    assert len(wide.table()) == 1300 * len(report.tree)
+    pytest.importorskip("polars", reason="the columnar extra is not installed")
+    from karmayogi.columnar import read_consumption_frame, rollup_table
+
+    frames = read_consumption_frame(io.StringIO(header + rows))
+    with pytest.raises(LimitExceeded) as also:
+        rollup_table(frames.records, frames.tree, places=frames.people, by="month")
+    assert str(also.value) == str(refused.value)

@@ -56,6 +56,7 @@ from karmayogi._joins import join_courses
 from karmayogi._rollup import CountingPolicy
 from karmayogi.cbp import Catalogue
 from karmayogi.errors import Location, Match, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import (
@@ -68,6 +69,7 @@ from karmayogi.progress import (
     ProgressTable,
     UnitCompliance,
     View,
+    _check_periods,
     _parse_period,
     _placement,
     _with_descendants,
@@ -120,6 +122,7 @@ def rollup_frame(
     by: PeriodKind = "quarter",
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     view: View = "flow",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> IntoFrameT:
     """Every unit of ``tree`` (with its descendants) in every period with anything
     counted, as :meth:`karmayogi.progress.Rollup.table` gives them:
@@ -133,7 +136,7 @@ def rollup_frame(
     to unit. Inactive people and their records are left out unless the policy counts
     them; so are the records of people not placed."""
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
-    rolled = _Rolled(placed, by=by, view=view)
+    rolled = _Rolled(placed, by=by, view=view, limits=limits)
     native = rolled.table.collect().to_native() if rolled.eager else rolled.table.to_native()
     return cast("IntoFrameT", native)
 
@@ -147,6 +150,7 @@ def rollup_table(
     by: PeriodKind = "quarter",
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     view: View = "flow",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ProgressTable:
     """What :func:`rollup_frame` computes, as the reference engine's
     :class:`~karmayogi.progress.ProgressTable`: the table (units by periods, small) is
@@ -168,7 +172,7 @@ def rollup_table(
     (1, 1, 1.5, {'people not placed in the organisation tree': 1})
     """
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
-    rolled = _Rolled(placed, by=by, view=view)
+    rolled = _Rolled(placed, by=by, view=view, limits=limits)
     shown = rolled.table.collect()
     rows = tuple(
         ProgressRow(
@@ -257,7 +261,7 @@ class _Placed:
 class _Rolled:
     """The roll-up of a records frame, and what it left out."""
 
-    def __init__(self, placed: _Placed, *, by: PeriodKind, view: View) -> None:
+    def __init__(self, placed: _Placed, *, by: PeriodKind, view: View, limits: Limits) -> None:
         if by not in PERIOD_KINDS:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
         if view not in ("flow", "cumulative"):
@@ -295,6 +299,7 @@ class _Rolled:
             small=True,
         )
         periods = _periods(totals)
+        _check_periods(len(periods), limits)
         grid_columns: dict[str, list[Any]] = {
             "unit": [u for u in order for _ in periods],
             "period": [p for _ in order for p in periods],

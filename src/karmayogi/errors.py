@@ -159,7 +159,13 @@ class LimitExceeded(ValidationError):
         )
 
 
-_UNITS = {"file_size": "bytes", "rows": "rows", "field_size": "characters", "columns": "columns"}
+_UNITS = {
+    "file_size": "bytes",
+    "rows": "rows",
+    "field_size": "characters",
+    "columns": "columns",
+    "periods": "periods",
+}
 
 
 @attrs.frozen(kw_only=True)

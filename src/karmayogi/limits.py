@@ -45,18 +45,22 @@ class Limits:
     - ``rows``: data rows (records, for xAPI; the header is not a row);
     - ``field_size``: characters of one field (cell); the csv module refuses fields over
       ``csv.field_size_limit()`` (128 KiB unless raised) whatever this says;
-    - ``columns``: columns of a header.
+    - ``columns``: columns of a header;
+    - ``periods``: periods of one progress table (months, quarters or years with data),
+      which a roll-up refuses past: a few rows dated centuries apart would otherwise
+      make a table of every unit in thousands of periods.
     """
 
     file_size: int | None = attrs.field(default=2048 * _MIB, validator=_positive)
     rows: int | None = attrs.field(default=10_000_000, validator=_positive)
     field_size: int | None = attrs.field(default=131_072, validator=_positive)
     columns: int | None = attrs.field(default=1_000, validator=_positive)
+    periods: int | None = attrs.field(default=1_200, validator=_positive)
 
 
 DEFAULT_LIMITS = Limits()
 """What every reader applies unless told otherwise: 2 GiB, ten million rows, 128 KiB in a
-field and a thousand columns."""
+field, a thousand columns; and every roll-up, 1,200 periods (a century of months)."""
 
-NO_LIMITS = Limits(file_size=None, rows=None, field_size=None, columns=None)
+NO_LIMITS = Limits(file_size=None, rows=None, field_size=None, columns=None, periods=None)
 """No caps at all, for trusted files larger than the defaults allow."""

@@ -52,7 +52,8 @@ from karmayogi._reports import (
 )
 from karmayogi._rollup import CountingPolicy, Engine, Slot
 from karmayogi.cbp import Allocation, Catalogue, Resolution
-from karmayogi.errors import Location, Match, Problem, ValidationError
+from karmayogi.errors import LimitExceeded, Location, Match, Problem, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import (
     PERIOD_KINDS,
@@ -544,6 +545,7 @@ class Rollup:
         by: PeriodKind = "quarter",
         policy: CountingPolicy = CountingPolicy.PLATFORM,
         records: Iterable[Enrolment] = (),
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         if by not in PERIOD_KINDS:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
@@ -559,6 +561,7 @@ class Rollup:
         self._excluded: dict[str, int] = {}
         self._undated = 0
         self._lock = threading.RLock()
+        self._limits = limits
         self.extend(records)
 
     @property
@@ -687,7 +690,9 @@ class Rollup:
 
     def _indexes(self, periods: Iterable[Period | str] | FinancialYear | None) -> list[int]:
         if periods is None:
-            return list(self._engine.periods())
+            found = list(self._engine.periods())
+            _check_periods(len(found), self._limits)
+            return found
         if isinstance(periods, FinancialYear):
             first = period_index(self.by, periods.start)
             return list(range(first, period_index(self.by, periods.end) + 1))
@@ -863,6 +868,13 @@ class Rollup:
             apar_completed=apar_done,
             apar_compliant=2 * apar_done >= apar if apar else None,
         )
+
+
+def _check_periods(count: int, limits: Limits) -> None:
+    """Refuse a table of more periods than ``limits`` allows, saying how many it has."""
+    if limits.periods is not None and count > limits.periods:
+        where = Location(path="periods")
+        raise LimitExceeded("periods", limits.periods, where, f"{count:,} periods with data")
 
 
 def _placement(
