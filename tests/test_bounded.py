@@ -218,3 +218,25 @@ def test_a_table_of_more_periods_than_the_limit_is_refused_on_both_engines() -> 
     with pytest.raises(LimitExceeded) as also:
         rollup_table(frames.records, frames.tree, places=frames.people, by="month")
     assert str(also.value) == str(refused.value)
+
+
+def test_dates_outside_a_plausible_window_are_a_finding_on_both_engines() -> None:
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    rows = (
+        "a@x.in,CG,Rev,,RTI,01:00:00,2025-05-01 10:00:00,in-progress,40,,No\n"
+        "b@x.in,CG,Rev,,RTI,01:00:00,2205-05-01 10:00:00,in-progress,40,,No\n"  # 2205: 2025
+        "c@x.in,CG,Rev,,RTI,01:00:00,1999-05-01 10:00:00,completed,100,"
+        "2025-05-01 10:00:00,Yes\n"
+        "a@x.in,CG,Rev,,RTI,01:00:00,2099-05-01 10:00:00,in-progress,40,,No\n"  # not first
+    )
+    report = read_consumption_report(io.StringIO(header + rows))
+    [finding] = [f for f in report.findings if f.code == "implausible-date"]
+    assert finding.message.startswith("2 enrolment(s) are dated before 01/01/2015 or after ")
+    pytest.importorskip("polars", reason="the columnar extra is not installed")
+    from karmayogi.columnar import read_consumption_frame
+
+    frames = read_consumption_frame(io.StringIO(header + rows))
+    assert [f.message for f in frames.findings if f.code == "implausible-date"] == [finding.message]

@@ -566,6 +566,7 @@ def _report(args: argparse.Namespace) -> int:
     with reading(args.report) as source:
         report = read_consumption_report(source, catalogue=catalogue)
     notes = [report.summary()]
+    notes += [f.message for f in report.findings if f.code in _SAID_FINDINGS]
     records = report.ledger
     tree = read_units_csv(args.units) if args.units else report.tree
     assert tree is not None
@@ -792,9 +793,17 @@ def _read_allocations(path: str) -> list[Allocation]:
     return [attrs.evolve(a, person=a.person.casefold()) for a in read_allocations_csv(path)]
 
 
+_SAID_FINDINGS = ("implausible-date", "person-key-normalised")
+"""The readers' findings the commands say on stderr: those that change what a number
+means. The rest (columns not read, people in several units) are in the API's results."""
+
+
 def _accounted(report: Any) -> int:
     """What became of the report's rows, on stderr; an error if any was rejected."""
     _note(report.summary())
+    for finding in report.findings:
+        if finding.code in _SAID_FINDINGS:
+            _note(f"warning: {finding.message}")
     for rejection in report.rejected:
         _note(f"  rejected: {rejection}")
     return EXIT_ERROR if report.rejected else EXIT_OK

@@ -37,6 +37,8 @@ from karmayogi._reports import (
     _summary,
     _time,
     _unit_named,
+    implausible_finding,
+    plausible_dates,
     read_consumption_report,
 )
 from karmayogi.cbp import Catalogue
@@ -374,6 +376,7 @@ class _Reading:
             findings=list(self.table.findings),
         )
         result.findings += reader.renormalised_finding()
+        result.findings += implausible_finding(_implausible(result.records), self.table.file)
         self._reject(parsed.filter(~pl.col("good"))["row"], result)
         result.used = result.records.select("person", "course").n_unique()
         result.duplicates = result.records.height - result.used
@@ -434,6 +437,22 @@ class _Reading:
             )
         paths = {spellings[i] for i in placed["spelling"].unique()}
         result.tree = OrgTree.from_paths(sorted(paths))
+
+
+def _implausible(records: pl.DataFrame) -> int:
+    """The enrolments whose joined dates (the first enrolment and completion) lie outside
+    :func:`plausible_dates`, counted as the reference reader counts its ledger's."""
+    first, last = plausible_dates()
+    joined = records.group_by("person", "course").agg(
+        pl.col("enrolled_at").min(), pl.col("completed_at").min()
+    )
+    outside = pl.lit(value=False)
+    for column in ("enrolled_at", "completed_at"):
+        day = pl.col(column).dt.date()
+        outside = (
+            outside | (day < first).fill_null(value=False) | (day > last).fill_null(value=False)
+        )
+    return joined.filter(outside).height
 
 
 def _consistent() -> pl.Expr:

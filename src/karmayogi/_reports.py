@@ -21,7 +21,7 @@ from karmayogi.cbp import Allocation, Catalogue, _duration_text
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
-from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_date, parse_datetime
+from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_date, parse_datetime, today_in_india
 
 __all__ = [
     "Import",
@@ -636,6 +636,16 @@ class _ConsumptionRows:
 
     def finish(self) -> None:
         self.result.findings += self.renormalised_finding()
+        first, last = plausible_dates()
+        outside = sum(
+            1
+            for entry in self.result.ledger
+            if any(
+                when is not None and not first <= when.date() <= last
+                for when in (entry.enrolled_at, entry.completed_at)
+            )
+        )
+        self.result.findings += implausible_finding(outside, self.table.file)
         self.result.tree = OrgTree.from_paths(sorted(self.paths))
         self.result.places = {
             learner.person: learner.unit
@@ -651,6 +661,30 @@ class _ConsumptionRows:
                     Location(file=self.table.file),
                 )
             )
+
+
+def plausible_dates() -> tuple[dt.date, dt.date]:
+    """The dates a learning record may plausibly have: from 2015 (before iGOT Karmayogi,
+    for records brought over from older systems) to a year from today, in India."""
+    return _FIRST_PLAUSIBLE, today_in_india() + dt.timedelta(days=366)
+
+
+_FIRST_PLAUSIBLE = dt.date(2015, 1, 1)
+
+
+def implausible_finding(count: int, file: str | None) -> list[Finding]:
+    """The finding that ``count`` enrolments are dated outside :func:`plausible_dates`."""
+    if not count:
+        return []
+    first, last = plausible_dates()
+    return [
+        Finding(
+            "implausible-date",
+            f"{count} enrolment(s) are dated before {first:%d/%m/%Y} or after "
+            f"{last:%d/%m/%Y}: a typing slip (2205 for 2025)? They are counted as dated",
+            Location(file=file),
+        )
+    ]
 
 
 def _unit_named(written: Sequence[str], mdo: str) -> tuple[str | None, tuple[str, ...]]:

@@ -39,6 +39,7 @@ import attrs
 
 from karmayogi._joins import join_people
 from karmayogi._names import name_key
+from karmayogi._reports import plausible_dates
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.competency import (
     CompetencyProfile,
@@ -262,13 +263,16 @@ def make_report(
     ledger = records if isinstance(records, Ledger) else Ledger(records)
     choices = []
     if as_of is None:
-        latest = _latest(ledger)
+        latest, past = _latest(ledger)
         as_of = latest or today_in_india()
-        choices.append(
-            f"data as of {_day(as_of)}: "
-            + ("the latest enrolment or completion in the records" if latest else
-               "today, since the records hold no dates")
-        )  # fmt: skip
+        why = (
+            "the latest enrolment or completion in the records"
+            if latest
+            else "today, since the records hold no plausible dates"
+        )
+        if past:
+            why += f" ({past} later date(s), past any plausible one, left out of it)"
+        choices.append(f"data as of {_day(as_of)}: {why}")
     allocated = (
         (allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations))
         if allocations is not None
@@ -377,7 +381,14 @@ def choose_year(
             "the records hold no dated enrolment and there are no allocations: "
             "the year of the data's date",
         )
-    fy, n = max(began.items(), key=lambda pair: (pair[1], pair[0].start))
+    first_plausible, last_plausible = plausible_dates()
+
+    def weight(pair: tuple[FinancialYear, int]) -> tuple[bool, int, dt.date]:
+        # A year of plausible dates over any typing slip (2205 for 2025), then the most.
+        year, count = pair
+        return (first_plausible <= year.start <= last_plausible, count, year.start)
+
+    fy, n = max(began.items(), key=weight)
     why = f"the year with the most enrolments ({n:,} of {began.total():,})"
     others = [y for y in sorted(began, key=lambda y: y.start) if y != fy]
     if others and others[-1].start > fy.start:
@@ -390,13 +401,22 @@ def choose_year(
     return fy, why
 
 
-def _latest(ledger: Ledger) -> dt.date | None:
-    latest = None
+def _latest(ledger: Ledger) -> tuple[dt.date | None, int]:
+    """The latest date in the records that is not past :func:`plausible_dates` (a typing
+    slip must not make the data's date 2205), and how many dates were past it."""
+    _first, last = plausible_dates()
+    latest: dt.date | None = None
+    past = 0
     for entry in ledger:
         for when in (entry.enrolled_at, entry.completed_at):
-            if when is not None and (latest is None or when > latest):
-                latest = when
-    return latest.date() if latest is not None else None
+            if when is None:
+                continue
+            day = when.date()
+            if day > last:
+                past += 1
+            elif latest is None or day > latest:
+                latest = day
+    return latest, past
 
 
 def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
