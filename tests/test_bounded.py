@@ -240,3 +240,28 @@ def test_dates_outside_a_plausible_window_are_a_finding_on_both_engines() -> Non
 
     frames = read_consumption_frame(io.StringIO(header + rows))
     assert [f.message for f in frames.findings if f.code == "implausible-date"] == [finding.message]
+
+
+def test_a_file_of_bad_rows_lists_the_first_and_counts_them_all() -> None:
+    from karmayogi._reports import REJECTIONS_KEPT
+
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    bad = "a@x.in,CG,Rev,,RTI,01:00:00,2025-05-15 10:00:00,finished,40,,No\n"
+    rows = REJECTIONS_KEPT + 2500
+    report = read_consumption_report(io.StringIO(header + bad * rows))
+    assert (report.rejected_rows, len(report.rejected)) == (rows, REJECTIONS_KEPT)
+    assert report.accounted
+    assert report.summary() == (
+        f"the input: {rows} rows read: 0 used, 0 merged as duplicates, {rows} rejected "
+        f"(the first {REJECTIONS_KEPT:,} listed)"
+    )
+    assert [r.row for r in report.rejected[:2]] == [2, 3]
+    pytest.importorskip("polars", reason="the columnar extra is not installed")
+    from karmayogi.columnar import read_consumption_frame
+
+    frames = read_consumption_frame(io.StringIO(header + bad * rows))
+    assert frames.summary() == report.summary()
+    assert [str(r) for r in frames.rejected] == [str(r) for r in report.rejected]

@@ -29,6 +29,7 @@ from karmayogi._csv import Source, Table, opened, stream_records
 from karmayogi._ledger import Status
 from karmayogi._reports import (
     _YES,
+    REJECTIONS_KEPT,
     Import,
     Rejection,
     _consumption_table,
@@ -71,13 +72,19 @@ class FrameImport:
     rejected: list[Rejection] = attrs.Factory(list)
     findings: list[Finding] = attrs.Factory(list)
 
+    rejected_rows: int = 0
+    """Every rejected row, counted; :attr:`rejected` lists the first of them."""
+
     @property
     def accounted(self) -> bool:
         """Whether every row read is used, a duplicate or rejected (always, by design)."""
-        return self.rows == self.used + self.duplicates + len(self.rejected)
+        return self.rows == self.used + self.duplicates + self.rejected_rows
 
     def summary(self) -> str:
-        return _summary(self.file, self.rows, self.used, self.duplicates, len(self.rejected))
+        return _summary(
+            self.file, self.rows, self.used, self.duplicates, self.rejected_rows,
+            len(self.rejected),
+        )  # fmt: skip
 
 
 _RECORD_SCHEMA = pl.Schema(
@@ -400,7 +407,8 @@ class _Reading:
     def _reject(self, rows: pl.Series, result: FrameImport) -> None:
         """Each wrong row's every problem, as the reference reader's careful path finds
         them: given the row's cells, that reader rejects it with its own words."""
-        wanted = self.frame.filter(pl.col("row").is_in(rows.implode()))
+        # Only the rows the reference reader would list are diagnosed; the rest are counted.
+        wanted = self.frame.filter(pl.col("row").is_in(rows.implode())).head(REJECTIONS_KEPT)
         scratch = self.reader.result
         for values in wanted.iter_rows(named=True):
             row = values["row"]
@@ -411,7 +419,7 @@ class _Reading:
             raise AssertionError(
                 f"the frame reader refused a row the reference reader takes: {scratch.ledger}"
             )
-        result.rejected = scratch.rejected
+        result.rejected, result.rejected_rows = scratch.rejected, len(rows)
 
     def _place(
         self, good: pl.DataFrame, spellings: list[tuple[str, ...]], result: FrameImport
@@ -600,6 +608,7 @@ def _from_reference(report: Import, backend: Backend) -> FrameImport:
         duplicates=report.duplicates,
         rejected=report.rejected,
         findings=report.findings,
+        rejected_rows=report.rejected_rows,
     )
     return _converted(result, backend)
 

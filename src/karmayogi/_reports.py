@@ -61,6 +61,7 @@ class Import:
     used: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = attrs.Factory(list)
+    """The first :data:`REJECTIONS_KEPT` rejected rows, each with its reasons."""
     findings: list[Finding] = attrs.Factory(list)
     tree: OrgTree | None = None
     """The organisation tree the rows' Ministry / Department / Organization columns spell."""
@@ -68,14 +69,19 @@ class Import:
     """Each person's unit in :attr:`tree`, where the rows say."""
     allocations: list[Allocation] = attrs.Factory(list)
     """Plan allocations, from a CBP enrolment report."""
+    rejected_rows: int = 0
+    """Every rejected row, counted, however many :attr:`rejected` lists."""
 
     @property
     def accounted(self) -> bool:
         """Whether every row read is used, a duplicate or rejected (always, by design)."""
-        return self.rows == self.used + self.duplicates + len(self.rejected)
+        return self.rows == self.used + self.duplicates + self.rejected_rows
 
     def summary(self) -> str:
-        return _summary(self.file, self.rows, self.used, self.duplicates, len(self.rejected))
+        return _summary(
+            self.file, self.rows, self.used, self.duplicates, self.rejected_rows,
+            len(self.rejected),
+        )  # fmt: skip
 
     def _repr_html_(self) -> str:
         """In a notebook: the summary, every rejected row with its reasons, and the
@@ -95,15 +101,25 @@ class Import:
             self.duplicates += 1
 
     def _reject(self, row: int, problems: list[Problem]) -> None:
-        self.rejected.append(Rejection(row, tuple(problems)))
+        self.rejected_rows += 1
+        if len(self.rejected) < REJECTIONS_KEPT:
+            self.rejected.append(Rejection(row, tuple(problems)))
 
 
-def _summary(file: str | None, rows: int, used: int, duplicates: int, rejected: int) -> str:
+REJECTIONS_KEPT = 10_000
+"""How many rejected rows a reader lists with their reasons; past them it counts. A file
+of a million bad rows would otherwise hold gigabytes of reasons no one reads."""
+
+
+def _summary(  # noqa: PLR0917 - one argument per number said
+    file: str | None, rows: int, used: int, duplicates: int, rejected: int, listed: int
+) -> str:
     """What became of a reader's rows, in a line."""
-    return (
+    text = (
         f"{file or 'the input'}: {rows} rows read: {used} used, {duplicates} merged as "
         f"duplicates, {rejected} rejected"
     )
+    return text + (f" (the first {listed:,} listed)" if listed < rejected else "")
 
 
 # --- Making records fast ---------------------------------------------------------------------
