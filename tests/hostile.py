@@ -456,6 +456,26 @@ def _specific(
         yield case(
             "the same row twice", base + base.splitlines()[2] + "\n", Read(good, duplicates=1)
         )
+        yield case(
+            "the same row again, its email with a zero-width space",
+            base + base.splitlines()[2].replace("ravi@mp.gov.in", "ravi@mp.gov.in\u200b") + "\n",
+            Read(good, duplicates=1),
+        )
+        yield case(
+            "a row of Unicode spaces",
+            base + "\u3000" + "," * (base.splitlines()[0].count(",")) + "\n",
+            Read(good),
+        )
+        yield case(
+            "a trailing comma on a last line without a line end",
+            base.rstrip("\n") + ",",
+            bad(reason="has more cells than the header has columns"),
+        )
+        yield case(
+            "a date of 2205 (for 2025)",
+            _replace(base, "2025-04-07 09:00:00", "2205-04-07 09:00:00", 3),
+            Read(good),
+        )
     elif reader == "CBPEnrollmentReport.csv":
         yield case(
             "an impossible due date",
