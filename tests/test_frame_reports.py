@@ -295,7 +295,7 @@ def hand_edited(draw: st.DrawFn) -> str:
     return text if draw(st.booleans()) else text + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=max(300, settings.default.max_examples), deadline=None)  # fuzz: more
 @given(hand_edited())
 def test_both_readers_read_a_hand_edited_export_alike(text: str) -> None:
     """A differential fuzz: whatever the edits, the frame reader says what the reference
