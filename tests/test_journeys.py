@@ -560,3 +560,11 @@ def test_a_threshold_that_hides_nothing_is_refused(capsys: pytest.CaptureFixture
     assert "N is 2 or more: counts from 1 to N-1 are hidden, and 1 would hide none" in (
         capsys.readouterr().err
     )
+
+
+def test_validate_has_a_reader_for_every_kind_it_recognises() -> None:
+    from karmayogi._validate import _CSV_RULES, _JSON_RULES, KINDS
+
+    recognised = [kind for kind, _rule in (*_CSV_RULES, *_JSON_RULES)]
+    assert sorted(recognised) == sorted(KINDS)
+    assert len(set(recognised)) == len(recognised)

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from karmayogi.cbp import Catalogue
     from karmayogi.org import OrgTree
 
-__all__ = ["COURSE_JOIN", "join_courses", "join_people", "join_places"]
+__all__ = ["join_courses", "join_people", "join_places", "people_placed"]
 
-COURSE_JOIN = "the allocations' courses in the records"
+_COURSE_JOIN = "the allocations' courses in the records"
 _PLATFORM_ID = re.compile(r"do_\w+")
 _EXAMPLES = 3
 
@@ -71,7 +71,7 @@ that holds both (--catalogue)
             found[course] = partner
     total = len(found) + len(missed)
     return found, Match(
-        join=COURSE_JOIN,
+        join=_COURSE_JOIN,
         matched=len(found),
         total=total,
         unmatched=tuple(missed[:_EXAMPLES]),
@@ -134,4 +134,15 @@ def join_places(places: Mapping[str, str], tree: OrgTree) -> tuple[dict[str, str
         hint="the units file's Unit ids are the export's Ministry/Department/Organization "
         "path (such as 'Madhyanchal-Pradesh/Revenue'); leave out --units to use the "
         "tree the export spells",
+    )
+
+
+def people_placed(placed: int, allocations: int) -> Match:
+    """How many of the allocations name a person the roll-up placed. No examples: they
+    would be people's emails, in output that is published."""
+    return Match(
+        join="the allocations' people among the people placed",
+        matched=placed,
+        total=allocations,
+        hint="are people named alike in both (Email, compared case-insensitively)?",
     )

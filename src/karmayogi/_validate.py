@@ -128,43 +128,59 @@ _READERS: dict[str, _Reader] = {
 KINDS = tuple(_READERS)
 
 
+_CSV_RULES: list[tuple[str, Callable[[set[str]], bool]]] = [
+    # A header's words (as name_key compares them) say its kind; the first rule met wins.
+    ("the enrolment export (ConsumptionReport.csv)", lambda h: {"contentname", "enrolledon"} <= h),
+    (
+        "the CBP enrolment export (CBPEnrollmentReport.csv)",
+        lambda h: "nameofcbpallocatedcourse" in h,
+    ),
+    (
+        "role profiles (designation CSV)",
+        lambda h: {"designation", "competencyarea"} <= h and not h & {"courseid", "coursename"},
+    ),
+    ("a catalogue (CSV)", lambda h: bool(h & {"courseid", "coursename", "doid", "contentid"})),
+    ("units (CSV)", lambda h: "unit" in h and bool(h & {"parent", "parentid"})),
+    ("allocations (CSV)", lambda h: {"person", "course", "duedate"} <= h),
+    ("people (CSV)", lambda h: bool(h & {"person", "userid", "employeeid", "email"})),
+]
+
+
+def _first_entry(data: Any) -> set[str]:
+    """The keys of a document, or of the first of a list of them."""
+    entries = data if isinstance(data, list) else [data]
+    return set(entries[0]) if entries and isinstance(entries[0], dict) else set()
+
+
+_JSON_RULES: list[tuple[str, Callable[[Any], bool]]] = [
+    ("a CASE package (JSON)", lambda d: isinstance(d, dict) and "CFDocument" in d),
+    (
+        "a competency framework (JSON)",
+        lambda d: isinstance(d, dict) and {"themes", "name", "id"} <= set(d),
+    ),
+    ("a catalogue (JSON)", lambda d: isinstance(d, dict) and "courses" in d),
+    (
+        "plans (JSON)",
+        lambda d: "contentList" in _first_entry(d) or {"items", "due"} <= _first_entry(d),
+    ),
+    ("role profiles (JSON)", lambda d: "roles" in _first_entry(d)),
+    ("competency profiles (JSON)", lambda d: "holdings" in _first_entry(d)),
+    (
+        "xAPI statements (JSON)",
+        lambda d: (
+            (isinstance(d, dict) and "statements" in d) or {"actor", "verb"} <= _first_entry(d)
+        ),
+    ),
+]
+
+
 def _csv_kind(header: list[str]) -> str | None:
-    has = {name_key(cell) for cell in header}
-    if {"contentname", "enrolledon"} <= has:
-        return KINDS[0]
-    if "nameofcbpallocatedcourse" in has:
-        return KINDS[1]
-    if {"designation", "competencyarea"} <= has and not has & {"courseid", "coursename"}:
-        return KINDS[2]
-    if has & {"courseid", "coursename", "doid", "contentid"}:
-        return KINDS[3]
-    if {"unit", "parent"} <= has or {"unit", "parentid"} <= has:
-        return KINDS[4]
-    if {"person", "course", "duedate"} <= has:
-        return KINDS[5]
-    if has & {"person", "userid", "employeeid", "email"}:
-        return KINDS[6]
-    return None
+    words = {name_key(cell) for cell in header}
+    return next((kind for kind, rule in _CSV_RULES if rule(words)), None)
 
 
 def _json_kind(data: Any) -> str | None:
-    entries = data if isinstance(data, list) else [data]
-    first = entries[0] if entries and isinstance(entries[0], dict) else {}
-    if isinstance(data, dict) and "CFDocument" in data:
-        return KINDS[8]
-    if isinstance(data, dict) and {"themes", "name", "id"} <= set(data):
-        return KINDS[7]
-    if isinstance(data, dict) and "courses" in data:
-        return KINDS[9]
-    if "contentList" in first or {"items", "due"} <= set(first):
-        return KINDS[10]
-    if "roles" in first:
-        return KINDS[11]
-    if "holdings" in first:
-        return KINDS[12]
-    if (isinstance(data, dict) and "statements" in data) or {"actor", "verb"} <= set(first):
-        return KINDS[13]
-    return None
+    return next((kind for kind, rule in _JSON_RULES if rule(data)), None)
 
 
 def _kind(path: str) -> str | None:

@@ -52,7 +52,7 @@ except ImportError as exc:  # pragma: no cover - only without the extra
 from narwhals.typing import IntoFrameT
 
 from karmayogi._frame_reports import FrameImport, read_consumption_frame
-from karmayogi._joins import join_courses
+from karmayogi._joins import join_courses, people_placed
 from karmayogi._rollup import CountingPolicy
 from karmayogi.cbp import Catalogue
 from karmayogi.errors import Location, Match, Problem, ValidationError
@@ -556,14 +556,8 @@ class _Compliance:
         )
 
     def _people_found(self) -> Match:
-        total = _count(self.allocations)
         placed = _count(self.allocations.join(self.placed.people.select("person"), on="person"))
-        by_person = Match(
-            join="the allocations' people among the people placed",
-            matched=placed,
-            total=total,
-            hint="are people named alike in both (Email, compared case-insensitively)?",
-        )
+        by_person = people_placed(placed, _count(self.allocations))
         if self.records_present:
             by_person.check()
         return by_person

@@ -786,7 +786,7 @@ class Rollup:
         courses (or people) is among them, :class:`~karmayogi.errors.NoMatchError` says
         why and what to pass, rather than a table of zeros.
         """
-        from karmayogi._joins import join_courses
+        from karmayogi._joins import join_courses, people_placed
 
         if isinstance(allocations, Resolution):
             allocations = allocations.allocations
@@ -796,13 +796,8 @@ class Rollup:
             {entry.course for entry in self._ledger},
             catalogue=catalogue,
         )
-        placed = sum(a.person in self._places for a in allocations)
-        by_person = Match(
-            join="the allocations' people among the people placed",
-            matched=placed,
-            total=len(allocations),
-            # No examples: they would be people's emails, in output that is published.
-            hint="are people named alike in both (Email, compared case-insensitively)?",
+        by_person = people_placed(
+            sum(a.person in self._places for a in allocations), len(allocations)
         )
         if self._ledger:
             by_course.check()
