@@ -171,9 +171,10 @@ def test_a_zero_is_never_the_complement_that_hides_a_small_count() -> None:
     assert hidden_units({"s": 2, "a": 2, "b": 0, "c": 0}, tree, 5) >= {"a", "s"}
 
 
-def test_learning_hours_hide_with_certificates() -> None:
+def test_learning_hours_and_completions_hide_with_certificates() -> None:
     """Under the platform's policy hours come from certified completions: published hours
-    over a course's duration would give a hidden count of certificates back."""
+    over a course's duration would give a hidden count of certificates back, and nearly
+    every completion is certified, so completions go too."""
     tree = OrgTree([
         Unit(id="s", name="State", level="state"),
         Unit(id="a", name="A", level="department", parent="s"),
@@ -189,7 +190,8 @@ def test_learning_hours_hide_with_certificates() -> None:
     places = {r.person: r.person[0] for r in records}
     table = Rollup(tree, places=places, by="fy", records=records).table().suppressed(5)
     a = table.row("a", "2025-26")
-    assert (a.completions, a.certificates, a.learning_hours) == (9, None, None)
+    assert (a.completions, a.certificates, a.learning_hours) == (None, None, None)
+    assert (a.enrolments, table.row("b", "2025-26").certificates) == (9, None)
 
 
 def test_a_table_of_more_periods_than_the_limit_is_refused_on_both_engines() -> None:

@@ -144,6 +144,7 @@ PUBLIC = {
         "ProgressRow",
         "ProgressTable",
         "Rejection",
+        "Release",
         "Rollup",
         "Status",
         "UnitCompliance",

@@ -49,25 +49,28 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def departments(names: Sequence[str], rates: Sequence[float | None], hours: Sequence[float]) -> str:
-    """Completion rate and learning hours, one bar per department."""
+def departments(
+    names: Sequence[str], rates: Sequence[float | None], hours: Sequence[float | None]
+) -> str:
+    """Completion rate and learning hours, one bar per department; a number suppression
+    hid has no bar, and a * where it would be."""
     with mpl.rc_context(_STYLE):
         figure = _figure(9, 0.45 * len(names) + 1.2)
         left, right = figure.subplots(1, 2, sharey=True)
         ys = range(len(names))
-        percent = [100 * (r or 0.0) for r in rates]
-        left.barh(ys, percent, color=BLUE)
+        percent = [None if r is None else 100 * r for r in rates]
+        left.barh(ys, _bars(percent), color=BLUE)
         left.set_xlim(0, 100)
         left.set_title("Completion rate (% of enrolments)")
-        right.barh(ys, hours, color=ORANGE)
+        right.barh(ys, _bars(hours), color=ORANGE)
         right.set_title("Learning hours")
         left.set_yticks(list(ys), list(names))
         left.invert_yaxis()
         for axes, values, fmt in ((left, percent, "{:.0f}%"), (right, hours, "{:,.0f}")):
             for y, value in zip(ys, values, strict=True):
                 axes.annotate(
-                    fmt.format(value),
-                    (value, y),
+                    _HIDDEN if value is None else fmt.format(value),
+                    (value or 0, y),
                     xytext=(3, 0),
                     textcoords="offset points",
                     va="center",
@@ -77,24 +80,41 @@ def departments(names: Sequence[str], rates: Sequence[float | None], hours: Sequ
     return _svg(figure, "Completion rate and learning hours by department")
 
 
+_HIDDEN = "*"
+"""Where a suppressed number would be: never drawn as a zero."""
+
+
+def _bars(values: Sequence[float | None]) -> list[float]:
+    """Bar lengths, a hidden number drawn as no bar at all (NaN), not as a zero."""
+    return [float("nan") if v is None else v for v in values]
+
+
 def quarters(
     labels: Sequence[str],
-    enrolments: Sequence[int],
-    completions: Sequence[int],
-    hours: Sequence[float],
+    enrolments: Sequence[float | None],
+    completions: Sequence[float | None],
+    hours: Sequence[float | None],
 ) -> str:
-    """Enrolments and completions per quarter as bars, learning hours as a line."""
+    """Enrolments and completions per quarter as bars, learning hours as a line; a
+    hidden number has no bar (a * marks it) and breaks the line."""
     with mpl.rc_context(_STYLE):
         figure = _figure(9, 3.4)
         axes = figure.subplots()
         xs = list(range(len(labels)))
         width = 0.38
-        axes.bar([x - width / 2 for x in xs], enrolments, width, color=BLUE, label="Enrolments")
-        axes.bar([x + width / 2 for x in xs], completions, width, color=GREEN, label="Completions")
+        for shift, values, colour, label in (
+            (-width / 2, enrolments, BLUE, "Enrolments"),
+            (width / 2, completions, GREEN, "Completions"),
+        ):
+            at = [x + shift for x in xs]
+            axes.bar(at, _bars(values), width, color=colour, label=label)
+            for x, value in zip(at, values, strict=True):
+                if value is None:
+                    axes.annotate(_HIDDEN, (x, 0), ha="center", va="bottom", fontsize=9)
         axes.set_xticks(xs, list(labels))
         axes.set_ylabel("Enrolments, completions")
         twin: Any = axes.twinx()
-        twin.plot(xs, hours, color=ORANGE, marker="o", label="Learning hours")
+        twin.plot(xs, _bars(hours), color=ORANGE, marker="o", label="Learning hours")
         twin.set_ylabel("Learning hours")
         twin.set_ylim(bottom=0)
         twin.spines["top"].set_visible(False)
@@ -107,46 +127,61 @@ def quarters(
 def compliance(
     names: Sequence[str],
     *,
-    on_time: Sequence[int],
-    late: Sequence[int],
-    open_: Sequence[int],
-    apar_compliant: Sequence[int],
-    apar_users: Sequence[int],
+    on_time: Sequence[int | None],
+    late: Sequence[int | None],
+    open_: Sequence[int | None],
+    apar_compliant: Sequence[int | None],
+    apar_users: Sequence[int | None],
 ) -> str:
-    """Plan courses by outcome (share of those allocated), and APAR compliance."""
+    """Plan courses by outcome (share of those allocated), and APAR compliance; a
+    department whose numbers suppression hid has no bar, and a * where it would be."""
     with mpl.rc_context(_STYLE):
         figure = _figure(9, 0.45 * len(names) + 1.4)
         left, right = figure.subplots(1, 2, sharey=True, width_ratios=(3, 2))
         ys = list(range(len(names)))
-        totals = [max(1, a + b + c) for a, b, c in zip(on_time, late, open_, strict=True)]
+        outcomes = list(zip(on_time, late, open_, strict=True))
         start = [0.0] * len(names)
-        for values, colour, label in (
-            (on_time, GREEN, "Completed on time"),
-            (late, AMBER, "Completed late"),
-            (open_, GREY, "Not completed"),
+        for i, colour, label in (
+            (0, GREEN, "Completed on time"),
+            (1, AMBER, "Completed late"),
+            (2, GREY, "Not completed"),
         ):
-            share = [100 * v / t for v, t in zip(values, totals, strict=True)]
-            left.barh(ys, share, left=start, color=colour, label=label)
-            start = [s + v for s, v in zip(start, share, strict=True)]
+            share = [_share_of(row, i) for row in outcomes]
+            left.barh(ys, _bars(share), left=start, color=colour, label=label)
+            start = [s + (v or 0.0) for s, v in zip(start, share, strict=True)]
+        for y, row in zip(ys, outcomes, strict=True):
+            if None in row:
+                left.annotate(_HIDDEN, (0, y), xytext=(3, 0), textcoords="offset points")
         left.set_xlim(0, 100)
         left.set_title("Plan courses (% of those allocated)")
         left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
         left.set_yticks(ys, list(names))
         left.invert_yaxis()
-        share = [100 * c / u if u else 0.0 for c, u in zip(apar_compliant, apar_users, strict=True)]
-        right.barh(ys, share, color=BLUE)
+        apar = [
+            None if c is None or u is None else (100 * c / u if u else 0.0)
+            for c, u in zip(apar_compliant, apar_users, strict=True)
+        ]
+        right.barh(ys, _bars(apar), color=BLUE)
         right.set_xlim(0, 100)
         right.set_title("APAR-compliant officers (%)")
-        for y, value in zip(ys, share, strict=True):
+        for y, value in zip(ys, apar, strict=True):
             right.annotate(
-                f"{value:.0f}%",
-                (value, y),
+                _HIDDEN if value is None else f"{value:.0f}%",
+                (value or 0, y),
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
                 fontsize=8,
             )
     return _svg(figure, "Plan compliance and APAR status by department")
+
+
+def _share_of(row: tuple[int | None, ...], i: int) -> float | None:
+    """Part ``i`` of a row as a percentage of the row; None when any part is hidden."""
+    known = [v for v in row if v is not None]
+    if len(known) < len(row):
+        return None
+    return 100 * known[i] / max(1, sum(known))
 
 
 def heatmap(

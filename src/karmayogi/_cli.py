@@ -42,6 +42,7 @@ from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
     CountingPolicy,
+    Release,
     Rollup,
     _cell,
     _render,
@@ -773,9 +774,9 @@ def _progress_done(  # noqa: PLR0917 - one of each thing the command made
     engine: str,
 ) -> int:
     """Write the progress command's output, then say on stderr how it was made."""
-    if args.suppress:
-        table = table.suppressed(args.suppress)
-        compliance = compliance.suppressed(args.suppress) if compliance else None
+    if args.suppress:  # one release: neither table may give the other's hidden counts away
+        release = Release([table], compliance=compliance).suppressed(args.suppress)
+        table, compliance = release.tables[0], release.compliance
     _write(_progress_output(table, compliance, args, args.format), args.out, args.format)
     _note(f"engine: {engine}")
     for match in matches:

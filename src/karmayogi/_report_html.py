@@ -4,7 +4,7 @@ shared drive."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from karmayogi import __version__
@@ -101,20 +101,17 @@ def _cards(report: Report) -> str:
     cards += [
         (count(row.enrolled_users), "people enrolled"),
         (count(row.completions), "completions"),
-        (_percent(row.completion_rate), "of enrolments completed"),
+        (_share(row.enrolments_completed, row.enrolments), "of enrolments completed"),
         (count(row.learning_hours), "learning hours"),
     ]
     total = report._compliance_total()
     if total is not None:
         allocated, _completed, on_time, apar_users, apar_ok = total
-        cards.append(
-            (_percent(on_time / allocated if allocated else None), "plan courses done on time")
-        )
-        if apar_users:
-            cards.append((_percent(apar_ok / apar_users), "officers APAR-compliant"))
-    body = "".join(
-        f'<div class="card"><b>{_e(v or "none")}</b><span>{_e(k)}</span></div>' for v, k in cards
-    )
+        cards.append((_share(on_time, allocated), "plan courses done on time"))
+        if apar_users != 0:
+            cards.append((_share(apar_ok, apar_users), "officers APAR-compliant"))
+    shown = [("*" if v is None else v or "none", k) for v, k in cards]  # None: hidden
+    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in shown)
     return f'<div class="cards">{body}</div>'
 
 
@@ -126,7 +123,7 @@ def _departments(report: Report, charts: bool) -> str:
         from karmayogi import _charts
 
         chart = _charts.departments(
-            names, [r.completion_rate for r in rows], [r.learning_hours or 0.0 for r in rows]
+            names, [r.completion_rate for r in rows], [r.learning_hours for r in rows]
         )
     header = [
         "Department",
@@ -139,8 +136,9 @@ def _departments(report: Report, charts: bool) -> str:
         "Certificates",
         "Learning hours",
     ]
-    body = [_progress_cells(r.name, r) for r in rows]
-    total = _progress_cells("All", report.headline)
+    people = any(r.users is not None for r in report.quarters)
+    body = [_progress_cells(r.name, r, people) for r in rows]
+    total = _progress_cells("All", report.headline, people)
     return _section(
         "departments",
         "Completion and learning hours by department",
@@ -148,19 +146,19 @@ def _departments(report: Report, charts: bool) -> str:
         "rate is the share of enrolments completed; learning hours add up the durations "
         "of the courses completed, as the counting policy says.",
         chart,
-        table(header, body, total=total, cell=_cell),
+        table(header, body, total=total, cell=_cells(report)),
     )
 
 
-def _progress_cells(name: str, row: ProgressRow) -> list[Cell]:
+def _progress_cells(name: str, row: ProgressRow, people: bool) -> list[Cell]:
     return [
         name,
-        row.users,
+        row.users if people else "",  # no people given: not counted, rather than hidden
         row.enrolled_users,
         row.completed_users,
         row.enrolments,
         row.completions,
-        _percent(row.completion_rate),
+        _share(row.enrolments_completed, row.enrolments),
         row.certificates,
         row.learning_hours,
     ]
@@ -188,9 +186,9 @@ def _quarters(report: Report, charts: bool) -> str:
 
         chart = _charts.quarters(
             [str(r[0]).replace(_AFTER, "*").replace(_BEFORE, "*") for r in rows],
-            [int(r[1] or 0) for r in rows],
-            [int(r[2] or 0) for r in rows],
-            [r[4] or 0.0 for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[4] for r in rows],
         )
     header = ["Quarter", "Enrolments", "Completions", "People completing", "Learning hours"]
     return _section(
@@ -200,7 +198,7 @@ def _quarters(report: Report, charts: bool) -> str:
         "A quarter before or after the plan year (marked *) is shown as the data holds "
         "it: enrolments begun before the year, or completions that came after it.",
         chart,
-        table(header, rows, cell=_cell),
+        table(header, rows, cell=_cells(report)),
     )
 
 
@@ -231,11 +229,11 @@ def _compliance(report: Report, charts: bool) -> str:
 
         chart = _charts.compliance(
             [r.name for r in rows],
-            on_time=[r.cbp_completed_on_time or 0 for r in rows],
-            late=[v or 0 for v in late],
-            open_=[v or 0 for v in open_],
-            apar_compliant=[r.apar_compliant_users or 0 for r in rows],
-            apar_users=[r.apar_users or 0 for r in rows],
+            on_time=[r.cbp_completed_on_time for r in rows],
+            late=late,
+            open_=open_,
+            apar_compliant=[r.apar_compliant_users for r in rows],
+            apar_users=[r.apar_users for r in rows],
         )
     header = [
         "Department",
@@ -260,11 +258,7 @@ def _compliance(report: Report, charts: bool) -> str:
             op,
             r.apar_users,
             r.apar_compliant_users,
-            _percent(
-                r.apar_compliant_users / r.apar_users
-                if r.apar_users and r.apar_compliant_users is not None
-                else None
-            ),
+            _share(r.apar_compliant_users, r.apar_users),
         ]
         for r, lt, op in zip(rows, late, open_, strict=True)
     ]
@@ -276,7 +270,7 @@ def _compliance(report: Report, charts: bool) -> str:
         "in India. APAR: an officer complies who completed at least half of their APAR "
         "courses by 31 March of the plan year (DoPT, 4 July 2025).",
         chart,
-        table(header, body, cell=_cell),
+        table(header, body, cell=_cells(report)),
     )
 
 
@@ -349,6 +343,17 @@ def _section(anchor: str, title: str, lead: str, chart: str = "", table: str = "
     )
 
 
+_HIDDEN = '<span title="hidden: a small count, or one that would give one away">*</span>'
+
+
+def _cells(report: Report) -> Callable[[Cell], str]:
+    """How the report's tables write a cell: a number suppression hid is shown hidden,
+    never as a blank or a zero."""
+    if report.quarters.suppressed_below is None:
+        return _cell
+    return lambda value: _HIDDEN if value is None else _cell(value)
+
+
 def _cell(value: Cell) -> str:
     from karmayogi.report import indian_number
 
@@ -372,6 +377,14 @@ def _total(values: Iterable[float | None]) -> float | None:
     """A sum that is unknown when any part is (suppressed), rather than the rest's sum."""
     parts = list(values)
     return None if any(v is None for v in parts) else sum(v or 0 for v in parts)
+
+
+def _share(part: int | None, whole: int | None) -> str | None:
+    """A part's share of a whole: None (hidden) when either is hidden, blank when the
+    whole is nothing."""
+    if part is None or whole is None:
+        return None
+    return _percent(part / whole) if whole else ""
 
 
 def _percent(value: float | None) -> str | None:

@@ -41,7 +41,8 @@ from karmayogi._csv import Source, opened, safe_writer
 from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._names import printable
-from karmayogi._publish import hidden_units, pseudonym
+from karmayogi._publish import pseudonym
+from karmayogi._release import suppress
 from karmayogi._reports import (
     Import,
     Rejection,
@@ -80,6 +81,7 @@ __all__ = [
     "ProgressRow",
     "ProgressTable",
     "Rejection",
+    "Release",
     "Rollup",
     "Status",
     "UnitCompliance",
@@ -106,12 +108,6 @@ METRICS = (
     "learning_hours",
 )
 """The roll-up's metrics, by the names dashboards and the platform use."""
-
-_COUNTS = (
-    *(m for m in METRICS if m not in ("completion_rate", "learning_hours")),
-    "enrolments_completed",
-)
-"""The metrics that are counts, which add up from children to parents."""
 
 
 @attrs.frozen(kw_only=True)
@@ -165,6 +161,8 @@ class ProgressTable(Tabular):
     undated: int = 0
     """Entries with no enrolment date: counted in completions, not in enrolments."""
     suppressed_below: int | None = None
+    hidden: frozenset[tuple[str, Period, str]] = frozenset()
+    """The numbers suppression hid (None in the rows), as (unit, period, metric)."""
     _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
 
     def __iter__(self) -> Iterator[ProgressRow]:
@@ -190,46 +188,14 @@ class ProgressTable(Tabular):
                 f"{self.undated} enrolment(s) without an enrolment date: not in enrolments"
             )
         if self.suppressed_below is not None:
-            lines.append(
-                f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *), with "
-                "enough others that none is a parent less its shown children within this "
-                "table; not checked against other tables, views or thresholds"
-            )
+            lines.append(_SUPPRESSED.format(self.suppressed_below - 1))
         return lines
 
     def suppressed(self, below: int) -> ProgressTable:
-        """This table with every count from 1 to ``below - 1`` hidden, and with it enough
-        other cells that no hidden count can be worked out from a parent and its other
-        children. Learning hours hide with completions or certificates, a completion rate
-        with its enrolments or its numerator."""
-        if below < 2:
-            raise ValueError(f"a suppression threshold is 2 or more, got {below}")
-        if self._tree is None:
-            raise ValueError("this table no longer knows its tree")
-        tree = self._tree
-        by_period: dict[Period, list[ProgressRow]] = {}
-        for row in self.rows:
-            by_period.setdefault(row.period, []).append(row)
-        hidden: dict[tuple[str, Period], set[str]] = {}
-        for period, rows in by_period.items():
-            for metric in _COUNTS:
-                values = {r.unit: getattr(r, metric) for r in rows}
-                if any(v is None for v in values.values()):
-                    continue
-                for unit in hidden_units(values, tree, below):
-                    hidden.setdefault((unit, period), set()).add(metric)
-        rows_out = []
-        for row in self.rows:
-            gone = hidden.get((row.unit, row.period), set())
-            if gone & {"completions", "certificates"}:
-                # Hours are completions (or certified ones) times durations: a course's
-                # hours divide them back into the hidden count.
-                gone = gone | {"learning_hours"}
-            if gone & {"enrolments", "enrolments_completed"}:
-                gone = gone | {"completion_rate"}
-            blank: dict[str, Any] = dict.fromkeys(gone)
-            rows_out.append(attrs.evolve(row, **blank))
-        return attrs.evolve(self, rows=tuple(rows_out), suppressed_below=below)
+        """This table published alone, with every count from 1 to ``below - 1`` hidden,
+        and enough others that none can be worked out (:class:`Release`). To publish it
+        with other tables, suppress them together as one release."""
+        return Release([self]).suppressed(below).tables[0]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -239,6 +205,7 @@ class ProgressTable(Tabular):
             "excluded": dict(sorted(self.excluded.items())),
             "undated": self.undated,
             "suppressed_below": self.suppressed_below,
+            "hidden": sorted([u, str(p), m] for u, p, m in self.hidden),
             "rows": [row.to_dict() for row in self.rows],
         }
 
@@ -262,6 +229,9 @@ class ProgressTable(Tabular):
             rows.append([values[c] for c in _CSV_COLUMNS] + [self.view, self.policy.name])
         return [*_CSV_COLUMNS, "view", "policy"], rows
 
+    def _mark(self, row: ProgressRow, metric: str) -> str:
+        return _mark((row.unit, row.period, metric), self.hidden)
+
     def _html_title(self) -> str:
         return f"Progress by {_KIND_WORDS[self.by]}"
 
@@ -273,13 +243,19 @@ class ProgressTable(Tabular):
         depth = {u.id: len(self._tree.path(u.id)) - 1 for u in self._tree} if self._tree else {}
         body = [
             ["  " * depth.get(row.unit, 0) + row.name, str(row.period)]
-            + [_cell(getattr(row, m), "*" if self.suppressed_below else "") for m in METRICS]
+            + [_cell(getattr(row, m), self._mark(row, m)) for m in METRICS]
             for row in self.rows
         ]
         return _render(header, body, self.notes(), left=2)
 
 
 _KIND_WORDS = {"fy": "financial years", "quarter": "quarters", "month": "months"}
+
+
+def _mark(cell: object, hidden: frozenset[Any]) -> str:
+    """How a text table shows a missing number: * if suppression hid it, else blank (not
+    counted: no people given, no enrolments to make a rate of)."""
+    return "*" if cell in hidden else ""
 
 
 def _cell(value: object, missing: str = "") -> str:
@@ -399,6 +375,8 @@ class ComplianceTable(Tabular):
     excluded: Mapping[str, int] = attrs.field(factory=dict)
     """Allocations left out, by reason."""
     suppressed_below: int | None = None
+    hidden: frozenset[tuple[str, str]] = frozenset()
+    """The unit numbers suppression hid (None in the rows), as (unit, metric)."""
     matched: tuple[Match, ...] = ()
     """How well the allocations met the records (by course) and the people placed."""
     _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
@@ -424,19 +402,11 @@ class ComplianceTable(Tabular):
         return attrs.evolve(self, people=tuple(people))
 
     def suppressed(self, below: int) -> ComplianceTable:
-        """The unit rows with small counts hidden so that none is its parent less its
-        shown siblings, as :meth:`ProgressTable.suppressed`; the per-person rows are left
-        out."""
-        if self._tree is None:
-            raise ValueError("this table no longer knows its tree")
-        gone: dict[str, set[str]] = {}
-        for metric in _COMPLIANCE_COUNTS:
-            values = {row.unit: getattr(row, metric) for row in self.units}
-            for unit in hidden_units(values, self._tree, below):
-                gone.setdefault(unit, set()).add(metric)
-        blank: dict[str, dict[str, Any]] = {u: dict.fromkeys(m) for u, m in gone.items()}
-        units = tuple(attrs.evolve(u, **blank.get(u.unit, {})) for u in self.units)
-        return attrs.evolve(self, units=units, people=(), suppressed_below=below)
+        """The unit rows published alone, small counts hidden as in :class:`Release`; the
+        per-person rows are left out."""
+        compliance = Release([], compliance=self).suppressed(below).compliance
+        assert compliance is not None  # a release keeps the compliance it was given
+        return compliance
 
     def notes(self) -> list[str]:
         lines = [
@@ -450,11 +420,7 @@ class ComplianceTable(Tabular):
             f"left out: {n} allocation(s) of {why}" for why, n in sorted(self.excluded.items())
         ]
         if self.suppressed_below is not None:
-            lines.append(
-                f"counts from 1 to {self.suppressed_below - 1} suppressed (shown as *), with "
-                "enough others that none is a parent less its shown children within this "
-                "table; not checked against other tables, views or thresholds"
-            )
+            lines.append(_SUPPRESSED.format(self.suppressed_below - 1))
         return lines
 
     def to_dict(self) -> dict[str, object]:
@@ -463,6 +429,7 @@ class ComplianceTable(Tabular):
             "excluded": dict(sorted(self.excluded.items())),
             "matched": [attrs.asdict(m) for m in self.matched],
             "suppressed_below": self.suppressed_below,
+            "hidden": sorted([u, m] for u, m in self.hidden),
             "units": [attrs.asdict(u) for u in self.units],
             "people": [attrs.asdict(p) for p in self.people],
         }
@@ -491,15 +458,110 @@ class ComplianceTable(Tabular):
         return self.notes()
 
     def __str__(self) -> str:
-        header = ["unit", *_COMPLIANCE_COUNTS]
+        counts = _COMPLIANCE_COUNTS
+        header = ["unit", *counts]
         depth = {u.id: len(self._tree.path(u.id)) - 1 for u in self._tree} if self._tree else {}
-        missing = "*" if self.suppressed_below else ""
         body = [
             ["  " * depth.get(row.unit, 0) + row.name]
-            + [_cell(getattr(row, m), missing) for m in _COMPLIANCE_COUNTS]
+            + [_cell(getattr(row, m), _mark((row.unit, m), self.hidden)) for m in counts]
             for row in self.units
         ]
         return _render(header, body, self.notes(), left=1)
+
+
+_SUPPRESSED = (
+    "counts from 1 to {} suppressed (shown as *), with enough others that none can be "
+    "worked out from the numbers published with it: a parent and its other children, a "
+    "period and the year, the flow and the cumulative, the counts that bound each "
+    "other; not from a release made apart, at this threshold or another"
+)
+
+
+def _tables(tables: Iterable[ProgressTable]) -> tuple[ProgressTable, ...]:
+    return tuple(tables)
+
+
+@attrs.frozen
+class Release:
+    """What is published together: progress tables (of any periods and views) and plan
+    compliance, from one roll-up, suppressed as a whole.
+
+    A hidden count must not be worked out from any number published beside it: a parent
+    less its other children, a year less its other quarters, a cumulative period less the
+    one before, or one metric from another that bounds or determines it (completions,
+    certificates, learning hours and the people completing hide together, as do enrolments
+    and the people enrolling; so do allocated, completed and on time, and APAR officers and
+    those who comply). :meth:`suppressed` decides over all of
+    the release at once, never with a zero (often known from elsewhere) as the other
+    hidden number, and protects the counts a reader derives (the late, the not
+    completed). Tables suppressed one by one, or at two thresholds, would give each other
+    away, so a release takes its tables unsuppressed.
+
+    >>> import datetime as dt
+    >>> from karmayogi.org import OrgTree, Person, Unit
+    >>> tree = OrgTree([Unit(id="rev", name="Revenue", level="department"),
+    ...                 Unit(id="a", name="A", level="district", parent="rev"),
+    ...                 Unit(id="b", name="B", level="district", parent="rev")])
+    >>> people = [Person(id=f"{u}{n}", organisation="rev", unit=u)
+    ...           for u, many in (("a", 2), ("b", 9)) for n in range(many)]
+    >>> rollup = Rollup(tree, people=people, by="quarter")
+    >>> for person in people:
+    ...     rollup.add(Enrolment(person=person.id, course="do_1",
+    ...                          enrolled_at=dt.datetime(2025, 4, 2, 10, 0)))
+    >>> release = Release([rollup.table(), rollup.table("cumulative")]).suppressed(5)
+    >>> [(row.unit, row.enrolments) for row in release.tables[0]]
+    [('rev', 11), ('a', None), ('b', None)]
+    """
+
+    tables: tuple[ProgressTable, ...] = attrs.field(converter=_tables)
+    compliance: ComplianceTable | None = None
+
+    def __attrs_post_init__(self) -> None:
+        parts: list[ProgressTable | ComplianceTable] = [*self.tables]
+        if self.compliance is not None:
+            parts.append(self.compliance)
+        thresholds = sorted({p.suppressed_below for p in parts if p.suppressed_below})
+        if len(thresholds) > 1:
+            raise ValueError(
+                f"these tables were suppressed at different thresholds ({thresholds}): "
+                "each gives the other's hidden counts away; publish one release, "
+                "suppressed once"
+            )
+        if any(p.suppressed_below is None for p in parts) and thresholds:
+            raise ValueError(
+                "some of these tables are suppressed and some are not: a release takes "
+                "its tables before suppression, and suppresses them together"
+            )
+        if any(p._tree != parts[0]._tree for p in parts):
+            raise ValueError("the tables of one release come from one organisation tree")
+
+    @property
+    def suppressed_below(self) -> int | None:
+        """The threshold the release was suppressed at, if it was."""
+        first = self.tables[0] if self.tables else self.compliance
+        return first.suppressed_below if first is not None else None
+
+    def suppressed(self, below: int) -> Release:
+        """Every table with each count from 1 to ``below - 1`` hidden (None), and enough
+        others that none can be worked out from the release; the per-person compliance
+        rows are left out."""
+        if below < 2:
+            raise ValueError(f"a suppression threshold is 2 or more, got {below}")
+        if self.suppressed_below is not None:
+            raise ValueError(
+                f"this release is suppressed already (at {self.suppressed_below}); "
+                "suppress the tables once"
+            )
+        parts: list[ProgressTable | ComplianceTable] = [*self.tables]
+        if self.compliance is not None:
+            parts.append(self.compliance)
+        tree = next((p._tree for p in parts if p._tree is not None), None)
+        if parts and tree is None:
+            raise ValueError("these tables no longer know their tree")
+        if tree is None:
+            return self
+        tables, compliance = suppress(self.tables, self.compliance, below, tree)
+        return Release(tables, compliance=compliance)
 
 
 # --- The roll-up -------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import collections
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -58,6 +59,7 @@ from karmayogi.progress import (
     Ledger,
     ProgressRow,
     ProgressTable,
+    Release,
     Rollup,
 )
 
@@ -136,32 +138,35 @@ class Report:
         """A few lines for a terminal: the headline numbers."""
         row = self.headline
         lines = [f"{self.title}: plan year {self.year}, data as of {_day(self.as_of)}"]
-        enrolled = row.enrolled_users or 0
+        enrolled = row.enrolled_users
         if row.users is not None:
-            share = f" ({enrolled / row.users:.0%})" if row.users else ""
+            share = f" ({enrolled / row.users:.0%})" if row.users and enrolled is not None else ""
             active = "" if self.policy.include_inactive else " active"
             lines.append(
-                f"  people: {indian_number(row.users)}{active}, {indian_number(enrolled)} "
-                f"enrolled{share}, {indian_number(row.completed_users or 0)} completed a course"
+                f"  people: {_shown(row.users)}{active}, {_shown(enrolled)} "
+                f"enrolled{share}, {_shown(row.completed_users)} completed a course"
             )
         rate = f" ({row.completion_rate:.0%})" if row.completion_rate is not None else ""
         lines.append(
-            f"  enrolments: {indian_number(row.enrolments or 0)}, completions: "
-            f"{indian_number(row.completions or 0)}{rate}, learning hours: "
-            f"{indian_number(row.learning_hours or 0)}"
+            f"  enrolments: {_shown(row.enrolments)}, completions: "
+            f"{_shown(row.completions)}{rate}, learning hours: {_shown(row.learning_hours)}"
         )
         total = self._compliance_total()
         if total is not None:
             allocated, completed, on_time, apar_users, apar_ok = total
             lines.append(
-                f"  plan courses: {indian_number(allocated)} allocated, "
-                f"{indian_number(completed)} completed, {indian_number(on_time)} on time"
+                f"  plan courses: {_shown(allocated)} allocated, "
+                f"{_shown(completed)} completed, {_shown(on_time)} on time"
             )
-            if apar_users:
+            if apar_users != 0:
+                share = ""
+                if apar_ok is not None and apar_users:
+                    share = f" ({apar_ok / apar_users:.0%})"
                 lines.append(
-                    f"  APAR: {indian_number(apar_ok)} of {indian_number(apar_users)} "
-                    f"officers comply ({apar_ok / apar_users:.0%})"
+                    f"  APAR: {_shown(apar_ok)} of {_shown(apar_users)} officers comply{share}"
                 )
+        if (below := self.quarters.suppressed_below) is not None:
+            lines.append(f"  * hidden: counts from 1 to {below - 1}, and others that give one away")
         if self.gaps is not None and self.gaps.totals:
             top = self.gaps.totals[0]
             name = self.competency_names.get(top.competency, top.competency)
@@ -197,17 +202,18 @@ class Report:
             "notes": list(self.notes),
         }
 
-    def _compliance_total(self) -> tuple[int, int, int, int, int] | None:
+    def _compliance_total(self) -> tuple[int | None, ...] | None:
+        """Allocated, completed, on time, APAR officers and compliant ones over the tree;
+        a total one of whose parts is hidden is hidden too, never the rest's sum."""
         if self.compliance is None:
             return None
         rows = [self.compliance.unit(u) for u in self.tree.roots]
-        return (
-            sum(r.cbp_allocated or 0 for r in rows),
-            sum(r.cbp_completed or 0 for r in rows),
-            sum(r.cbp_completed_on_time or 0 for r in rows),
-            sum(r.apar_users or 0 for r in rows),
-            sum(r.apar_compliant_users or 0 for r in rows),
-        )
+
+        def total(metric: str) -> int | None:
+            values = [getattr(r, metric) for r in rows]
+            return None if None in values else sum(values)
+
+        return tuple(total(m) for m in _COMPLIANCE_TOTALS)
 
     def to_html(self, *, charts: bool | None = None) -> str:
         """The report as one HTML page. ``charts`` defaults to whether matplotlib is
@@ -255,9 +261,10 @@ def make_report(
     why. Allocations meet the records by course as in
     :meth:`~karmayogi.progress.Rollup.compliance` (through ``catalogue`` where given).
 
-    ``suppress`` hides counts from 1 to ``suppress - 1`` (and enough others that none can
-    be worked out from its parent and siblings) in every table of people, and leaves the
-    per-person compliance rows out, for a report that goes beyond those who may see them.
+    ``suppress`` hides counts from 1 to ``suppress - 1``, and enough others that none can
+    be worked out from any number on the page (its tables are one :class:`Release`), and
+    leaves the per-person compliance rows out, for a report that goes beyond those who may
+    see them.
     """
     people = tuple(people) if people is not None else None
     ledger = records if isinstance(records, Ledger) else Ledger(records)
@@ -300,9 +307,9 @@ def make_report(
         by_quarter.compliance(allocated, catalogue=catalogue) if allocated is not None else None
     )
     matches += compliance.matched if compliance is not None else ()
-    if suppress is not None:
-        quarters, years = quarters.suppressed(suppress), years.suppressed(suppress)
-        compliance = compliance.suppressed(suppress) if compliance is not None else None
+    if suppress is not None:  # the page is one release: its numbers suppressed together
+        release = Release([quarters, years], compliance=compliance).suppressed(suppress)
+        (quarters, years), compliance = release.tables, release.compliance
     tops = tree.roots
     departments = tree.children(tops[0]) if len(tops) == 1 else tops
     headline = (
@@ -419,12 +426,18 @@ def _latest(ledger: Ledger) -> tuple[dt.date | None, int]:
     return latest, past
 
 
+def _shown(value: float | None) -> str:
+    """A number, or * where suppression hid it: never a zero in its place."""
+    return "*" if value is None else indian_number(value)
+
+
 def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
     """Rows of disjoint subtrees added up (each person sits in one unit)."""
 
-    def total(metric: str) -> int | None:
+    def total(metric: str) -> Any:
+        """The parts' sum; hidden (None) when a part is. No rows count no one."""
         values = [getattr(r, metric) for r in rows]
-        return None if not values or None in values else sum(values)
+        return None if None in values or (metric == "users" and not values) else sum(values)
 
     enrolments, completed = total("enrolments"), total("enrolments_completed")
     return ProgressRow(
@@ -439,7 +452,7 @@ def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
         completions=total("completions"),
         completion_rate=completed / enrolments if enrolments and completed is not None else None,
         certificates=total("certificates"),
-        learning_hours=sum(r.learning_hours or 0.0 for r in rows),
+        learning_hours=total("learning_hours"),
         enrolments_completed=completed,
     )
 
