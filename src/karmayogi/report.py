@@ -166,7 +166,8 @@ class Report:
                     f"  APAR: {_shown(apar_ok)} of {_shown(apar_users)} officers comply{share}"
                 )
         if (below := self.quarters.suppressed_below) is not None:
-            lines.append(f"  * hidden: counts from 1 to {below - 1}, and others that give one away")
+            hidden = f"counts from 1 to {below - 1} hidden (*), and any that would tell"
+            lines.append(f"  suppressed: {hidden}")
         if self.gaps is not None and self.gaps.totals:
             top = self.gaps.totals[0]
             name = self.competency_names.get(top.competency, top.competency)
