@@ -25,6 +25,7 @@ from karmayogi.progress import (
     Status,
     read_consumption_report,
     read_enrolments,
+    read_xapi,
 )
 
 origins = st.builds(Origin, st.sampled_from([None, "a.csv", "b.csv"]), st.integers(1, 10**6))
@@ -267,3 +268,17 @@ def test_a_file_of_bad_rows_lists_the_first_and_counts_them_all() -> None:
     frames = read_consumption_frame(io.StringIO(header + bad * rows))
     assert frames.summary() == report.summary()
     assert [str(r) for r in frames.rejected] == [str(r) for r in report.rejected]
+
+
+def test_the_xapi_reader_stops_at_its_rows_limit_as_it_reads() -> None:
+    """A JSON array is read a statement at a time: the limit stops it before the rest is
+    parsed, so broken JSON past the limit is never reached, and nothing past it is held."""
+    statement = (
+        '{"actor": {"mbox": "mailto:a@x.in"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/'
+        'registered"}, "object": {"id": "do_1"}, "timestamp": "2025-05-01T10:00:00+05:30"}'
+    )
+    text = "[" + ",".join([statement] * 4) + ", {broken"
+    with pytest.raises(LimitExceeded) as stopped:
+        read_xapi(text.encode(), limits=Limits(rows=3))
+    assert (stopped.value.limit, stopped.value.problems[0].where.row) == ("rows", 4)
+    assert read_xapi(("[" + ",".join([statement] * 3) + "]").encode()).rows == 3

@@ -5,9 +5,11 @@ refused rather than the last one silently kept (as Python's and pydantic's parse
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from karmayogi._csv import Source, opened
@@ -17,6 +19,7 @@ from karmayogi.limits import DEFAULT_LIMITS, Limits
 __all__ = [
     "JSONSource",
     "NotJSON",
+    "array_items",
     "is_json_source",
     "json_object",
     "json_text",
@@ -76,6 +79,50 @@ def _decoded(data: bytes, file: str | None) -> str:
 def parse_json(text: str, file: str | None) -> Any:
     """Parsed JSON, or a ValidationError: not JSON (at its line), nested too deeply for
     the parser, or a key repeated within an object (each key named)."""
+    with _reading(file) as (decoder, repeated):
+        data, end = decoder.raw_decode(text, _space(text, 0))
+        if _space(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+        _refuse_repeats(repeated, file)
+    return data
+
+
+def array_items(text: str, file: str | None) -> Iterator[Any]:
+    """The items of a JSON array one at a time, each read as :func:`parse_json` reads,
+    so that a caller holds one at a time and can stop (at a limit) as it goes."""
+    with _reading(file) as (decoder, repeated):
+        at = _space(text, 0)
+        if not text.startswith("[", at):
+            raise json.JSONDecodeError("Expecting '['", text, at)
+        at = _space(text, at + 1)
+        closed = text.startswith("]", at)
+        while not closed:
+            item, at = decoder.raw_decode(text, at)
+            _refuse_repeats(repeated, file)
+            yield item
+            at = _space(text, at)
+            if text.startswith(",", at):
+                at = _space(text, at + 1)
+            elif text.startswith("]", at):
+                closed = True
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        if _space(text, at + 1) != len(text):
+            raise json.JSONDecodeError("Extra data", text, at + 1)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _space(text: str, at: int) -> int:
+    """Where the JSON whitespace from ``at`` ends."""
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
+
+
+@contextlib.contextmanager
+def _reading(file: str | None) -> Iterator[tuple[json.JSONDecoder, list[str]]]:
+    """A decoder that notes repeated keys, with its errors made ValidationErrors."""
     repeated: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -86,7 +133,7 @@ def parse_json(text: str, file: str | None) -> Any:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        yield json.JSONDecoder(object_pairs_hook=pairs), repeated
     except json.JSONDecodeError as exc:
         where = Location(file=file, row=exc.lineno)
         raise NotJSON([Problem("is not JSON", where, got=exc.msg)]) from None
@@ -98,6 +145,9 @@ def parse_json(text: str, file: str | None) -> Any:
         raise ValidationError(
             [Problem(message, Location(file=file), expected="at most 4,300 digits", got=str(exc))]
         ) from None
+
+
+def _refuse_repeats(repeated: list[str], file: str | None) -> None:
     if repeated:
         raise ValidationError(
             [
@@ -110,7 +160,6 @@ def parse_json(text: str, file: str | None) -> Any:
                 for key in dict.fromkeys(repeated)
             ]
         )
-    return data
 
 
 def is_json_source(value: object) -> bool:

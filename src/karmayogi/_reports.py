@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
 from karmayogi._html import SHOWN, block, table
-from karmayogi._json import JSONSource, NotJSON, is_json_source, json_text, parse_json
+from karmayogi._json import (
+    JSONSource,
+    NotJSON,
+    array_items,
+    is_json_source,
+    json_text,
+    parse_json,
+)
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import identity, name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
@@ -875,6 +882,9 @@ def read_xapi(
     result = Import(file)
     seen: set[str] = set()
     for number, statement in enumerate(statements, start=1):
+        if limits.rows is not None and number > limits.rows:  # as it goes: nothing held
+            where = Location(file=file, row=number)
+            raise LimitExceeded("rows", limits.rows, where, f"more than {limits.rows:,} statements")
         result.rows += 1
         problems: list[Problem] = []
         record = _statement(statement, number, file, problems)
@@ -892,14 +902,18 @@ def read_xapi(
 
 def _statements(
     source: Source | bytes | Iterable[Mapping[str, Any]], limits: Limits
-) -> tuple[str | None, list[Any]]:
+) -> tuple[str | None, Iterable[Any]]:
+    """The statements, one at a time where the source allows: a JSON array is read an
+    item at a time, so that a limit stops it before the rest is parsed."""
     if not is_json_source(source):
-        return None, list(cast(Iterable[Mapping[str, Any]], source))
+        return None, cast(Iterable[Mapping[str, Any]], source)
     file, text = json_text(cast(JSONSource, source), limits)
+    if text.lstrip(" \t\r\n").startswith("["):
+        return file, array_items(text, file)
     try:
         data = parse_json(text, file)
     except NotJSON as whole:
-        data = _json_lines(text, file, whole)
+        return file, _json_lines(text, file, whole)
     if isinstance(data, Mapping) and isinstance(data.get("statements"), list):
         data = data["statements"]
     if isinstance(data, Mapping):
@@ -915,21 +929,22 @@ def _statements(
                 )
             ]
         )
-    if limits.rows is not None and len(data) > limits.rows:
-        where = Location(file=file, row=limits.rows + 1)
-        raise LimitExceeded("rows", limits.rows, where, f"{len(data):,} statements")
     return file, data
 
 
-def _json_lines(text: str, file: str | None, whole: NotJSON) -> list[Any]:
-    """Statements one to a line, or, if a line is not JSON either, the error of the whole."""
+def _json_lines(text: str, file: str | None, whole: NotJSON) -> Iterator[Any]:
+    """Statements one to a line, or, if a line is not JSON either, the error of the whole;
+    each line parsed as it is reached."""
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) < 2:
         raise whole
-    statements = []
+    return _each_line(lines, file)
+
+
+def _each_line(lines: list[tuple[int, str]], file: str | None) -> Iterator[Any]:
     for number, line in lines:
         try:
-            statements.append(parse_json(line, file))
+            yield parse_json(line, file)
         except ValidationError as exc:
             where = Location(file=file, row=number)
             problems = [
@@ -937,7 +952,6 @@ def _json_lines(text: str, file: str | None, whole: NotJSON) -> list[Any]:
                 for problem in exc.problems
             ]
             raise ValidationError(problems) from None
-    return statements
 
 
 def _actor(actor: Any) -> str | None:
