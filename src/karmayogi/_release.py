@@ -1,8 +1,9 @@
 """Suppression decided over everything published together: each number of the release's
-tables is a cell, what a reader knows about them are sums (a parent is its children and
-its own people; a year is its quarters; a cumulative period is the one before and the
-flows between; the completed are the on-time and the late), and the cells are hidden so
-that no sum gives a small count away (:func:`karmayogi._publish.hidden_cells`)."""
+tables is a cell. What a reader knows of them are sums (a parent is its children and its
+own people; the completed are the on-time and the late: :func:`~karmayogi._publish.
+hidden_cells`) and chains over time (a year is its quarters, a cumulative period the one
+before and the flows between: :func:`~karmayogi._publish.unchained`), and cells are
+hidden until neither gives a small count away."""
 
 from __future__ import annotations
 
