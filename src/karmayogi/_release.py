@@ -55,7 +55,7 @@ _PROGRESS = (
     "learning_hours",
     "enrolments_completed",
 )
-_COMPLIANCE = (
+COMPLIANCE_COUNTS = (
     "users",
     "cbp_allocated",
     "cbp_completed",
@@ -63,6 +63,7 @@ _COMPLIANCE = (
     "apar_users",
     "apar_compliant_users",
 )
+"""Plan compliance's counts, one place for the table and its suppression."""
 
 _TOGETHER = (
     # Hours are certified completions times durations, and nearly every completion is
@@ -97,7 +98,7 @@ def suppress(
                 if value is not None:
                     values[_progress_cell(metric, row.unit, row.period, table.view)] = value
     for unit_row in compliance.units if compliance is not None else ():
-        for metric in _COMPLIANCE:
+        for metric in COMPLIANCE_COUNTS:
             value = getattr(unit_row, metric)
             if value is not None:
                 values[Cell("cbp." + metric, unit_row.unit, None, None)] = value
@@ -141,7 +142,11 @@ def suppress(
     if compliance is not None:
         units, gone_units = [], set()
         for unit_row in compliance.units:
-            gone = {m for m in _COMPLIANCE if Cell("cbp." + m, unit_row.unit, None, None) in hidden}
+            gone = {
+                m
+                for m in COMPLIANCE_COUNTS
+                if Cell("cbp." + m, unit_row.unit, None, None) in hidden
+            }
             blank = dict.fromkeys(gone)
             units.append(attrs.evolve(unit_row, **blank))
             gone_units |= {(unit_row.unit, m) for m in gone}

@@ -53,6 +53,7 @@ from narwhals.typing import IntoFrameT
 
 from karmayogi._frame_reports import FrameImport, read_consumption_frame
 from karmayogi._joins import join_courses, people_placed
+from karmayogi._release import COMPLIANCE_COUNTS as _COMPLIANCE_COUNTS
 from karmayogi._rollup import CountingPolicy
 from karmayogi.cbp import Catalogue
 from karmayogi.errors import Location, Match, Problem, ValidationError
@@ -60,7 +61,6 @@ from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress import (
-    _COMPLIANCE_COUNTS,
     _INACTIVE,
     _NOT_PLACED,
     ComplianceTable,

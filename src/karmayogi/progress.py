@@ -42,6 +42,7 @@ from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._names import printable
 from karmayogi._publish import pseudonym
+from karmayogi._release import COMPLIANCE_COUNTS as _COMPLIANCE_COUNTS
 from karmayogi._release import suppress
 from karmayogi._reports import (
     Import,
@@ -352,16 +353,6 @@ class UnitCompliance:
     cbp_completed_on_time: int | None
     apar_users: int | None
     apar_compliant_users: int | None
-
-
-_COMPLIANCE_COUNTS = (
-    "users",
-    "cbp_allocated",
-    "cbp_completed",
-    "cbp_completed_on_time",
-    "apar_users",
-    "apar_compliant_users",
-)
 
 
 @attrs.frozen(kw_only=True)
