@@ -11,7 +11,9 @@ Each dimension is an export of N rows, read by
 - ``repeats``: one enrolment given N times (as an LRS or a re-export repeats a row);
 - ``rejections``: N rows that are each rejected (a status no one knows);
 - ``periods``: N distinct enrolments, each in its own month from April 1901 (up to the
-  13,176 months that dates read from files may span; then round again).
+  13,176 months that dates read from files may span; then round again);
+- ``xapi``: N ``progressed`` statements of one learner on one course, as JSON lines (an
+  LRS sends one each time a learner moves on), read by :func:`karmayogi.progress.read_xapi`.
 
 It prints, for each dimension and size, the median seconds of ``--repeat`` runs and the
 seconds per thousand rows: linear cost keeps that last column flat as N doubles.
@@ -26,7 +28,7 @@ import time
 from collections.abc import Callable
 
 from karmayogi.limits import NO_LIMITS
-from karmayogi.progress import Rollup, read_consumption_report
+from karmayogi.progress import Rollup, read_consumption_report, read_xapi
 
 HEADER = (
     "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
@@ -66,20 +68,36 @@ MONTHS = 12 * (2999 - 1901)
 rows, the months come round again."""
 
 
-DIMENSIONS: dict[str, Callable[[int], str]] = {
-    "rows": rows,
-    "repeats": repeats,
-    "rejections": rejections,
-    "periods": periods,
-}
+def xapi(n: int) -> str:
+    return "".join(
+        '{"actor": {"mbox": "mailto:a@x.in"}, "verb": {"id": '
+        '"http://adlnet.gov/expapi/verbs/progressed"}, "object": {"id": "do_rti"}, '
+        f'"timestamp": "2025-04-05T10:{i % 60:02d}:00+05:30"}}\n'
+        for i in range(n)
+    )
 
 
-def run(text: str) -> None:
+def read_and_roll_up(text: str) -> None:
     report = read_consumption_report(io.StringIO(text))
     tree = report.tree
     assert tree is not None
     # Past the default limit of periods on purpose: the periods' cost is what is measured.
     Rollup(tree, places=report.places, by="month", records=report.ledger, limits=NO_LIMITS).table()
+
+
+def read_statements(text: str) -> None:
+    statements = read_xapi(text.encode())
+    assert statements.rows == text.count("\n")
+    assert statements.rejected_rows == 0
+
+
+DIMENSIONS: dict[str, tuple[Callable[[int], str], Callable[[str], None]]] = {
+    "rows": (lambda n: HEADER + rows(n), read_and_roll_up),
+    "repeats": (lambda n: HEADER + repeats(n), read_and_roll_up),
+    "rejections": (lambda n: HEADER + rejections(n), read_and_roll_up),
+    "periods": (lambda n: HEADER + periods(n), read_and_roll_up),
+    "xapi": (xapi, read_statements),
+}
 
 
 def main() -> None:
@@ -88,9 +106,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"{'dimension':<11} {'rows':>9} {'median s':>9} {'s per 1k rows':>14}")
-    for name, make in DIMENSIONS.items():
+    for name, (make, run) in DIMENSIONS.items():
         for n in args.sizes:
-            text = HEADER + make(n)
+            text = make(n)
             seconds = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
