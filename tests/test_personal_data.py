@@ -195,3 +195,45 @@ def test_the_report_never_shows_a_hidden_count_as_zero_or_derives_one(demo: Demo
         if unit.apar_compliant_users is None or unit.apar_users is None:
             assert re.sub(r"<[^>]+>", "", apar) == "*"
     assert checked > 0  # the threshold meets some department
+
+
+def test_the_report_s_competency_gaps_are_suppressed_with_it(demo: Demo) -> None:
+    """The gap section counts people too: no count from 1 to N-1 in it, and a department
+    whose counts are hidden shows a *, never a share made from them."""
+    import html as markup
+    import re
+
+    below = 20
+    full, report = demo.report(), demo.report(suppress=below)
+    assert full.gaps is not None
+    assert report.gaps is not None
+    truth = {(c.competency, c.group): c for c in (*full.gaps.cells, *full.gaps.totals)}
+    for cell in (*report.gaps.cells, *report.gaps.totals):
+        true = truth[(cell.competency, cell.group)]
+        for field in ("people_required", "people_short"):
+            value = getattr(cell, field)
+            assert value is None or not 0 < value < below, (cell, field)
+            assert value in (None, getattr(true, field))
+    assert report.gaps.hidden  # the threshold meets some department
+    html = report.to_html(charts=False)
+    section = html[html.index('id="gaps"') :]
+    rows = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    names = {v: k for k, v in report.competency_names.items()}
+    groups = [report.tree[d].name for d in report.departments]
+    checked = 0
+    for cells in (r for r in rows if r):
+        competency = names[markup.unescape(cells[0])]
+        for group, shown in zip(groups, cells[4:], strict=True):
+            cell = next(
+                (c for c in report.gaps.cells if (c.competency, c.group) == (competency, group)),
+                None,
+            )
+            text = re.sub(r"<[^>]+>", "", shown)
+            if cell is None:
+                assert text == ""
+            elif cell.people_short is None or cell.people_required is None:
+                assert text == "*", (competency, group, shown)
+                checked += 1
+            else:
+                assert text == f"{100 * cell.people_short / cell.people_required:.0f}%"
+    assert checked > 0

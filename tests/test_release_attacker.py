@@ -22,6 +22,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from karmayogi.cbp import Allocation
+from karmayogi.competency import (
+    CompetencyProfile,
+    GapTable,
+    Holding,
+    Requirement,
+    Role,
+    gap_table,
+)
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear, Quarter
 from karmayogi.progress import (
@@ -316,3 +324,95 @@ def test_no_hidden_or_derived_small_count_is_pinned_by_the_whole_release(
         true_compliance=true_compliance,
     )
     assert not pinned, pinned
+
+
+@st.composite
+def gap_tables(draw: st.DrawFn) -> tuple[GapTable, int]:
+    """Competency gaps by department, as the report makes them: each person in one
+    department, against the one role of their designation."""
+    competencies = ("A", "B", "C")
+    roles = [
+        Role(
+            id=f"r{i}",
+            name=f"Role {i}",
+            requirements=[
+                Requirement(competency=c, level=draw(st.integers(1, 4)))
+                for c in draw(st.lists(st.sampled_from(competencies), unique=True, min_size=1))
+            ],
+        )
+        for i in range(2)
+    ]
+    pairs, department = [], {}
+    for d in range(draw(st.integers(1, 4))):
+        for n in range(draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9]))):
+            person = f"d{d}.{n}"
+            holdings = [
+                Holding(
+                    competency=c,
+                    level=draw(st.integers(1, 4)),
+                    source="assessment",
+                    attained_on="2025-01-01",
+                )
+                for c in draw(st.lists(st.sampled_from(competencies), unique=True))
+            ]
+            profile = CompetencyProfile(person=person, holdings=holdings)
+            pairs.append((profile, draw(st.sampled_from(roles))))
+            department[person] = f"Department {d}"
+    table = gap_table(
+        pairs, group=lambda profile, _role: department[profile.person], on=dt.date(2025, 6, 1)
+    )
+    return table, draw(st.integers(2, 6))
+
+
+@settings(max_examples=max(40, settings.default.max_examples // 3))
+@given(gap_tables())
+def test_no_hidden_or_derived_small_count_is_pinned_by_the_gap_table(
+    case: tuple[GapTable, int],
+) -> None:
+    """The report's competency gaps: each department's people who need a competency and
+    are short of it, and the totals over the departments. The attacker knows every shown
+    count (a department's shares give no more than its counts), that the totals are the
+    departments' sums and that the short never outnumber those who need it."""
+    truth, below = case
+    published = truth.suppressed(below)
+    model = Model()
+    fields = ("people_required", "people_short")
+    true_values = {(c.competency, c.group, f): getattr(c, f) for c in truth.cells for f in fields}
+    shown = {
+        (c.competency, c.group, f): getattr(c, f)
+        for c in (*published.cells, *published.totals)
+        for f in fields
+    }
+    for competency in truth.competencies:
+        groups = [c.group for c in truth.cells if c.competency == competency]
+        for field in fields:
+            whole = shown[(competency, "all", field)]
+            if whole is not None:
+                model.equal(model.expr((competency, g, field) for g in groups), whole)
+        for group in groups:
+            model.at_most(
+                model.expr([(competency, group, "people_short")]),
+                model.expr([(competency, group, "people_required")]),
+            )
+    for key, value in shown.items():
+        if key[1] != "all" and value is not None:
+            model.equal(model.expr([key]), value)
+    pinned = []
+    targets = {k: (model.expr([k]), v) for k, v in true_values.items() if shown[k] is None}
+    for (competency, group, field), required in true_values.items():
+        if field == "people_required":  # who hold it: the required less the short
+            held_by = model.expr([(competency, group, "people_required")])
+            held_by[model.var((competency, group, "people_short"))] = -1
+            short = true_values[(competency, group, "people_short")]
+            targets[(competency, group, "holding")] = (held_by, required - short)
+    for key, (expr, value) in targets.items():
+        if not 0 < value < below:
+            continue
+        least, most = model.range_of(expr)
+        assert least <= value <= most, (key, value, least, most)
+        if least == most:
+            pinned.append(f"{key}: {value}")
+    assert not pinned, pinned
+    assert all((key in published.hidden) == (shown[key] is None) for key in shown), (
+        "hidden is said where, and only where, a number is gone"
+    )

@@ -9,6 +9,7 @@ global state, which a library must not touch.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -188,7 +189,7 @@ def heatmap(
     rows: Sequence[str], columns: Sequence[str], shares: Sequence[Sequence[float | None]]
 ) -> str:
     """The share of people short of each competency (rows) in each group (columns);
-    blank where nobody in the group needs it."""
+    blank where nobody in the group needs it, a * where suppression hid it (NaN)."""
     import numpy as np  # matplotlib's own dependency
 
     with mpl.rc_context(_STYLE):
@@ -208,7 +209,9 @@ def heatmap(
         axes.set_yticks([i + 0.5 for i in range(len(rows))], list(rows))
         for i, row in enumerate(shares):
             for j, value in enumerate(row):
-                if value is not None:
+                if value is not None and math.isnan(value):  # hidden: a mark, no colour
+                    axes.text(j + 0.5, i + 0.5, _HIDDEN, ha="center", va="center", fontsize=7)
+                elif value is not None:
                     axes.text(
                         j + 0.5,
                         i + 0.5,

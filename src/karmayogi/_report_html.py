@@ -4,6 +4,7 @@ shared drive."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -285,14 +286,19 @@ def _gaps(report: Report, charts: bool) -> str:
             "No role profiles were given, so there are no competency gaps to show.",
         )
     groups = [report.tree[d].name for d in report.departments]
-    top = [c.competency for c in gaps.totals if c.people_short][:GAP_ROWS]
+    top = [c.competency for c in gaps.totals if c.people_short != 0][:GAP_ROWS]
     cells = {(c.competency, c.group): c for c in gaps.cells}
-    shares: list[list[float | None]] = []
+    shares: list[list[float | None]] = []  # None: nobody needs it; NaN: hidden
     for competency in top:
         line: list[float | None] = []
         for group in groups:
             cell = cells.get((competency, group))
-            line.append(cell.people_short / cell.people_required if cell else None)
+            if cell is None:
+                line.append(None)
+            elif cell.people_short is None or cell.people_required is None:
+                line.append(math.nan)
+            else:
+                line.append(cell.people_short / cell.people_required)
         shares.append(line)
     label = report.competency_names.get
     chart = ""
@@ -307,8 +313,8 @@ def _gaps(report: Report, charts: bool) -> str:
             label(c, c),
             totals[c].people_required,
             totals[c].people_short,
-            f"{totals[c].mean_deficit:.1f}",
-            *(_percent(s) for s in line),
+            None if (mean := totals[c].mean_deficit) is None else f"{mean:.1f}",
+            *("" if s is None else None if math.isnan(s) else _percent(s) for s in line),
         ]
         for c, line in zip(top, shares, strict=True)
     ]
@@ -319,7 +325,7 @@ def _gaps(report: Report, charts: bool) -> str:
         "those who need a competency who hold it below the level asked (or not at all), "
         f"by department. The {len(top)} competencies with the most people short.",
         chart,
-        table(header, body, cell=_cell),
+        table(header, body, cell=_cells(report)),
     )
 
 

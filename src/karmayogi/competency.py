@@ -1065,13 +1065,14 @@ def find_gaps(
 @attrs.frozen
 class GapCell:
     """One competency in one group: how many people need it, how many are short, and
-    their mean deficit (levels, over the people short; 0 when none is)."""
+    their mean deficit (levels, over the people short; 0 when none is). In a suppressed
+    table (:meth:`GapTable.suppressed`), a hidden number is None."""
 
     competency: str
     group: str
-    people_required: int
-    people_short: int
-    mean_deficit: float
+    people_required: int | None
+    people_short: int | None
+    mean_deficit: float | None
 
 
 @attrs.frozen
@@ -1086,6 +1087,10 @@ class GapTable(Tabular):
 
     cells: tuple[GapCell, ...]
     totals: tuple[GapCell, ...]
+    suppressed_below: int | None = None
+    """Set by :meth:`suppressed`: counts below it are hidden."""
+    hidden: frozenset[tuple[str, str, str]] = frozenset()
+    """The hidden numbers, as (competency, group, field)."""
 
     def _columns(self) -> tuple[list[str], list[list[Any]]]:
         header = [f.name for f in attrs.fields(GapCell)]
@@ -1093,6 +1098,72 @@ class GapTable(Tabular):
 
     def _html_title(self) -> str:
         return "Competency gaps by group"
+
+    def _html_notes(self) -> list[str]:
+        if self.suppressed_below is None:
+            return []
+        return [f"Counts from 1 to {self.suppressed_below - 1} hidden, and any that would tell."]
+
+    def suppressed(self, below: int) -> GapTable:
+        """This table fit to publish: every count of people from 1 to ``below - 1`` hidden
+        (None), and with it each number that would give it away: the group's others
+        (``"all"`` is its groups, when each person is in one), the people who need a
+        competency and hold it (the required less the short) and the mean deficit of the
+        people short.
+
+        >>> role = Role(id="r", name="Analyst", requirements=[
+        ...     Requirement(competency="KCM-F11-02", level=3)])
+        >>> people = [CompetencyProfile(person=f"u{n}") for n in range(7)]
+        >>> table = gap_table([(p, role) for p in people], on=dt.date(2025, 6, 1),
+        ...     group=lambda p, _role: "A" if p.person in ("u0", "u1") else "B")
+        >>> [(c.group, c.people_required, c.people_short)
+        ...  for c in table.suppressed(5).cells]
+        [('A', None, None), ('B', None, None)]
+        """
+        from karmayogi._publish import Sum, hidden_cells
+
+        if self.suppressed_below is not None:
+            raise ValueError(f"this table is suppressed already (at {self.suppressed_below})")
+        values: dict[tuple[str, str, str], float] = {}
+        for cell in (*self.cells, *self.totals):
+            for field in ("people_required", "people_short", "mean_deficit"):
+                if (value := getattr(cell, field)) is not None:
+                    values[(cell.competency, cell.group, field)] = value
+        sums: list[Sum[tuple[str, str, str]]] = []
+        for total in self.totals:
+            groups = [c.group for c in self.cells if c.competency == total.competency]
+            for field in ("people_required", "people_short"):
+                parts = tuple((total.competency, g, field) for g in groups)
+                whole = (total.competency, "all", field)
+                sums.append(Sum(whole, parts, values[whole] - sum(values[p] for p in parts)))
+        for competency, group, field in list(values):
+            if field == "people_required":  # who hold it: the required less the short
+                short = (competency, group, "people_short")
+                required = (competency, group, field)
+                sums.append(Sum(required, (short,), values[required] - values[short]))
+        hidden = hidden_cells(
+            values,
+            sums,
+            below,
+            small=lambda key: key[2] != "mean_deficit",
+            together=lambda key: [(*key[:2], "mean_deficit")] if key[2] == "people_short" else [],
+        )
+
+        def hide(cell: GapCell) -> GapCell:
+            gone = [
+                f
+                for f in ("people_required", "people_short", "mean_deficit")
+                if (cell.competency, cell.group, f) in hidden
+            ]
+            blank: dict[str, Any] = dict.fromkeys(gone)
+            return attrs.evolve(cell, **blank)
+
+        return GapTable(
+            tuple(hide(c) for c in self.cells),
+            tuple(hide(c) for c in self.totals),
+            suppressed_below=below,
+            hidden=frozenset(hidden),
+        )
 
     @property
     def competencies(self) -> tuple[str, ...]:
@@ -1108,9 +1179,17 @@ class GapTable(Tabular):
         self, value: Literal["people_short", "mean_deficit", "people_required"] = "people_short"
     ) -> list[list[float]]:
         """Rows of :attr:`competencies` by columns of :attr:`groups`; 0 where a group
-        does not need a competency."""
-        at = {(c.competency, c.group): float(getattr(c, value)) for c in self.cells}
-        return [[at.get((comp, g), 0.0) for g in self.groups] for comp in self.competencies]
+        does not need a competency, NaN where a suppressed table hides the number."""
+        at = {(c.competency, c.group): getattr(c, value) for c in self.cells}
+        nan = float("nan")  # hidden, never 0
+        return [
+            [_number(at.get((comp, g), 0.0), nan) for g in self.groups]
+            for comp in self.competencies
+        ]
+
+
+def _number(value: float | None, hidden: float) -> float:
+    return hidden if value is None else float(value)
 
 
 def gap_table(
@@ -1163,7 +1242,7 @@ mean_deficit=3.0)
         (("all", person, req) for person, reqs in overall.items() for req in reqs.values()),
         deficit,
     )
-    totals.sort(key=lambda c: (-c.people_short, -c.mean_deficit, c.competency))
+    totals.sort(key=lambda c: (-(c.people_short or 0), -(c.mean_deficit or 0.0), c.competency))
     return GapTable(tuple(cells), tuple(totals))
 
 

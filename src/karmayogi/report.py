@@ -172,8 +172,8 @@ class Report:
             top = self.gaps.totals[0]
             name = self.competency_names.get(top.competency, top.competency)
             lines.append(
-                f"  widest gap: {name}, {indian_number(top.people_short)} of "
-                f"{indian_number(top.people_required)} people short"
+                f"  widest gap: {name}, {_shown(top.people_short)} of "
+                f"{_shown(top.people_required)} people short"
             )
         lines.append(f"  counting policy: {self.policy.name}")
         return "\n".join(lines)
@@ -324,10 +324,13 @@ def make_report(
         gaps, left_out = _gaps(
             tree, departments, people, positions, profiles=profiles or {}, on=as_of
         )
+        if suppress is not None:  # its own counts of people, suppressed the same way
+            gaps = gaps.suppressed(suppress)
     names = _names(framework, gaps)
     extra = [str(m) for m in matches if m.poor]
     if left_out:
-        extra.append(f"{left_out} people hold a designation no role profile names: not in the gaps")
+        many = f"fewer than {suppress}" if suppress and left_out < suppress else left_out
+        extra.append(f"{many} people hold a designation no role profile names: not in the gaps")
     return Report(
         title=title or (tree[tops[0]].name if len(tops) == 1 else "Capacity building"),
         year=fy,
