@@ -41,3 +41,35 @@ def test_the_public_modules_have_examples() -> None:
     for name in ("karmayogi", "karmayogi.competency", "karmayogi.errors"):
         examples = sum(len(t.examples) for t in finder.find(importlib.import_module(name)))
         assert examples >= 2, f"{name} shows no runnable example"
+
+
+def test_the_api_reference_shows_doctests_as_code() -> None:
+    """Unfenced, Markdown reads ``>>>`` as nested quotes: the docs' extension fences each
+    session, indented as it was, up to the blank line where doctest ends it."""
+    import importlib.util
+    from pathlib import Path
+
+    pytest.importorskip("griffe", reason="the docs extra is not installed")
+    path = Path(__file__).parents[1] / "scripts" / "doctest_fences.py"
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the tests run outside the source tree")
+    spec = importlib.util.spec_from_file_location("doctest_fences", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "Adds.\n\n    >>> 1 + 1\n    2\n\nThen ``x >>> y`` stays.\n>>> f(\n... )"
+    assert module.fenced(text).splitlines() == [
+        "Adds.",
+        "",
+        "    ```pycon",
+        "    >>> 1 + 1",
+        "    2",
+        "    ```",
+        "",
+        "Then ``x >>> y`` stays.",
+        "```pycon",
+        ">>> f(",
+        "... )",
+        "```",
+    ]
