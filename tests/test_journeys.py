@@ -435,14 +435,18 @@ def test_validate_lists_every_problem_and_fails(
     )
     odd = tmp_path / "odd.json"
     odd.write_text('{"a": 1}', encoding="utf-8")
-    code, out, err = cli(capsys, "validate", str(people), str(odd))
+    huge = tmp_path / "catalogue.json"  # JSON that cannot be parsed says why, not "unknown"
+    huge.write_text('{"courses": [], "n": ' + "9" * 5000 + "}", encoding="utf-8")
+    code, out, err = cli(capsys, "validate", str(people), str(odd), str(huge))
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == f"{people}: people (CSV): 2 problems"
     assert lines[1].startswith(f"  {people}, row 2, field 'Active': is not a yes or no")
     assert lines[2].startswith(f"  {people}, row 3, field 'Organisation': is blank")
     assert lines[3] == f"{odd}: not recognised: none of the files karmayogi reads"
-    assert err == "0 of 2 files ok\n"
+    assert lines[5] == f"{huge}: not recognised: cannot be read"
+    assert lines[6].startswith(f"  {huge}: has a number longer than Python reads")
+    assert err == "0 of 3 files ok\n"
 
 
 def test_people_and_units_that_do_not_meet_the_export_are_an_error(

@@ -237,3 +237,9 @@ def test_the_report_s_competency_gaps_are_suppressed_with_it(demo: Demo) -> None
             else:
                 assert text == f"{100 * cell.people_short / cell.people_required:.0f}%"
     assert checked > 0
+
+
+def test_a_suppressed_report_says_how_once(demo: Demo) -> None:
+    html = demo.report(suppress=10).to_html(charts=False)
+    footer = html[html.index("<footer") :]
+    assert footer.count("counts from 1 to 9 suppressed") == 1

@@ -334,7 +334,8 @@ def _footer(report: Report) -> str:
     if report.compliance is not None:
         notes += report.compliance.notes()[1:]
     notes += report.notes
-    items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    # Each table of the release says how it was suppressed; the page says it once.
+    items = "".join(f"<li>{_e(n)}</li>" for n in dict.fromkeys(notes))
     return (
         f"<footer><h2>Notes</h2><ul>{items}</ul>"
         f"<p>Made by karmayogi {_e(__version__)}.</p></footer>"

@@ -203,7 +203,11 @@ def check_file(path: str) -> Checked:
     """
     try:
         kind = _kind(path)
-    except (OSError, UnicodeDecodeError, ValueError, KarmayogiError):
+    except KarmayogiError as exc:
+        if path.lower().endswith(".json"):  # JSON that cannot be parsed: the parser says why
+            return Checked(path, None, "cannot be read", (said(exc),))
+        kind = None
+    except (OSError, UnicodeDecodeError, ValueError):
         kind = None
         try:  # the reader of records says best why the file cannot be read
             from karmayogi._csv import read_records
