@@ -3,6 +3,7 @@ from a plan of Spark's own operations only (no Python UDFs, no raw rows to the d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -22,6 +23,7 @@ from tests.test_columnar import (
     ALLOCATION_TYPES,
     METRICS,
     PEOPLE_TYPES,
+    SCHEMA,
     allocation_columns,
     columns,
     compliance_boundaries,
@@ -30,6 +32,7 @@ from tests.test_columnar import (
     same_tables,
 )
 from tests.test_progress import scenarios
+from tests.test_zones import DATA_ZONES, ZONES, in_zone, native
 
 pytest.importorskip("narwhals", reason="the columnar extra is not installed")
 pytest.importorskip("pyspark", reason="PySpark is not installed (the test extra installs it)")
@@ -65,6 +68,37 @@ def spark_frame(spark: Any, data: dict[str, list[Any]], types: dict[str, str] | 
     return spark.createDataFrame(table)
 
 
+@contextlib.contextmanager
+def session_zone(spark: Any, zone: str) -> Iterator[None]:
+    """The session in ``zone``, as on a cluster or a laptop set to it."""
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", UTC_SESSION)
+
+
+def zoned_frame(spark: Any, records: list[Enrolment], zone: str | None) -> Any:
+    """Records with times in ``zone`` (Spark's ``timestamp``, an instant), or naive in
+    India's time (``timestamp_ntz``, made from text: Spark would read a naive Arrow time
+    in the session's zone, and refuse one in its summer-time gap)."""
+    if zone is not None:
+        return spark.createDataFrame(
+            native("pyarrow", in_zone(columns(records), zone), SCHEMA, zone=zone)
+        )
+    times = ("enrolled_at", "completed_at")
+    text = {
+        k: [None if v is None else v.isoformat(" ") for v in vs] if k in times else vs
+        for k, vs in in_zone(columns(records), None).items()
+    }
+    frame = spark.createDataFrame(
+        native("pyarrow", text, {**SCHEMA, **dict.fromkeys(times, "String")}, zone=None)
+    )
+    return frame.selectExpr(
+        *(f"to_timestamp_ntz({c}) AS {c}" if c in times else c for c in frame.columns)
+    )
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -73,21 +107,56 @@ def spark_frame(spark: Any, data: dict[str, list[Any]], types: dict[str, str] | 
 @given(
     scenario=scenarios() | scenarios(crowded=True),
     view=st.sampled_from(["flow", "cumulative"]),
+    zone=st.sampled_from(DATA_ZONES),
+    session=st.sampled_from(ZONES),
 )
-def test_the_spark_table_is_the_reference_table(spark: Any, scenario: tuple, view: str) -> None:  # type: ignore[type-arg]
+def test_the_spark_table_is_the_reference_table(
+    spark: Any,
+    scenario: tuple,  # type: ignore[type-arg]
+    view: str,
+    zone: str | None,
+    session: str,
+) -> None:
     """A smaller generated set than on the other backends: each example is several Spark
-    jobs."""
+    jobs. Times in any zone, or none, in a session in any zone."""
     tree, people, records, by, policy = scenario
     reference = Rollup(tree, people=people, by=by, policy=policy, records=records).table(view)  # type: ignore[arg-type]
-    native = columnar.rollup_frame(
-        spark_frame(spark, columns(records)),
-        tree,
-        people=spark_frame(spark, people_columns(people), PEOPLE_TYPES),
-        by=by,
-        policy=policy,
-        view=view,
-    )
-    same_tables("spark", rows_of(native), reference)
+    with session_zone(spark, session):
+        native_table = columnar.rollup_frame(
+            zoned_frame(spark, records, zone),
+            tree,
+            people=spark_frame(spark, people_columns(people), PEOPLE_TYPES),
+            by=by,
+            policy=policy,
+            view=view,
+        )
+        got = rows_of(native_table)
+    same_tables(f"spark, data in {zone}, session in {session}", got, reference)
+
+
+@pytest.mark.parametrize("session", ZONES)
+@pytest.mark.parametrize("zone", DATA_ZONES)
+def test_a_completion_late_on_30_june_in_india_is_in_the_first_quarter_on_spark(
+    spark: Any, zone: str | None, session: str
+) -> None:
+    """21:30 in India on 30 June, and 00:30 on 1 July: counted by India's date whatever
+    the session's zone (it once put the first in the second quarter)."""
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    records = [
+        Enrolment(person=person, course="RTI", status=Status.COMPLETED, progress=100,
+                  enrolled_at=dt.datetime(2025, 6, 1, 9, tzinfo=IST), completed_at=when,
+                  certificates=["c"], duration=3600)
+        for person, when in (
+            ("asha", dt.datetime(2025, 6, 30, 21, 30, tzinfo=IST)),
+            ("ravi", dt.datetime(2025, 7, 1, 0, 30, tzinfo=IST)),
+        )
+    ]  # fmt: skip
+    with session_zone(spark, session):
+        table = columnar.rollup_frame(
+            zoned_frame(spark, records, zone), tree, places={"asha": "cg", "ravi": "cg"}
+        )
+        completions = {row["period"]: row["completions"] for row in rows_of(table)}
+    assert completions == {"2025-26 Q1": 1, "2025-26 Q2": 1}
 
 
 def people_columns(people: list[Any]) -> dict[str, list[Any]]:
@@ -145,15 +214,20 @@ def test_from_parquet_the_plan_is_sparks_own(
     assert set(rows[0]) == {"unit", "period", *METRICS}
 
 
-def test_plan_compliance_on_spark_is_the_reference_compliance(spark: Any) -> None:
-    """Each person's and each unit's plan compliance, at its boundaries, from Spark."""
+@pytest.mark.parametrize("session", ZONES)
+def test_plan_compliance_on_spark_is_the_reference_compliance(spark: Any, session: str) -> None:
+    """Each person's and each unit's plan compliance, at its boundaries, from Spark, in a
+    session of each zone, with times written in another."""
     tree, people, records, allocations = compliance_boundaries()
     reference = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
-    persons, units = columnar.compliance_frames(
-        spark_frame(spark, columns(records)),
-        spark_frame(spark, allocation_columns(allocations), ALLOCATION_TYPES),
-        tree,
-        people=people,
-    )
-    assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
-    assert rows_of(units) == [attrs.asdict(u) for u in reference.units]
+    zone = {"UTC": "America/New_York", "Asia/Kolkata": None}.get(session, "Asia/Kolkata")
+    with session_zone(spark, session):
+        persons, units = columnar.compliance_frames(
+            zoned_frame(spark, records, zone),
+            spark_frame(spark, allocation_columns(allocations), ALLOCATION_TYPES),
+            tree,
+            people=people,
+        )
+        got_persons, got_units = rows_of(persons), rows_of(units)
+    assert got_persons == [attrs.asdict(p) for p in reference.people]
+    assert got_units == [attrs.asdict(u) for u in reference.units]

@@ -15,7 +15,8 @@ one course are joined as the ledger joins them; other columns are not read):
 - ``person``, ``course``: strings;
 - ``status``: 0 not started, 1 in progress, 2 completed;
 - ``enrolled_at``, ``completed_at``: timestamps, null when unknown; a naive timestamp is
-  India's time, one with a zone is converted to it;
+  India's time, one with a zone (an instant: Spark's ``timestamp``, DuckDB's
+  ``TIMESTAMPTZ``) is converted to it, whatever the zone of the connection or session;
 - ``certificate``: whether the record has a certificate;
 - ``duration``: the content's duration in seconds, null when unknown.
 
@@ -109,7 +110,6 @@ _SLOTS = (
 )  # fmt: skip
 """The counters of each (unit, period), as the reference engine's ``Slot``."""
 
-_UTC = ("UTC", "Etc/UTC")
 _INDIA_OFFSET = dt.timedelta(hours=5, minutes=30)
 
 
@@ -213,10 +213,9 @@ class _Placed:
         # Any: narwhals' overloads take an eager or a lazy frame, not a variable that is either.
         frame: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(cast("Any", records))
         self.eager = isinstance(frame, nw.DataFrame)
-        self.records = frame.lazy()
-        # Resolved once: on DuckDB or Spark each asks the engine.
-        self.schema = self.records.collect_schema()
-        _check_columns("records", self.schema.names(), RECORD_COLUMNS)
+        lazy = frame.lazy()
+        _check_columns("records", lazy.collect_schema().names(), RECORD_COLUMNS)
+        self.records = _in_india(lazy, ("enrolled_at", "completed_at"))
         self.tree = tree if isinstance(tree, OrgTree) else _tree_of(tree)
         self.small = _SmallFrames(self.records)
         # People and units as numbers (a unit's is its place in the tree's order), so that
@@ -268,16 +267,10 @@ class _Rolled:
             raise ValueError(f"a view is flow or cumulative, got {view!r}")
         # The placed records' parts, by the names the steps below use.
         policy = placed.policy
-        lazy, schema, tree, small, once = (
-            placed.records,
-            placed.schema,
-            placed.tree,
-            placed.small,
-            placed.once,
-        )
+        lazy, tree, small, once = placed.records, placed.tree, placed.small, placed.once
         eager, order, users = placed.eager, placed.order, placed.users
         people_frame = placed.people
-        entries = _entries(lazy.join(people_frame, on="person"), schema, by)
+        entries = _entries(lazy.join(people_frame, on="person"), by)
         entries = once(entries)
         closure = placed.closure()
         # Each unit's own counters, then each unit's with its descendants': summed before the
@@ -449,12 +442,13 @@ class _Compliance:
                 f"{placed.small.implementation}: give both in one library"
             )
         _check_columns("allocations", given.collect_schema().names(), ALLOCATION_COLUMNS)
+        given = _in_india(given, ("due",))
         given = given.select("person", "course", "due", nw.col("apar").cast(nw.Int64).alias("apar"))
         self.allocations = given = self._courses_found(given, catalogue)
         self.by_person = self._people_found()
         # Each entry's first completion, as the ledger joins records.
         done = (
-            placed.records.select("person", "course", _india(placed.schema, "completed_at"))
+            placed.records.select("person", "course", "completed_at")
             .group_by("person", "course")
             .agg(nw.col("completed_at").min())
         )
@@ -752,17 +746,54 @@ _TYPES = {
 }  # fmt: skip
 
 
-def _india(schema: nw.Schema, column: str) -> nw.Expr:
-    """A timestamp column as India's wall-clock time."""
-    dtype = schema[column]
-    expr = nw.col(column)
-    if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
-        # UTC's wall clock shifted by India's offset, which has been +05:30 all year since
-        # 1945: DuckDB cannot convert to a named zone, and the shift is exact.
-        if dtype.time_zone not in _UTC:
-            expr = expr.dt.convert_time_zone("UTC")
-        expr = expr.dt.replace_time_zone(None) + _INDIA_OFFSET
-    return expr
+def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+    """``frame`` with each of its ``columns`` that holds instants (a timestamp with a
+    zone) as India's wall-clock time, without a zone; a naive timestamp or a date is
+    India's already.
+
+    India's offset has been +05:30 all year since 1945, so the shift from UTC is exact.
+    DuckDB and Spark read a zoned timestamp's fields in the connection's or the session's
+    zone, which follows the machine's: there the wall clock is made from the instant's
+    microseconds since the epoch, which no zone setting changes."""
+    schema = frame.collect_schema()
+    zones = {c: _zone(schema[c]) for c in columns}
+    zoned = [c for c, zone in zones.items() if zone is not None]
+    if not zoned:
+        return frame
+    shift = _INDIA_OFFSET // dt.timedelta(microseconds=1)
+    implementation = frame.implementation
+    if implementation.is_duckdb():
+        replaced = ", ".join(f'make_timestamp(epoch_us("{c}") + {shift}) AS "{c}"' for c in zoned)
+        relation = frame.to_native().project(f"* REPLACE ({replaced})")
+        duckdb_frame: nw.LazyFrame[Any] = nw.from_native(relation)
+        return duckdb_frame
+    if implementation.is_spark_like():
+        epoch = "TIMESTAMP_NTZ'1970-01-01 00:00:00'"
+        native = frame.to_native()
+        spark_frame: nw.LazyFrame[Any] = nw.from_native(
+            native.selectExpr(
+                *(
+                    f"timestampadd(MICROSECOND, unix_micros(`{c}`) + {shift}, {epoch}) AS `{c}`"
+                    if c in zoned
+                    else f"`{c}`"
+                    for c in native.columns
+                )
+            )
+        )
+        return spark_frame
+    # The zone is in the data type (polars, pandas, pyarrow): converted as it says.
+    in_utc = {
+        c: nw.col(c) if zones[c] in ("UTC", "Etc/UTC") else nw.col(c).dt.convert_time_zone("UTC")
+        for c in zoned
+    }
+    return frame.with_columns(
+        *(when.dt.replace_time_zone(None) + _INDIA_OFFSET for when in in_utc.values())
+    )
+
+
+def _zone(dtype: Any) -> str | None:
+    """A timestamp type's zone; None for a naive one, or a column of any other type."""
+    return dtype.time_zone if isinstance(dtype, nw.Datetime) else None
 
 
 def _period(when: nw.Expr, by: PeriodKind) -> nw.Expr:
@@ -786,7 +817,7 @@ def _period(when: nw.Expr, by: PeriodKind) -> nw.Expr:
     return fy * 4 + quarter
 
 
-def _entries(records: nw.LazyFrame[Any], schema: nw.Schema, by: PeriodKind) -> nw.LazyFrame[Any]:
+def _entries(records: nw.LazyFrame[Any], by: PeriodKind) -> nw.LazyFrame[Any]:
     """One row per placed person (``pid``, in unit ``uid``) and course, joined as the
     ledger joins records, with the periods of its enrolment (``enrolled``) and completion
     (``completed``)."""
@@ -796,8 +827,8 @@ def _entries(records: nw.LazyFrame[Any], schema: nw.Schema, by: PeriodKind) -> n
         "uid",
         "course",
         "status",
-        _india(schema, "enrolled_at"),
-        _india(schema, "completed_at"),
+        "enrolled_at",
+        "completed_at",
         nw.col("certificate").cast(nw.Int64),
         "duration",
     )
