@@ -87,7 +87,7 @@ def test_a_table_has_the_periods_with_data_not_the_span_between_them() -> None:
     from karmayogi.columnar import read_consumption_frame, rollup_table
 
     frames = read_consumption_frame(io.StringIO(header + rows))
-    framed = rollup_table(frames.records, frames.tree, places=frames.people, by="month")
+    framed = rollup_table(frames.records, frames.tree, places=frames.places, by="month")
     assert sorted({str(r.period) for r in framed}) == ["1900-01", "2999-12"]
 
 
@@ -219,7 +219,7 @@ def test_a_table_of_more_periods_than_the_limit_is_refused_on_both_engines() -> 
 
     frames = read_consumption_frame(io.StringIO(header + rows))
     with pytest.raises(LimitExceeded) as also:
-        rollup_table(frames.records, frames.tree, places=frames.people, by="month")
+        rollup_table(frames.records, frames.tree, places=frames.places, by="month")
     assert str(also.value) == str(refused.value)
 
 

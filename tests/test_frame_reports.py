@@ -127,7 +127,7 @@ def same_import(framed: Any, reference: Import) -> None:
     assert [(f.code, f.message) for f in framed.findings] == [
         (f.code, f.message) for f in reference.findings
     ]
-    assert dict(framed.people.rows()) == reference.places
+    assert dict(framed.places.rows()) == reference.places
     assert reference.tree is not None
     assert list(framed.tree) == list(reference.tree)
     joined = (
@@ -186,7 +186,7 @@ def test_a_file_is_read_from_its_path_and_rolls_up_as_the_reference(tmp_path: Pa
     assert framed.file == str(path)
     assert str(framed.rejected[0]).startswith(f"{path}, row 4")
     assert "progress 100" in str(framed.rejected[0])
-    table = columnar.rollup_frame(framed.records, framed.tree, places=dict(framed.people.rows()),
+    table = columnar.rollup_frame(framed.records, framed.tree, places=dict(framed.places.rows()),
                                   by="fy")  # fmt: skip
     assert reference.tree is not None
     expected = Rollup(reference.tree, places=reference.places, by="fy", records=reference.ledger)
@@ -249,13 +249,13 @@ def test_the_frames_come_in_the_library_asked_for(backend: str) -> None:
     text = "Email,Ministry,Content_Name,Enrolled_On,Status\na@x.in,CG,C,2025-04-05 10:00:00,1\n"
     framed = columnar.read_consumption_frame(io.StringIO(text), backend=backend)
     assert type(framed.records).__module__.split(".")[0] == backend
-    assert type(framed.people).__module__.split(".")[0] == backend
+    assert type(framed.places).__module__.split(".")[0] == backend
     assert (framed.records.num_rows if backend == "pyarrow" else len(framed.records)) == 1
 
 
 def test_an_empty_export_has_no_rows() -> None:
     framed = columnar.read_consumption_frame(io.StringIO("Email,Content_Name,Enrolled_On,Status\n"))
-    assert (framed.rows, framed.records.height, framed.people.height) == (0, 0, 0)
+    assert (framed.rows, framed.records.height, framed.places.height) == (0, 0, 0)
     assert list(framed.tree) == list(OrgTree([]))
 
 

@@ -90,6 +90,7 @@ PUBLIC = {
     "karmayogi.columnar": {
         "ALLOCATION_COLUMNS",
         "PEOPLE_COLUMNS",
+        "PLACES_COLUMNS",
         "RECORD_COLUMNS",
         "UNIT_COLUMNS",
         "FrameImport",

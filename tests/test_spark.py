@@ -211,7 +211,9 @@ def test_from_parquet_the_plan_is_sparks_own(
         ("cg", "2025-26 Q1", 1, 1.5),
         ("rev", "2025-26 Q1", 1, 1.5),
     ]
-    assert set(rows[0]) == {"unit", "period", *METRICS}
+    assert list(rows[0]) == ["unit", "name", "period", *METRICS, "view", "policy"]
+    assert (rows[0]["name"], rows[0]["view"], rows[0]["policy"]) == ("Chhattisgarh", "flow",
+                                                                      "platform")  # fmt: skip
 
 
 @pytest.mark.parametrize("session", ZONES)

@@ -26,6 +26,7 @@ import attrs
 import polars as pl
 
 from karmayogi._csv import Source, Table, opened, stream_records
+from karmayogi._deprecation import deprecated
 from karmayogi._ledger import Status
 from karmayogi._reports import (
     _YES,
@@ -62,8 +63,10 @@ class FrameImport:
     file: str | None
     records: Any
     """One row per record used or merged (:data:`RECORD_COLUMNS`, and ``progress``)."""
-    people: Any
-    """``person`` and ``unit``: each placed person's unit, that of their latest enrolment."""
+    places: Any
+    """``person`` and ``place``: each placed person's unit, that of their latest enrolment,
+    as :attr:`karmayogi.Import.places` gives it. Pass it to :func:`rollup_frame` as
+    ``places=``: it says where people are, not how many there are (no users)."""
     tree: OrgTree
     """The organisation tree the rows' Ministry / Department / Organization columns spell."""
     rows: int = 0
@@ -79,6 +82,12 @@ class FrameImport:
     def accounted(self) -> bool:
         """Whether every row read is used, a duplicate or rejected (always, by design)."""
         return self.rows == self.used + self.duplicates + self.rejected_rows
+
+    @property
+    def people(self) -> Any:
+        """Deprecated: :attr:`places`, by the name the reference reader gives it."""
+        deprecated("FrameImport.people", since="0.2", removal="0.3", instead="FrameImport.places")
+        return self.places
 
     def summary(self) -> str:
         return _summary(
@@ -130,7 +139,7 @@ def read_consumption_frame(
     ...     "asha@cg.gov.in,Chhattisgarh,Revenue,RTI Act,2025-04-05,finished\\n"))
     >>> print(report.summary())
     the input: 3 rows read: 1 used, 1 merged as duplicates, 1 rejected
-    >>> report.people.rows()
+    >>> report.places.rows()
     [('ravi@cg.gov.in', 'Chhattisgarh/Revenue')]
     >>> print(report.rejected[0])
     row 4, field 'Status': is not a status (expected not-started, in-progress or completed, got 'finished')
@@ -377,7 +386,7 @@ class _Reading:
         result = FrameImport(
             self.table.file,
             records=parsed.filter("good").select(*_RECORD_SCHEMA),
-            people=None,
+            places=None,
             tree=OrgTree([]),
             rows=self.frame.height,
             findings=list(self.table.findings),
@@ -432,7 +441,7 @@ class _Reading:
             pl.col("unit").filter(latest).max(),
             pl.col("unit").unique().alias("units"),
         )
-        result.people = per_person.select("person", "unit").sort("person")
+        result.places = per_person.select("person", pl.col("unit").alias("place")).sort("person")
         several = per_person.filter(pl.col("units").list.len() > 1).sort("person")
         for person, unit, units in several.iter_rows():
             result.findings.append(
@@ -602,14 +611,14 @@ def _from_reference(report: Import, backend: Backend) -> FrameImport:
         for e in report.ledger
     ]  # fmt: skip
     records = pl.DataFrame(rows, schema=_RECORD_SCHEMA, orient="row")
-    people = pl.DataFrame(
-        sorted(report.places.items()), schema={"person": pl.String, "unit": pl.String},
+    places = pl.DataFrame(
+        sorted(report.places.items()), schema={"person": pl.String, "place": pl.String},
         orient="row",
     )  # fmt: skip
     result = FrameImport(
         report.file,
         records=records,
-        people=people,
+        places=places,
         tree=report.tree or OrgTree([]),
         rows=report.rows,
         used=report.used,
@@ -633,4 +642,4 @@ def _converted(result: FrameImport, backend: Backend) -> FrameImport:
     def into(frame: pl.DataFrame) -> Any:
         return nw.from_arrow(frame, backend=backend).to_native()
 
-    return attrs.evolve(result, records=into(result.records), people=into(result.people))
+    return attrs.evolve(result, records=into(result.records), places=into(result.places))

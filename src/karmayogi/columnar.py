@@ -79,6 +79,7 @@ from karmayogi.progress import (
 __all__ = [
     "ALLOCATION_COLUMNS",
     "PEOPLE_COLUMNS",
+    "PLACES_COLUMNS",
     "RECORD_COLUMNS",
     "UNIT_COLUMNS",
     "FrameImport",
@@ -98,6 +99,10 @@ PEOPLE_COLUMNS = ("person", "unit")
 """The columns a people frame must have: a person and the unit they sit in (as
 :attr:`karmayogi.org.Person.place`); an ``active`` column (booleans) is read if present,
 and everyone is active without it."""
+
+PLACES_COLUMNS = ("person", "place")
+"""The columns of a frame of places (:attr:`FrameImport.places`): where each person's
+records say they are. A frame of people (:data:`PEOPLE_COLUMNS`) serves as places too."""
 
 UNIT_COLUMNS = ("id", "name", "level", "parent")
 """The columns a tree given as a frame must have, as :class:`karmayogi.org.Unit`'s fields;
@@ -126,8 +131,10 @@ def rollup_frame(
 ) -> IntoFrameT:
     """Every unit of ``tree`` (with its descendants) in every period with anything
     counted, as :meth:`karmayogi.progress.Rollup.table` gives them:
-    one row per unit and period, parents first, with the columns ``unit``, ``period``
-    and the metrics. Gives a frame of the records' own library (lazy if it was lazy).
+    one row per unit and period, parents first, with the columns of that table's frame
+    (``unit``, ``name``, ``period``, the metrics, ``enrolments_completed``, and the
+    ``view`` and counting ``policy`` that made them). Gives a frame of the records' own
+    library (lazy if it was lazy).
 
     ``tree`` is an :class:`~karmayogi.org.OrgTree` or a frame of its units
     (:data:`UNIT_COLUMNS`). People are placed by ``people``, a list of
@@ -137,7 +144,11 @@ def rollup_frame(
     them; so are the records of people not placed."""
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
     rolled = _Rolled(placed, by=by, view=view, limits=limits)
-    native = rolled.table.collect().to_native() if rolled.eager else rolled.table.to_native()
+    # The rules that made the numbers travel with them, as in the reference table's frame.
+    table = rolled.table.with_columns(
+        nw.lit(view, nw.String()).alias("view"), nw.lit(policy.name, nw.String()).alias("policy")
+    )
+    native = table.collect().to_native() if rolled.eager else table.to_native()
     return cast("IntoFrameT", native)
 
 
@@ -175,10 +186,7 @@ def rollup_table(
     rolled = _Rolled(placed, by=by, view=view, limits=limits)
     shown = rolled.table.collect()
     rows = tuple(
-        ProgressRow(
-            name=rolled.tree[values["unit"]].name,
-            **{**_plain(values), "period": _parse_period(by, values["period"])},
-        )
+        ProgressRow(**{**_plain(values), "period": _parse_period(by, values["period"])})
         for values in shown.iter_rows(named=True)
     )
     return ProgressTable(
@@ -215,7 +223,9 @@ class _Placed:
         self.eager = isinstance(frame, nw.DataFrame)
         lazy = frame.lazy()
         _check_columns("records", lazy.collect_schema().names(), RECORD_COLUMNS)
-        self.records = _in_india(lazy, ("enrolled_at", "completed_at"))
+        # Only the columns read: others (of any type, or none) need not join.
+        lazy = _as_text(lazy.select(*RECORD_COLUMNS), ("person", "course"))
+        self.records = _in_india(lazy, ("enrolled_at", "completed_at"), "records")
         self.tree = tree if isinstance(tree, OrgTree) else _tree_of(tree)
         self.small = _SmallFrames(self.records)
         # People and units as numbers (a unit's is its place in the tree's order), so that
@@ -295,6 +305,7 @@ class _Rolled:
         _check_periods(len(periods), limits)
         grid_columns: dict[str, list[Any]] = {
             "unit": [u for u in order for _ in periods],
+            "name": [tree[u].name for u in order for _ in periods],
             "period": [p for _ in order for p in periods],
             "label": [str(period_at(by, p)) for _ in order for p in periods],
             "uid": [order[u] for u in order for _ in periods],
@@ -442,7 +453,7 @@ class _Compliance:
                 f"{placed.small.implementation}: give both in one library"
             )
         _check_columns("allocations", given.collect_schema().names(), ALLOCATION_COLUMNS)
-        given = _in_india(given, ("due",))
+        given = _in_india(_as_text(given, ("person", "course")), ("due",), "allocations")
         given = given.select("person", "course", "due", nw.col("apar").cast(nw.Int64).alias("apar"))
         self.allocations = given = self._courses_found(given, catalogue)
         self.by_person = self._people_found()
@@ -452,6 +463,8 @@ class _Compliance:
             .group_by("person", "course")
             .agg(nw.col("completed_at").min())
         )
+        # pandas makes the minimum of no rows a column of objects: a time, though empty.
+        done = _in_india(done, ("completed_at",), "records")
         due, completed = nw.col("due"), nw.col("completed_at")
         # Dates as yyyymmdd numbers: completed on time is completed on or before the due
         # date (its whole day, in India); for APAR, by the 31 March ending its year.
@@ -644,7 +657,23 @@ def _framed_people(
             f"{small.implementation}: give both in one library"
         )
     names = given.collect_schema().names()
+    if "place" in names and "unit" not in names:
+        if what == "people":  # users would be everyone enrolled: a silent wrong number
+            raise ValidationError(
+                [
+                    Problem(
+                        "is a frame of places (where each person's records say they are, "
+                        "as read_consumption_frame gives them), not of people: pass it as "
+                        "places=, which counts no users, or give people with a unit column",
+                        Location(path="people"),
+                        expected=", ".join(PEOPLE_COLUMNS),
+                        got=", ".join(names),
+                    )
+                ]
+            )
+        given, names = given.rename({"place": "unit"}), [*names, "unit"]
     _check_columns(what, names, PEOPLE_COLUMNS)
+    given = _as_text(given, ("person", "unit"))
     active = nw.col("active").cast(nw.Int64) if "active" in names else _ONE.cast(nw.Int64)
     # One row per person; a person given twice with other details has a least value
     # unlike the greatest.
@@ -746,16 +775,36 @@ _TYPES = {
 }  # fmt: skip
 
 
-def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...], what: str) -> nw.LazyFrame[Any]:
     """``frame`` with each of its ``columns`` that holds instants (a timestamp with a
     zone) as India's wall-clock time, without a zone; a naive timestamp or a date is
-    India's already.
+    India's already, and so are Python's dates and times in a column of objects.
 
     India's offset has been +05:30 all year since 1945, so the shift from UTC is exact.
     DuckDB and Spark read a zoned timestamp's fields in the connection's or the session's
     zone, which follows the machine's: there the wall clock is made from the instant's
     microseconds since the epoch, which no zone setting changes."""
     schema = frame.collect_schema()
+    # Python's dates and times in a column of objects (pandas' own, from Arrow's dates);
+    # with no rows, pandas calls such a column text.
+    objects = [c for c in columns if isinstance(schema[c], nw.Object | nw.String)]
+    text = [c for c in objects if isinstance(schema[c], nw.String) and not _empty(frame, c)]
+    if text:
+        raise ValidationError(
+            [
+                Problem(
+                    "holds text, not times: parse it first, naive in India's time or with "
+                    "its zone (polars: str.to_datetime; pandas: pd.to_datetime with a format)",
+                    Location(path=f"{what}[{c!r}]"),
+                    expected="timestamps or dates",
+                    got=str(schema[c]),
+                )
+                for c in text
+            ]
+        )
+    if objects:
+        frame = frame.with_columns(*(nw.col(c).cast(nw.Datetime("us")) for c in objects))
+        schema = frame.collect_schema()
     zones = {c: _zone(schema[c]) for c in columns}
     zoned = [c for c, zone in zones.items() if zone is not None]
     if not zoned:
@@ -789,6 +838,22 @@ def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFram
     return frame.with_columns(
         *(when.dt.replace_time_zone(None) + _INDIA_OFFSET for when in in_utc.values())
     )
+
+
+def _as_text(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+    """``frame`` with each of its ``columns`` of any kind of string (Arrow's large and
+    view strings, categories and enums) as plain strings: joins need one kind on both
+    sides, and the engine's own frames are plain."""
+    schema = frame.collect_schema()
+    # Arrow's string, large_string and string_view are all String to narwhals.
+    arrow = frame.implementation.is_pyarrow()
+    recast = [c for c in columns if arrow or not isinstance(schema[c], nw.String)]
+    return frame.with_columns(*(nw.col(c).cast(nw.String()) for c in recast)) if recast else frame
+
+
+def _empty(frame: nw.LazyFrame[Any], column: str) -> bool:
+    """Whether ``column`` holds nothing but nulls (asked only of a column of text)."""
+    return _count(frame.filter(~nw.col(column).is_null()).select(column).head(1)) == 0
 
 
 def _zone(dtype: Any) -> str | None:
@@ -959,6 +1024,7 @@ def _metrics(table: nw.LazyFrame[Any], *, flow: bool) -> nw.LazyFrame[Any]:
     return table.select(
         "uid",
         "unit",
+        "name",
         nw.col("label").alias("period"),
         "users",
         nw.col("enrolled_users" if flow else "first_enrolled").alias("enrolled_users"),
