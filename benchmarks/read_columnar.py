@@ -38,7 +38,7 @@ def phase(reader: str, path: Path, repeat: int) -> None:
         places = sorted(report.places.items())  # type: ignore[attr-defined]
     else:
         seconds, report = timed(lambda: read_consumption_frame(path), repeat)
-        places = sorted(report.people.rows())  # type: ignore[attr-defined]
+        places = sorted(report.places.rows())  # type: ignore[attr-defined]
     read = {
         "summary": report.summary(),  # type: ignore[attr-defined]
         "rejected": [str(r) for r in report.rejected],  # type: ignore[attr-defined]

@@ -17,7 +17,13 @@ from karmayogi.cbp import Allocation
 from karmayogi.errors import NoMatchError
 from karmayogi.org import Person
 from karmayogi.progress import Rollup
-from tests.test_columnar import allocation_columns, columns, rows_of, same_tables
+from tests.test_columnar import (
+    allocation_columns,
+    columns,
+    reference_units,
+    rows_of,
+    same_tables,
+)
 from tests.test_progress import scenarios
 
 pa = pytest.importorskip("pyarrow", reason="the frames are made through Arrow")
@@ -190,7 +196,7 @@ def test_every_kind_of_column_gives_the_reference_compliance(
         frame, given_allocations, tree, people=people, policy=policy
     )
     assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
-    assert rows_of(units) == [attrs.asdict(u) for u in reference.units]
+    assert rows_of(units) == reference_units(reference)
 
 
 def test_the_frame_readers_output_goes_back_in() -> None:
@@ -231,3 +237,29 @@ def test_a_frame_of_places_is_refused_as_people_and_the_old_name_warns() -> None
     assert "pass it as places=" in str(refused.value)
     with pytest.warns(DeprecationWarning, match="FrameImport.people is deprecated"):
         assert read.people is read.places
+
+
+def test_text_where_times_belong_is_an_error_that_says_to_parse_it() -> None:
+    """As pandas' read_csv gives a column of times unless told: every such column named
+    at once; an empty one (pandas calls a column of no rows text) is no error."""
+    from karmayogi.errors import ValidationError
+    from karmayogi.org import OrgTree, Unit
+
+    pd = pytest.importorskip("pandas")
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    frame = pd.DataFrame(
+        {
+            "person": ["a"], "course": ["RTI"], "status": [2],
+            "enrolled_at": ["2025-05-01 10:00:00"], "completed_at": ["2025-05-09 10:00:00"],
+            "certificate": [True], "duration": [3600],
+        }
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        columnar.rollup_frame(frame, tree, places={"a": "cg"})
+    assert [p.where.path for p in raised.value.problems] == [
+        "records['enrolled_at']",
+        "records['completed_at']",
+    ]
+    assert "parse it first" in str(raised.value)
+    empty = frame.head(0).astype({"enrolled_at": object, "completed_at": object})
+    assert rows_of(columnar.rollup_frame(empty, tree, places={"a": "cg"})) == []

@@ -374,6 +374,25 @@ def test_learners_with_hours_in_a_window() -> None:
     assert counts == {"rev": 1, "raipur": 1, "durg": 0}
 
 
+def test_every_number_carries_the_policy_that_made_it() -> None:
+    """Under all completions, an uncertified completion gives hours: a row, an
+    explanation, a table's rows and a count of learners each say which policy counted."""
+    tree, people = people_and_tree()
+    uncertified = attrs.evolve(done("a", "do_1", ist(2025, 5, 1, 12, 0), seconds=7200),
+                               certificates=())  # fmt: skip
+    for policy, hours in ((CountingPolicy.PLATFORM, 0.0), (CountingPolicy.ALL_COMPLETIONS, 2.0)):
+        rollup = Rollup(tree, people=people, by="fy", policy=policy, records=[uncertified])
+        row = rollup.row("rev", "2025-26")
+        assert (row.learning_hours, row.policy) == (hours, policy)
+        assert row.to_dict()["policy"] == policy.name
+        assert {r.policy for r in rollup.table()} == {policy}
+        explained = rollup.explain("rev", "2025-26", "learning_hours")
+        assert explained.policy == policy
+        assert f"counting policy {policy.name}" in str(explained)
+        week = rollup.learners_with_hours(2, dt.date(2025, 5, 1), dt.date(2025, 5, 1))
+        assert (week.policy, week["rev"], week.hours) == (policy, 1 if hours else 0, 2)
+
+
 def test_suppressed_counts_cannot_be_worked_out_from_the_parent() -> None:
     tree, people = people_and_tree()
     people = people + [Person(id=f"x{n}", organisation="rev", unit="durg") for n in range(8)]

@@ -138,6 +138,7 @@ PUBLIC = {
         "CountingPolicy",
         "Enrolment",
         "Explanation",
+        "Learners",
         "Import",
         "Ledger",
         "Origin",

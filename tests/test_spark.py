@@ -28,6 +28,7 @@ from tests.test_columnar import (
     columns,
     compliance_boundaries,
     frame_of,
+    reference_units,
     rows_of,
     same_tables,
 )
@@ -232,4 +233,4 @@ def test_plan_compliance_on_spark_is_the_reference_compliance(spark: Any, sessio
         )
         got_persons, got_units = rows_of(persons), rows_of(units)
     assert got_persons == [attrs.asdict(p) for p in reference.people]
-    assert got_units == [attrs.asdict(u) for u in reference.units]
+    assert got_units == reference_units(reference)

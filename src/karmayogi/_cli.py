@@ -742,10 +742,10 @@ def _progress_columnar(
         matches.append(join_people(in_records, [p.id for p in people]).check())
         placed = {"people": people}
     else:
-        places = dict(report.people.select("person", "unit").iter_rows())
+        places = dict(report.places.select("person", "place").iter_rows())
         _kept, by_unit = join_places(places, tree)
         matches.append(by_unit.check())
-        placed = {"places": report.people.filter(pl.col("unit").is_in([u.id for u in tree]))}
+        placed = {"places": report.places.filter(pl.col("place").is_in([u.id for u in tree]))}
     table = rollup_table(report.records, tree, by=args.by, policy=policy, view=args.view, **placed)
     compliance = None
     if args.allocations:

@@ -186,7 +186,9 @@ def rollup_table(
     rolled = _Rolled(placed, by=by, view=view, limits=limits)
     shown = rolled.table.collect()
     rows = tuple(
-        ProgressRow(**{**_plain(values), "period": _parse_period(by, values["period"])})
+        ProgressRow(
+            **{**_plain(values), "period": _parse_period(by, values["period"])}, policy=policy
+        )
         for values in shown.iter_rows(named=True)
     )
     return ProgressTable(
@@ -361,7 +363,8 @@ def compliance_frames(
     """Plan compliance, as :meth:`karmayogi.progress.Rollup.compliance` counts it, as two
     frames of the records' library: one row per person with allocations (the fields of
     :class:`~karmayogi.progress.PersonCompliance`, by person) and one per unit of the tree
-    with its descendants (:class:`~karmayogi.progress.UnitCompliance`'s, parents first).
+    with its descendants (:class:`~karmayogi.progress.UnitCompliance`'s, parents first,
+    and the counting ``policy``, as the reference table's frame has them).
 
     ``allocations`` is a frame of the records' library with the columns
     :data:`ALLOCATION_COLUMNS`: ``person``, ``course``, ``due`` (a date: the whole day
@@ -373,9 +376,9 @@ def compliance_frames(
     :class:`~karmayogi.errors.NoMatchError`."""
     placed = _Placed(records, tree, people=people, places=places, policy=policy)
     found = _Compliance(placed, allocations, catalogue)
-    return cast("IntoFrameT", found.native(found.people)), cast(
-        "IntoFrameT", found.native(found.units)
-    )
+    # The units with the policy that counted them, as the reference table's frame has it.
+    units = found.units.with_columns(nw.lit(policy.name, nw.String()).alias("policy"))
+    return cast("IntoFrameT", found.native(found.people)), cast("IntoFrameT", found.native(units))
 
 
 def compliance_table(

@@ -76,6 +76,7 @@ __all__ = [
     "Enrolment",
     "Explanation",
     "Import",
+    "Learners",
     "Ledger",
     "Origin",
     "PersonCompliance",
@@ -135,10 +136,13 @@ class ProgressRow:
     learning_hours: float | None
     enrolments_completed: int | None
     """The completion rate's numerator."""
+    policy: CountingPolicy | None = attrs.field(default=None, kw_only=True)
+    """The counting policy that made the numbers (None only for a row made by hand)."""
 
     def to_dict(self) -> dict[str, object]:
         values = attrs.asdict(self, recurse=False)
         values["period"] = str(self.period)
+        values["policy"] = self.policy.name if self.policy is not None else None
         return values
 
 
@@ -304,6 +308,9 @@ class Explanation:
     value: int | float | None
     records: tuple[Enrolment, ...]
     people: tuple[str, ...]
+    policy: CountingPolicy
+    """The counting policy that chose the records (which completions give hours, whether
+    inactive people count)."""
 
     def pseudonymised(self, key: bytes | str) -> Explanation:
         """The same explanation with every person replaced by a keyed pseudonym."""
@@ -314,11 +321,47 @@ class Explanation:
         )
 
     def __str__(self) -> str:
-        lines = [f"{self.metric} of {self.unit} in {self.period} ({self.view}) = {self.value}"]
+        lines = [
+            f"{self.metric} of {self.unit} in {self.period} ({self.view}) = {self.value}, "
+            f"counting policy {self.policy.name}"
+        ]
         for record in self.records:
             where = "; ".join(str(o) for o in record.origins) or "made in code"
             lines.append(f"  {record.person} / {record.course}: {record.status} ({where})")
         return "\n".join(lines)
+
+
+class Learners(Mapping[str, int]):
+    """Each unit's count of people with at least :attr:`hours` learning hours from
+    completions dated :attr:`start` to :attr:`end`, read as a mapping of unit to count,
+    with the counting policy that decided which completions give hours."""
+
+    def __init__(
+        self,
+        counts: Mapping[str, int],
+        *,
+        hours: float,
+        start: dt.date,
+        end: dt.date,
+        policy: CountingPolicy,
+    ) -> None:
+        self._counts = dict(counts)
+        self.hours, self.start, self.end, self.policy = hours, start, end, policy
+
+    def __getitem__(self, unit: str) -> int:
+        return self._counts[unit]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __repr__(self) -> str:
+        return (
+            f"Learners({self._counts!r}, hours={self.hours!r}, start={self.start.isoformat()}, "
+            f"end={self.end.isoformat()}, policy={self.policy.name!r})"
+        )
 
 
 # --- Plan compliance -------------------------------------------------------------------------
@@ -739,6 +782,7 @@ class Rollup:
             certificates=c[Slot.CERTIFICATES],
             learning_hours=c[Slot.SECONDS] / 3600,
             enrolments_completed=done,
+            policy=self.policy,
         )
 
     def _indexes(self, periods: Iterable[Period | str] | FinancialYear | None) -> list[int]:
@@ -766,7 +810,7 @@ class Rollup:
             people = sorted(p for p, u in self._places.items() if u in inside)
             return Explanation(
                 unit=unit, period=wanted, metric=metric, view=view, value=value, records=(),
-                people=tuple(people),
+                people=tuple(people), policy=self.policy,
             )  # fmt: skip
 
         def within(when: dt.datetime | None) -> bool:
@@ -801,13 +845,15 @@ class Rollup:
             value=value,
             records=tuple(records),
             people=tuple(sorted({r.person for r in records})),
+            policy=self.policy,
         )
 
     @_locked
-    def learners_with_hours(self, hours: float, start: dt.date, end: dt.date) -> dict[str, int]:
+    def learners_with_hours(self, hours: float, start: dt.date, end: dt.date) -> Learners:
         """For every unit, the people with at least ``hours`` learning hours from
         completions dated ``start`` to ``end`` (both whole days, in India), as a learning
-        week counts its "4+ hours" learners. Hours follow the counting policy."""
+        week counts its "4+ hours" learners. Hours follow the counting policy, which the
+        result carries with its threshold and dates."""
         seconds: dict[str, int] = {}
         for entry in self._ledger:
             if entry.person not in self._places or not self.policy.counts_hours(entry):
@@ -820,7 +866,7 @@ class Rollup:
             if total >= hours * 3600:
                 for ancestor in self._paths[self._places[person]]:
                     counts[ancestor] += 1
-        return counts
+        return Learners(counts, hours=hours, start=start, end=end, policy=self.policy)
 
     @_locked
     def compliance(

@@ -458,6 +458,7 @@ def _sum_rows(rows: Sequence[ProgressRow], fy: FinancialYear) -> ProgressRow:
         certificates=total("certificates"),
         learning_hours=total("learning_hours"),
         enrolments_completed=completed,
+        policy=rows[0].policy if rows else None,
     )
 
 
