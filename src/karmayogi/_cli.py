@@ -97,7 +97,7 @@ examples:
   karmayogi progress ConsumptionReport.csv --suppress 5    counts 1-4 hidden, safely
   karmayogi progress ConsumptionReport.csv --engine reference   the pure-Python engine
 
-engines: with the columnar extra installed (pip install 'karmayogi[columnar]') the
+engines: with the columnar extra installed (narwhals and polars) the
 report is read and rolled up by polars; otherwise by the reference engine. The numbers
 are the same either way; stderr says which ran.
 
@@ -168,7 +168,7 @@ files:
   framework    JSON: a framework with the organisations' Domain themes
 
 The report is one HTML file that opens offline; its charts need the charts extra
-(pip install 'karmayogi[charts]'), without which it holds the tables only.
+(matplotlib), without which it holds the tables only.
 
 exit codes: 0 every row used; 1 some rows rejected (listed on stderr) or bad input;
 2 bad usage
@@ -544,7 +544,7 @@ def _charts(off: bool) -> bool:
     if off:
         return False
     if not charts_available():
-        _note("no charts: they need the charts extra (pip install 'karmayogi[charts]')")
+        _note("no charts: they need the charts extra (matplotlib: pip install matplotlib)")
         return False
     return True
 
@@ -718,7 +718,7 @@ def _progress_engine(args: argparse.Namespace) -> str:
     except ImportError:
         if args.engine == "columnar":
             raise ValueError(
-                "--engine columnar needs the columnar extra: pip install 'karmayogi[columnar]'"
+                "--engine columnar needs the columnar extra (pip install narwhals polars)"
             ) from None
         return "reference"
     return "columnar"

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, BinaryIO, TextIO, cast
 
 import attrs
 
@@ -34,8 +35,10 @@ __all__ = [
     "unguarded",
 ]
 
-Source = str | os.PathLike[str] | TextIO
-"""A path, or a text stream already open."""
+Source = str | os.PathLike[str] | bytes | TextIO | BinaryIO
+"""A path; text, as a text stream (``io.StringIO(text)``); or bytes, as they are or as a
+binary stream (an upload), decoded as a file is: UTF-8, a byte-order mark skipped. A
+string is always a path: text is given as a stream."""
 
 
 @contextlib.contextmanager
@@ -47,8 +50,18 @@ def opened(
     held to ``limits.file_size``: a path by its size before it is opened, a stream by the
     characters taken from it. Bytes that are not UTF-8 are a ValidationError saying where."""
     reading = mode == "r"
+    if reading and _is_bytes(source):
+        data = _bytes_of(source, limits)
+        name = getattr(source, "name", None)
+        file = name if isinstance(name, str) else None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(file, exc, data) from None
+        yield file, io.StringIO(text, newline="")
+        return
     if isinstance(source, str | os.PathLike):
-        path = Path(source)
+        path = _path(source)
         if reading and limits.file_size is not None:
             size = path.stat().st_size
             if size > limits.file_size:
@@ -65,14 +78,58 @@ def opened(
             except UnicodeDecodeError as exc:
                 raise not_utf8(str(path), exc) from None
     else:
+        if not callable(getattr(source, "read" if reading else "write", None)):
+            raise TypeError(
+                f"a source is a path, bytes, or a text or binary stream, got "
+                f"{type(source).__name__}" + ("" if reading else " (to write to)")
+            )
         name = getattr(source, "name", None)
         file = name if isinstance(name, str) else None
+        stream = cast(TextIO, source)
         if reading and limits.file_size is not None:
-            source = cast(TextIO, _Capped(source, file, limits.file_size))
+            stream = cast(TextIO, _Capped(stream, file, limits.file_size))
         try:
-            yield file, source
+            yield file, stream
         except UnicodeDecodeError as exc:
             raise not_utf8(file, exc) from None
+
+
+def _path(source: str | os.PathLike[str]) -> Path:
+    """A path; a string with a line break is text given where a path belongs."""
+    if isinstance(source, str) and ("\n" in source or "\r" in source):
+        raise TypeError(
+            f"a string is a path, and this one holds line breaks ({len(source):,} characters "
+            "of text?): to read text, pass io.StringIO(text), or its bytes"
+        )
+    return Path(source)
+
+
+def _is_bytes(source: object) -> bool:
+    """Bytes, or a binary stream (one whose reads give bytes: an upload, a file opened
+    with "rb")."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return True
+    if isinstance(source, io.TextIOBase | str | os.PathLike):
+        return False
+    read = getattr(source, "read", None)
+    return callable(read) and isinstance(read(0), bytes)
+
+
+def _bytes_of(source: Any, limits: Limits) -> bytes:
+    """All the bytes of ``source``, held to ``limits.file_size`` (a stream is read up to
+    one byte past it, no further)."""
+    name = getattr(source, "name", None)
+    where = Location(file=name if isinstance(name, str) else None)
+    cap = limits.file_size
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        if cap is not None and len(data) > cap:
+            raise LimitExceeded("file_size", cap, where, f"{len(data):,} bytes")
+        return data
+    data = source.read() if cap is None else source.read(cap + 1)
+    if cap is not None and len(data) > cap:
+        raise LimitExceeded("file_size", cap, where, f"more than {cap:,} bytes")
+    return bytes(data)
 
 
 class _Capped:
@@ -100,13 +157,17 @@ class _Capped:
         return (self._took(line) for line in self.stream)
 
 
-def not_utf8(file: str | None, exc: UnicodeDecodeError) -> ValidationError:
-    """The error for bytes that are not UTF-8: in a file, at its line, and with a hint when
-    the whole file reads as Windows-1252 (a spreadsheet's "CSV" rather than "CSV UTF-8")."""
+def not_utf8(
+    file: str | None, exc: UnicodeDecodeError, data: bytes | None = None
+) -> ValidationError:
+    """The error for bytes that are not UTF-8: in a file (or ``data``, the bytes given), at
+    its line, and with a hint when the whole reads as Windows-1252 (a spreadsheet's "CSV"
+    rather than "CSV UTF-8")."""
     bad = exc.object[exc.start : exc.start + 1]
     row, hint = None, ""
-    if file is not None and Path(file).is_file():
+    if data is None and file is not None and Path(file).is_file():
         data = Path(file).read_bytes()
+    if data is not None:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16's byte-order mark
             return ValidationError(
                 [

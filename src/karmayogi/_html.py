@@ -125,7 +125,7 @@ class Tabular:
         try:
             import polars as pl
         except ImportError:
-            raise ImportError("to_polars needs polars: pip install 'karmayogi[columnar]'") from None
+            raise ImportError("to_polars needs polars: pip install polars") from None
         header, rows = self._columns()
         return pl.DataFrame(rows, schema=header, orient="row", infer_schema_length=None)
 

@@ -27,7 +27,7 @@ __all__ = [
     "parse_json",
 ]
 
-JSONSource = Source | bytes
+JSONSource = Source
 """A path, a text stream, or the JSON itself as bytes."""
 
 
@@ -164,4 +164,6 @@ def _refuse_repeats(repeated: list[str], file: str | None) -> None:
 
 def is_json_source(value: object) -> bool:
     """Whether ``value`` is a JSON source rather than data already parsed."""
-    return isinstance(value, bytes | str | os.PathLike) or hasattr(value, "read")
+    return isinstance(value, bytes | bytearray | memoryview | str | os.PathLike) or hasattr(
+        value, "read"
+    )

@@ -71,8 +71,8 @@ def page(report: Report, *, charts: bool) -> str:
     ]
     if not charts:
         parts.append(
-            '<p class="note">Charts need matplotlib: <code>pip install '
-            "'karmayogi[charts]'</code>. The tables below hold every number.</p>"
+            '<p class="note">Charts need matplotlib (the charts extra): <code>pip install '
+            "matplotlib</code>. The tables below hold every number.</p>"
         )
     parts += [
         _departments(report, charts),

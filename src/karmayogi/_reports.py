@@ -906,6 +906,11 @@ def _statements(
     """The statements, one at a time where the source allows: a JSON array is read an
     item at a time, so that a limit stops it before the rest is parsed."""
     if not is_json_source(source):
+        if not isinstance(source, Iterable):
+            raise TypeError(
+                "a source is a path, bytes, or a text or binary stream, or statements "
+                f"already parsed, got {type(source).__name__}"
+            )
         return None, cast(Iterable[Mapping[str, Any]], source)
     file, text = json_text(cast(JSONSource, source), limits)
     if text.lstrip(" \t\r\n").startswith("["):

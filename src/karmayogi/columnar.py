@@ -4,10 +4,10 @@ narwhals.
 
 It means exactly what the reference engine means (the tests hold the two equal); only
 elementary operations are used (columns computed first, then min, max, sum and count per
-group), so every backend runs them natively. Needs the ``columnar`` extra (or, on Spark,
-the ``spark`` extra)::
+group), so every backend runs them natively. Needs the ``columnar`` extra, narwhals and
+polars (or, on Spark, the ``spark`` extra)::
 
-    pip install 'karmayogi[columnar]'
+    pip install '.[columnar]'       # in a clone of karmayogi; or: pip install narwhals polars
 
 The records are a frame with these columns (one row per record; a person's records on
 one course are joined as the ledger joins them; other columns are not read):
@@ -47,7 +47,7 @@ try:
     import narwhals as nw
 except ImportError as exc:  # pragma: no cover - only without the extra
     raise ImportError(
-        "karmayogi.columnar needs narwhals: pip install 'karmayogi[columnar]'"
+        "karmayogi.columnar needs the columnar extra: pip install narwhals polars"
     ) from exc
 
 from narwhals.typing import IntoFrameT

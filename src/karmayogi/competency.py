@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, Type
 import attrs
 import pydantic
 
+from karmayogi._csv import Source
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._html import Tabular
 from karmayogi._names import close_matches, name_key, slug
@@ -1281,7 +1282,7 @@ class Imported(Generic[T]):
 
 
 def read_designation_csv(
-    source: str | os.PathLike[str] | TextIO,
+    source: Source,
     framework: Framework,
     *,
     organisation: str | None = None,
