@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -62,6 +66,48 @@ def test_schema_gives_forms_what_they_need() -> None:
     assert level == {"$ref": "#/$defs/ProficiencyLevel"}
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"id", "name"}
+
+
+def _documents() -> list[type[Any]]:
+    import karmayogi
+
+    found = {
+        value
+        for module in ("karmayogi", "karmayogi.competency", "karmayogi.cbp")
+        for name in importlib.import_module(module).__all__
+        if isinstance(value := getattr(importlib.import_module(module), name), type)
+        and issubclass(value, Document)
+    }
+    assert karmayogi.Plan in found  # the search finds the documents portals are given
+    return sorted(found, key=lambda d: d.__name__)
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda d: d.__name__)
+def test_every_schema_is_a_valid_schema_in_plain_words(document: type[Any]) -> None:
+    """What a portal is given: a draft 2020-12 schema that says so, titled, whose
+    descriptions hold no doctest session and no reStructuredText markup."""
+    schema = document.json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["title"] == document.__name__
+
+    def descriptions(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from descriptions(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from descriptions(value)
+
+    said = list(descriptions(schema))
+    assert said  # documents describe themselves
+    for text in said:
+        assert ">>>" not in text, text
+        assert not re.search(r":[a-z]+:`|``", text), text
+        assert text == text.strip(), text
 
 
 def test_bad_json_names_the_file_and_every_place(tmp_path: Path) -> None:

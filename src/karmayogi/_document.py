@@ -9,6 +9,7 @@ constructor, ``from_dict``, ``from_json``, ``from_file``), bad input raises
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -98,8 +99,45 @@ class Document(pydantic.BaseModel):
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
-        """The JSON Schema of this document, for a portal's forms and checks."""
-        return cls.model_json_schema()
+        """The JSON Schema (draft 2020-12) of this document, for a portal's forms and
+        checks: titled, with descriptions in plain words (the docstrings' examples and
+        markup left out)."""
+        schema = _plain(cls.model_json_schema())
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _plain(node: Any) -> Any:
+    """A schema with every description in plain words."""
+    if isinstance(node, dict):
+        return {
+            key: plain_description(value)
+            if key == "description" and isinstance(value, str)
+            else _plain(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
+
+
+_ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([\w]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain_description(text: str) -> str:
+    """A docstring as a form shows it: the doctest sessions (a ``>>>`` line to the next
+    blank line) left out, and reStructuredText's roles and literals as their words."""
+    kept: list[str] = []
+    in_session = False
+    for line in text.splitlines():
+        if line.lstrip().startswith(">>>"):
+            in_session = True
+        elif not line.strip():
+            in_session = False
+        if not in_session:
+            kept.append(line)
+    words = _LITERAL.sub(r"\1", _ROLE.sub(r"\1", "\n".join(kept)))
+    return re.sub(r"\n{3,}", "\n\n", words).strip()
 
 
 def duplicates(kind: str, keys: Sequence[str], field: str | None = None) -> list[Problem]:
