@@ -164,3 +164,25 @@ def test_plan_history_json_round_trip(plan: Plan) -> None:
     history = PlanHistory.start(draft).publish(at=dt.datetime(2025, 4, 2, tzinfo=IST))
     history = history.revise(name="renamed").retire()
     assert_round_trip(history)
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda d: d.__name__)
+def test_what_a_caller_may_pass_names_every_field(document: type[Any]) -> None:
+    """Each document's typed constructor (for type checkers: lists, levels written as
+    text, dates as text) takes exactly its fields, each optional where the field has a
+    default: a field added without it would be refused by a user's type checker."""
+    import ast
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(document))
+    init = next(
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+    )
+    params = init.args.kwonlyargs
+    optional = {p.arg for p, default in zip(params, init.args.kw_defaults, strict=True) if default}
+    fields = document.model_fields
+    assert [p.arg for p in params] == list(fields)
+    assert optional == {name for name, field in fields.items() if not field.is_required()}

@@ -570,7 +570,6 @@ def _report(args: argparse.Namespace) -> int:
     notes += [f.message for f in report.findings if f.code in _SAID_FINDINGS]
     records = report.ledger
     tree = read_units_csv(args.units) if args.units else report.tree
-    assert tree is not None
     people = _read_people(args.people) if args.people else None
     allocations: list[Allocation] | None = None
     if args.plans:
@@ -690,7 +689,6 @@ def _progress(args: argparse.Namespace) -> int:
     with reading(args.report) as source:
         report = read_consumption_report(source)
     tree = read_units_csv(args.units) if args.units else report.tree
-    assert tree is not None
     matches = []
     if args.people:
         people = _read_people(args.people)

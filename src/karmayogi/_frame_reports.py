@@ -619,7 +619,7 @@ def _from_reference(report: Import, backend: Backend) -> FrameImport:
         report.file,
         records=records,
         places=places,
-        tree=report.tree or OrgTree([]),
+        tree=report.tree,
         rows=report.rows,
         used=report.used,
         duplicates=report.duplicates,

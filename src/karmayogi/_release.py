@@ -87,8 +87,11 @@ _DERIVED = (
 
 
 def suppress(
-    tables: Sequence[ProgressTable], compliance: ComplianceTable | None, below: int, tree: OrgTree
-) -> tuple[list[ProgressTable], ComplianceTable | None]:
+    tables: Sequence[ProgressTable[Any]],
+    compliance: ComplianceTable[Any] | None,
+    below: int,
+    tree: OrgTree,
+) -> tuple[list[ProgressTable[int | None]], ComplianceTable[int | None] | None]:
     """The tables with every cell the release must hide set to None."""
     values: dict[Cell, float] = {}
     for table in tables:

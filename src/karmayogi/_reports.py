@@ -70,8 +70,9 @@ class Import:
     rejected: list[Rejection] = attrs.Factory(list)
     """The first :data:`REJECTIONS_KEPT` rejected rows, each with its reasons."""
     findings: list[Finding] = attrs.Factory(list)
-    tree: OrgTree | None = None
-    """The organisation tree the rows' Ministry / Department / Organization columns spell."""
+    tree: OrgTree = attrs.Factory(lambda: OrgTree([]))
+    """The organisation tree the rows' Ministry / Department / Organization columns spell
+    (empty for an input that names no units: xAPI, records from code)."""
     places: dict[str, str] = attrs.Factory(dict)
     """Each person's unit in :attr:`tree`, where the rows say."""
     allocations: list[Allocation] = attrs.Factory(list)

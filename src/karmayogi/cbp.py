@@ -31,7 +31,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Annotated, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import attrs
 import pydantic
@@ -46,6 +46,7 @@ from karmayogi.competency import (
     Framework,
     Imported,
     Level,
+    LevelLike,
     Position,
     ProficiencyLevel,
     Requirement,
@@ -179,12 +180,30 @@ Duration = Annotated[
 class CourseCompetency(Document):
     """A course builds this competency up to this level."""
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, competency: str, level: LevelLike) -> None: ...
+
     competency: Identifier
     level: Level
 
 
 class Course(Document):
     """A course (or any content) on the platform, and what it builds."""
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            name: str,
+            provider: str | None = ...,
+            duration: dt.timedelta | int | str,
+            competencies: Sequence[CourseCompetency | Mapping[str, Any]] = ...,
+            languages: Sequence[str] = ...,
+            content_type: str = ...,
+        ) -> None: ...
 
     id: Identifier
     """The platform's identifier, such as ``do_1137731307613716481136``."""
@@ -225,6 +244,10 @@ class Catalogue(Document):
     >>> [c.id for c in catalogue.for_competency("KCM-F05", level=2)]
     ['do_2']
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, courses: Sequence[Course | Mapping[str, Any]] = ...) -> None: ...
 
     courses: tuple[Course, ...] = ()
 
@@ -372,6 +395,10 @@ class Assignment(Document):
     "Designation 'Section Officer'"
     """
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, type: AssignmentType | str, names: Sequence[str] = ...) -> None: ...
+
     type: AssignmentType
     names: tuple[Name, ...] = ()
     """Designations (for ``Designation``) or person identifiers (for ``CustomUser``)."""
@@ -426,6 +453,10 @@ class Assignment(Document):
 class PlanItem(Document):
     """A course of a plan, mandatory or not."""
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, course: str, mandatory: bool = ...) -> None: ...
+
     course: Identifier
     mandatory: bool = True
 
@@ -449,6 +480,26 @@ class Plan(Document):
     courses exist and its assignments reach anyone depends on a catalogue and the
     people: :meth:`check` asks both.
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            organisation: str,
+            year: FinancialYear | str,
+            name: str,
+            items: Sequence[PlanItem | Mapping[str, Any]],
+            assignments: Sequence[Assignment | Mapping[str, Any]] = ...,
+            due: dt.date | str,
+            lenses: Sequence[Lens | str] = ...,
+            pillar: Pillar | str | None = ...,
+            apar: bool = ...,
+            status: PlanStatus | str = ...,
+            version: int = ...,
+            published_at: dt.datetime | str | None = ...,
+        ) -> None: ...
 
     id: Identifier
     organisation: Identifier
@@ -911,6 +962,10 @@ class PlanHistory(Document):
     ~ name: A -> A (revised)
     ~ version: 1 -> 2
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, versions: Sequence[Plan | Mapping[str, Any]]) -> None: ...
 
     versions: Annotated[tuple[Plan, ...], pydantic.Field(min_length=1)]
 

@@ -123,7 +123,7 @@ def rollup_frame(
     tree: OrgTree | Any,
     *,
     people: Iterable[Person] | Any | None = None,
-    places: Mapping[str, str] | None = None,
+    places: Mapping[str, str] | Any | None = None,
     by: PeriodKind = "quarter",
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     view: View = "flow",
@@ -162,7 +162,7 @@ def rollup_table(
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     view: View = "flow",
     limits: Limits = DEFAULT_LIMITS,
-) -> ProgressTable:
+) -> ProgressTable[int]:
     """What :func:`rollup_frame` computes, as the reference engine's
     :class:`~karmayogi.progress.ProgressTable`: the table (units by periods, small) is
     brought into Python, with the ledger entries left out and why, and those without an
@@ -390,7 +390,7 @@ def compliance_table(
     places: Mapping[str, str] | Any | None = None,
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     catalogue: Catalogue | None = None,
-) -> ComplianceTable:
+) -> ComplianceTable[int]:
     """What :func:`compliance_frames` computes, as the reference engine's
     :class:`~karmayogi.progress.ComplianceTable`, with the allocations left out and why.
 

@@ -185,6 +185,8 @@ def _parse_area(value: Any) -> CompetencyArea:
 
 
 Level: TypeAlias = Annotated[ProficiencyLevel, pydantic.BeforeValidator(_parse_level)]
+LevelLike: TypeAlias = ProficiencyLevel | int | str
+"""A level as a caller may write it: ``3``, ``"L3"``, ``"Advanced"``."""
 Area: TypeAlias = Annotated[CompetencyArea, pydantic.BeforeValidator(_parse_area)]
 Labels: TypeAlias = dict[Annotated[str, pydantic.StringConstraints(min_length=2)], Name]
 """Names in other languages, keyed by language code (``"hi"`` for Hindi)."""
@@ -196,6 +198,19 @@ Labels: TypeAlias = dict[Annotated[str, pydantic.StringConstraints(min_length=2)
 class Theme(Document):
     """A theme of one area (``Communication`` in Behavioural). A Domain theme may belong
     to one organisation, named by ``organisation``."""
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            area: CompetencyArea | str,
+            name: str,
+            description: str | None = ...,
+            labels: Mapping[str, str] = ...,
+            organisation: str | None = ...,
+        ) -> None: ...
 
     id: Identifier
     area: Area
@@ -225,6 +240,18 @@ class Theme(Document):
 
 class SubTheme(Document):
     """A sub-theme, under the theme named by ``theme`` (its identifier)."""
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            theme: str,
+            name: str,
+            description: str | None = ...,
+            labels: Mapping[str, str] = ...,
+        ) -> None: ...
 
     id: Identifier
     theme: Identifier
@@ -286,6 +313,21 @@ class Framework(Document):
     karmayogi.errors.UnknownNameError: no sub-theme matches 'active listning'; \
 did you mean 'Active Listening'?
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            name: str,
+            version: str,
+            released_on: dt.date | str | None = ...,
+            publisher: str | None = ...,
+            description: str | None = ...,
+            themes: Sequence[Theme | Mapping[str, Any]] = ...,
+            sub_themes: Sequence[SubTheme | Mapping[str, Any]] = ...,
+        ) -> None: ...
 
     id: Identifier
     name: Name
@@ -761,6 +803,12 @@ class Requirement(Document):
     level: Level
     importance: Importance = Importance.MANDATORY
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self, *, competency: str, level: LevelLike, importance: Importance | str = ...
+        ) -> None: ...
+
     @property
     def mandatory(self) -> bool:
         return self.importance is Importance.MANDATORY
@@ -769,12 +817,28 @@ class Requirement(Document):
 class Activity(Document):
     """Something a role does, in FRAC's words."""
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(self, *, id: str, description: str) -> None: ...
+
     id: Identifier
     description: Name
 
 
 class Role(Document):
     """A role of a position: what it does and which competencies it needs."""
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            name: str,
+            activities: Sequence[Activity | Mapping[str, Any]] = ...,
+            requirements: Sequence[Requirement | Mapping[str, Any]] = ...,
+            status: FracStatus | str = ...,
+        ) -> None: ...
 
     id: Identifier
     name: Name
@@ -805,6 +869,18 @@ class Position(Document):
     >>> [(r.competency, int(r.level), r.importance.value) for r in p.requirements()]
     [('KCM-F13-04', 3, 'mandatory')]
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            id: str,
+            name: str,
+            organisation: str | None = ...,
+            roles: Sequence[Role | Mapping[str, Any]] = ...,
+            status: FracStatus | str = ...,
+        ) -> None: ...
 
     id: Identifier
     name: Name
@@ -914,6 +990,19 @@ class Holding(Document):
     """A person holds a competency at a level, by some evidence, from a date, until an
     optional expiry (the last day it counts)."""
 
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            competency: str,
+            level: LevelLike,
+            source: EvidenceSource | str,
+            attained_on: dt.date | str,
+            expires_on: dt.date | str | None = ...,
+            evidence: str | None = ...,
+        ) -> None: ...
+
     competency: Identifier
     level: Level
     source: EvidenceSource
@@ -964,6 +1053,12 @@ class CompetencyProfile(Document):
     >>> profile.level("KCM-B04", on=dt.date(2025, 2, 1))
     <ProficiencyLevel.EXPERT: 4>
     """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self, *, person: str, holdings: Sequence[Holding | Mapping[str, Any]] = ...
+        ) -> None: ...
 
     person: Identifier
     holdings: tuple[Holding, ...] = ()

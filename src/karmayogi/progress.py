@@ -33,7 +33,7 @@ import io
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, Literal, ParamSpec, TypeVar
 
 import attrs
 
@@ -112,29 +112,40 @@ METRICS = (
 """The roll-up's metrics, by the names dashboards and the platform use."""
 
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as _TypeVar
+
+    Count_co = _TypeVar("Count_co", bound=int | None, covariant=True, default=int | None)
+else:
+    Count_co = TypeVar("Count_co", bound=int | None, covariant=True)
+"""A row's count: ``int`` as a roll-up gives it, ``int | None`` where suppression may
+have hidden it (``ProgressRow`` alone means the latter)."""
+
+
 @attrs.frozen(kw_only=True)
-class ProgressRow:
+class ProgressRow(Generic[Count_co]):
     """One unit (with its descendants) in one period.
 
     ``completion_rate`` is ``enrolments_completed / enrolments``: of the enrolments the row
     counts, the share completed by the period's end, so it never exceeds 1 and it is None
-    when there are no enrolments. ``users`` is None when no people were given; in a
-    suppressed table a hidden number is None.
+    when there are no enrolments. ``users`` is None when no people were given. A roll-up
+    gives ``ProgressRow[int]``, whose counts are numbers to compute with; in a suppressed
+    table (``ProgressRow[int | None]``) a hidden number is None.
     """
 
     unit: str
     name: str
     period: Period
     users: int | None
-    enrolled_users: int | None
-    started_users: int | None
-    completed_users: int | None
-    enrolments: int | None
-    completions: int | None
+    enrolled_users: Count_co
+    started_users: Count_co
+    completed_users: Count_co
+    enrolments: Count_co
+    completions: Count_co
     completion_rate: float | None
-    certificates: int | None
-    learning_hours: float | None
-    enrolments_completed: int | None
+    certificates: Count_co
+    learning_hours: float | Count_co
+    enrolments_completed: Count_co
     """The completion rate's numerator."""
     policy: CountingPolicy | None = attrs.field(default=None, kw_only=True)
     """The counting policy that made the numbers (None only for a row made by hand)."""
@@ -150,7 +161,7 @@ _CSV_COLUMNS = ("unit", "name", "period", *METRICS, "enrolments_completed")
 
 
 @attrs.frozen(kw_only=True)
-class ProgressTable(Tabular):
+class ProgressTable(Tabular, Generic[Count_co]):
     """A roll-up's rows (units parents first, then periods), with the rules that made them:
     the period kind, the view, the counting policy, what was left out and why, and the
     suppression threshold if any. Printing it prints all of that; a notebook shows it
@@ -160,7 +171,7 @@ class ProgressTable(Tabular):
     by: PeriodKind
     view: View
     policy: CountingPolicy
-    rows: tuple[ProgressRow, ...]
+    rows: tuple[ProgressRow[Count_co], ...]
     excluded: Mapping[str, int] = attrs.field(factory=dict)
     """Ledger entries left out of every number, by reason."""
     undated: int = 0
@@ -170,13 +181,13 @@ class ProgressTable(Tabular):
     """The numbers suppression hid (None in the rows), as (unit, period, metric)."""
     _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
 
-    def __iter__(self) -> Iterator[ProgressRow]:
+    def __iter__(self) -> Iterator[ProgressRow[Count_co]]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def row(self, unit: str, period: Period | str) -> ProgressRow:
+    def row(self, unit: str, period: Period | str) -> ProgressRow[Count_co]:
         wanted = _parse_period(self.by, period)
         for row in self.rows:
             if row.unit == unit and row.period == wanted:
@@ -196,7 +207,7 @@ class ProgressTable(Tabular):
             lines.append(_SUPPRESSED.format(self.suppressed_below - 1))
         return lines
 
-    def suppressed(self, below: int) -> ProgressTable:
+    def suppressed(self, below: int) -> ProgressTable[int | None]:
         """This table published alone, with every count from 1 to ``below - 1`` hidden,
         and enough others that none can be worked out (:class:`Release`). To publish it
         with other tables, suppress them together as one release."""
@@ -234,7 +245,7 @@ class ProgressTable(Tabular):
             rows.append([values[c] for c in _CSV_COLUMNS] + [self.view, self.policy.name])
         return [*_CSV_COLUMNS, "view", "policy"], rows
 
-    def _mark(self, row: ProgressRow, metric: str) -> str:
+    def _mark(self, row: ProgressRow[Count_co], metric: str) -> str:
         return _mark((row.unit, row.period, metric), self.hidden)
 
     def _html_title(self) -> str:
@@ -384,28 +395,30 @@ class PersonCompliance:
 
 
 @attrs.frozen(kw_only=True)
-class UnitCompliance:
+class UnitCompliance(Generic[Count_co]):
     """A unit (with its descendants): people with allocations, courses allocated,
-    completed and completed on time, people with APAR courses and those who comply."""
+    completed and completed on time, people with APAR courses and those who comply.
+    ``UnitCompliance[int]`` as a roll-up gives it; in a suppressed table a hidden count
+    is None."""
 
     unit: str
     name: str
-    users: int | None
-    cbp_allocated: int | None
-    cbp_completed: int | None
-    cbp_completed_on_time: int | None
-    apar_users: int | None
-    apar_compliant_users: int | None
+    users: Count_co
+    cbp_allocated: Count_co
+    cbp_completed: Count_co
+    cbp_completed_on_time: Count_co
+    apar_users: Count_co
+    apar_compliant_users: Count_co
 
 
 @attrs.frozen(kw_only=True)
-class ComplianceTable(Tabular):
+class ComplianceTable(Tabular, Generic[Count_co]):
     """Plan compliance per person and rolled up per unit, under a counting policy. In a
     notebook, and as a dataframe (``to_pandas()``, ``to_polars()``), its unit rows."""
 
     policy: CountingPolicy
     people: tuple[PersonCompliance, ...]
-    units: tuple[UnitCompliance, ...]
+    units: tuple[UnitCompliance[Count_co], ...]
     excluded: Mapping[str, int] = attrs.field(factory=dict)
     """Allocations left out, by reason."""
     suppressed_below: int | None = None
@@ -415,7 +428,7 @@ class ComplianceTable(Tabular):
     """How well the allocations met the records (by course) and the people placed."""
     _tree: OrgTree | None = attrs.field(default=None, eq=False, repr=False, alias="tree")
 
-    def unit(self, unit: str) -> UnitCompliance:
+    def unit(self, unit: str) -> UnitCompliance[Count_co]:
         for row in self.units:
             if row.unit == unit:
                 return row
@@ -427,7 +440,7 @@ class ComplianceTable(Tabular):
                 return row
         raise KeyError(f"no person {person!r} has an allocation")
 
-    def pseudonymised(self, key: bytes | str) -> ComplianceTable:
+    def pseudonymised(self, key: bytes | str) -> ComplianceTable[Count_co]:
         """Every person replaced by a keyed pseudonym (the key is not kept)."""
         people = sorted(
             (attrs.evolve(p, person=pseudonym(p.person, key)) for p in self.people),
@@ -435,7 +448,7 @@ class ComplianceTable(Tabular):
         )
         return attrs.evolve(self, people=tuple(people))
 
-    def suppressed(self, below: int) -> ComplianceTable:
+    def suppressed(self, below: int) -> ComplianceTable[int | None]:
         """The unit rows published alone, small counts hidden as in :class:`Release`; the
         per-person rows are left out."""
         compliance = Release([], compliance=self).suppressed(below).compliance
@@ -511,7 +524,7 @@ _SUPPRESSED = (
 )
 
 
-def _tables(tables: Iterable[ProgressTable]) -> tuple[ProgressTable, ...]:
+def _tables(tables: Iterable[ProgressTable[Any]]) -> tuple[ProgressTable[int | None], ...]:
     return tuple(tables)
 
 
@@ -547,8 +560,8 @@ class Release:
     [('rev', 11), ('a', None), ('b', None)]
     """
 
-    tables: tuple[ProgressTable, ...] = attrs.field(converter=_tables)
-    compliance: ComplianceTable | None = None
+    tables: tuple[ProgressTable[int | None], ...] = attrs.field(converter=_tables)
+    compliance: ComplianceTable[int | None] | None = None
 
     def __attrs_post_init__(self) -> None:
         parts: list[ProgressTable | ComplianceTable] = [*self.tables]
@@ -667,7 +680,7 @@ class Rollup:
 
     @_locked
     def add(self, record: Enrolment) -> None:
-        """Count one record: only the counters of its person's unit and the unit's ancestors
+        """Count_co one record: only the counters of its person's unit and the unit's ancestors
         change, and they change to what a recount of everything would give. If counting
         it fails, nothing changed."""
         before, after = self._ledger.put(record)
@@ -690,7 +703,7 @@ class Rollup:
 
     @_locked
     def extend(self, records: Iterable[Enrolment]) -> None:
-        """Count many records: in bulk into an empty roll-up, else one at a time. If the
+        """Count_co many records: in bulk into an empty roll-up, else one at a time. If the
         bulk count fails, the roll-up is left empty, as it was."""
         if self._ledger:
             for record in records:
@@ -727,13 +740,13 @@ class Rollup:
         self,
         view: View = "flow",
         periods: Iterable[Period | str] | FinancialYear | None = None,
-    ) -> ProgressTable:
+    ) -> ProgressTable[int]:
         """Every unit (parents first) in every period: by default each period with
         anything counted; or the periods given; or those of a financial year. A
         cumulative period counts everything up to its end, before the first shown period
         too."""
         indexes = self._indexes(periods)
-        rows: list[ProgressRow] = []
+        rows: list[ProgressRow[int]] = []
         for unit in self.tree:
             counters: Iterable[tuple[int, list[int]]]
             if view == "flow":
@@ -752,7 +765,7 @@ class Rollup:
         )
 
     @_locked
-    def row(self, unit: str, period: Period | str, view: View = "flow") -> ProgressRow:
+    def row(self, unit: str, period: Period | str, view: View = "flow") -> ProgressRow[int]:
         """One unit (with its descendants) in one period."""
         index = period_index(self.by, _parse_period(self.by, period).start)
         self.tree[unit]  # an unknown unit raises, with close matches
@@ -761,7 +774,7 @@ class Rollup:
         ((_i, counters),) = self._engine.running(unit, [index])
         return self._row(unit, index, counters, view)
 
-    def _row(self, unit: str, index: int, c: list[int], view: View) -> ProgressRow:
+    def _row(self, unit: str, index: int, c: list[int], view: View) -> ProgressRow[int]:
         flow = view == "flow"
         enrolled = c[Slot.ENROLLED_USERS if flow else Slot.FIRST_ENROLLED]
         started = c[Slot.STARTED_USERS if flow else Slot.FIRST_STARTED]
@@ -874,7 +887,7 @@ class Rollup:
         allocations: Resolution | Iterable[Allocation],
         *,
         catalogue: Catalogue | None = None,
-    ) -> ComplianceTable:
+    ) -> ComplianceTable[int]:
         """Plan compliance of the allocations (as :func:`karmayogi.cbp.resolve` gives them)
         against this roll-up's records, per person and per unit.
 

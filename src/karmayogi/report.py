@@ -303,8 +303,10 @@ def make_report(
         return Rollup(tree, places=places or {}, by=by, policy=policy, records=ledger)
 
     by_quarter, by_year = rollup("quarter"), rollup("fy")
-    quarters, years = by_quarter.table(), by_year.table(periods=[fy])
-    compliance = (
+    # Tables whose counts suppression may hide: the page reads them as such either way.
+    quarters: ProgressTable[int | None] = by_quarter.table()
+    years: ProgressTable[int | None] = by_year.table(periods=[fy])
+    compliance: ComplianceTable[int | None] | None = (
         by_quarter.compliance(allocated, catalogue=catalogue) if allocated is not None else None
     )
     matches += compliance.matched if compliance is not None else ()

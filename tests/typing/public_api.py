@@ -107,11 +107,21 @@ record = Enrolment(person="u1", course="do_1", status=Status.IN_PROGRESS, progre
 assert_type(record.join(record), Enrolment)
 assert_type(Ledger([record]).get("u1", "do_1"), Enrolment | None)
 rollup = Rollup(tree, people=people, by="fy", records=[record])
-assert_type(rollup.table("cumulative"), ProgressTable)
-assert_type(rollup.row("o", "2025-26"), ProgressRow)
+assert_type(rollup.table("cumulative"), ProgressTable[int])
+assert_type(rollup.row("o", "2025-26"), ProgressRow[int])
+assert_type(rollup.row("o", "2025-26").completions, int)  # a roll-up's counts are numbers
+assert_type(rollup.row("o", "2025-26").learning_hours, float | int)  # a number, never None
 assert_type(rollup.row("o", "2025-26").completion_rate, float | None)
+hidden = rollup.table().suppressed(5)  # suppression may hide any count
+assert_type(hidden, ProgressTable[int | None])
+assert_type(hidden.row("o", "2025-26").completions, int | None)
+every: ProgressTable = rollup.table()  # bare: counts that may be hidden, as before
+assert_type(every.rows[0].completions, int | None)
+assert_type(read_consumption_report(b"").tree, OrgTree)  # an upload, and a tree always
 assert_type(rollup.explain("o", "2025-26", "enrolments"), Explanation)
-assert_type(rollup.compliance(result), ComplianceTable)
+assert_type(rollup.compliance(result), ComplianceTable[int])
+assert_type(rollup.compliance(result).units[0].cbp_allocated, int)
+assert_type(rollup.compliance(result).suppressed(5).units[0].cbp_allocated, int | None)
 assert_type(read_consumption_report(io.StringIO("")), Import)
 assert_type(read_xapi([]), Import)
 
