@@ -628,11 +628,18 @@ def _json_specific(
         yield case("the year 0001", json.dumps(data), Read(1, rejected=1, reason="is not a time"))
         data = json.loads(json.dumps(base))
         data[1]["id"] = data[0]["id"]
-        yield case("a statement twice", json.dumps(data), Read(1, duplicates=1))
+        yield case(
+            "one id on two different statements",
+            json.dumps(data),
+            Read(1, rejected=1, reason="was given to another statement, at row 1: a conflict"),
+        )
+        data = json.loads(json.dumps(base))
+        data[1] = data[0]
+        yield case("the same statement twice", json.dumps(data), Read(1, duplicates=1))
         data = json.loads(json.dumps(base))
         data[0]["actor"] = 42
         yield case(
-            "a number for an actor", json.dumps(data), Read(1, rejected=1, reason="names no person")
+            "a number for an actor", json.dumps(data), Read(1, rejected=1, reason="is not an actor")
         )
     elif reader == "CASE":
         data["CFDocument"]["title"] = 12345

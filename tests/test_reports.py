@@ -232,7 +232,7 @@ def test_xapi_statements_rise_to_one_entry(tmp_path: Path) -> None:
         statement("registered", "2025-04-05T05:00:00Z", id="s1"),  # sent twice
         statement("voided", "2025-04-08T05:00:00Z"),
         {"actor": {"account": {"homePage": "https://igot", "name": "u-42"}},
-         "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"}, "object": {"id": "x"}},
+         "verb": {"id": "http://example.com/verbs/liked"}, "object": {"id": "x"}},
         "not a statement",
     ]  # fmt: skip
     path = tmp_path / "statements.jsonl"

@@ -85,13 +85,16 @@ _STATUS_WORDS = {
 
 class Origin(NamedTuple):
     """Where a record came from: a file (None for records made in code) and a row, or the
-    position of a statement or mapping in its list (1-based)."""
+    position of a statement or mapping in its list (1-based); and what the source says of
+    it beyond its status, if anything (cmi5's ``waived`` or ``satisfied``)."""
 
     file: str | None
     row: int
+    says: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}" if self.file else f"record {self.row}"
+        where = f"{self.file}, row {self.row}" if self.file else f"record {self.row}"
+        return f"{where} ({self.says})" if self.says else where
 
 
 def _in_india(value: dt.datetime | None) -> dt.datetime | None:

@@ -5,27 +5,18 @@ the counts add up to the rows read."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from karmayogi._csv import Source, Table, header_table, opened, stream_records
 from karmayogi._html import SHOWN, block, table
-from karmayogi._json import (
-    JSONSource,
-    NotJSON,
-    array_items,
-    is_json_source,
-    json_text,
-    parse_json,
-)
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status, _assembled, bulk
 from karmayogi._names import identity, name_key
 from karmayogi.cbp import Allocation, Catalogue, _duration_text
-from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
+from karmayogi.errors import Finding, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
 from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_date, parse_datetime, today_in_india
@@ -36,7 +27,6 @@ __all__ = [
     "read_cbp_report",
     "read_consumption_report",
     "read_enrolments",
-    "read_xapi",
 ]
 
 _LONGEST = 1000 * 3600
@@ -847,206 +837,6 @@ def _cbp_row(
     if isinstance(record, str):
         return None, None, [Problem(record, Location(file=table.file, row=row))]
     return allocation, record, []
-
-
-# --- xAPI statements ---------------------------------------------------------------------------
-
-_VERBS = {
-    "registered": Status.NOT_STARTED,
-    "initialized": Status.IN_PROGRESS,
-    "launched": Status.IN_PROGRESS,
-    "attempted": Status.IN_PROGRESS,
-    "progressed": Status.IN_PROGRESS,
-    "failed": Status.IN_PROGRESS,
-    "completed": Status.COMPLETED,
-    "passed": Status.COMPLETED,
-}
-_PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
-
-
-def read_xapi(
-    source: Source | bytes | Iterable[Mapping[str, Any]], *, limits: Limits = DEFAULT_LIMITS
-) -> Import:
-    """xAPI statements: a JSON array, JSON lines, an LRS answer (``{"statements": [...]}``)
-    or statements already parsed.
-
-    The actor is the person: ``mbox`` (the email, compared case-insensitively),
-    ``mbox_sha1sum`` (``sha1:<hex>``) or ``account`` (its name). The object's id is the
-    course. Verbs: ``registered`` enrols; ``initialized``, ``launched``, ``attempted``,
-    ``progressed`` and ``failed`` mean in progress (with the cmi5 progress extension, if
-    given); ``completed`` and ``passed`` complete (cmi5's "completed or passed"), as does
-    ``result.completion: true``. A statement's timestamp is its time (the earliest counts
-    as the enrolment); ``result.duration`` of a completion gives the hours. Voiding is not
-    applied, since the ledger only rises: a voiding statement is rejected with that reason.
-    """
-    file, statements = _statements(source, limits)
-    result = Import(file)
-    seen: set[str] = set()
-    for number, statement in enumerate(statements, start=1):
-        if limits.rows is not None and number > limits.rows:  # as it goes: nothing held
-            where = Location(file=file, row=number)
-            raise LimitExceeded("rows", limits.rows, where, f"more than {limits.rows:,} statements")
-        result.rows += 1
-        problems: list[Problem] = []
-        record = _statement(statement, number, file, problems)
-        statement_id = statement.get("id") if isinstance(statement, Mapping) else None
-        if record is None:
-            result._reject(number, problems)
-        elif isinstance(statement_id, str) and statement_id in seen:
-            result.duplicates += 1
-        else:
-            if isinstance(statement_id, str):
-                seen.add(statement_id)
-            result._take(record)
-    return result
-
-
-def _statements(
-    source: Source | bytes | Iterable[Mapping[str, Any]], limits: Limits
-) -> tuple[str | None, Iterable[Any]]:
-    """The statements, one at a time where the source allows: a JSON array is read an
-    item at a time, so that a limit stops it before the rest is parsed."""
-    if not is_json_source(source):
-        if not isinstance(source, Iterable):
-            raise TypeError(
-                "a source is a path, bytes, or a text or binary stream, or statements "
-                f"already parsed, got {type(source).__name__}"
-            )
-        return None, cast(Iterable[Mapping[str, Any]], source)
-    file, text = json_text(cast(JSONSource, source), limits)
-    if text.lstrip(" \t\r\n").startswith("["):
-        return file, array_items(text, file)
-    try:
-        data = parse_json(text, file)
-    except NotJSON as whole:
-        return file, _json_lines(text, file, whole)
-    if isinstance(data, Mapping) and isinstance(data.get("statements"), list):
-        data = data["statements"]
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise ValidationError(
-            [
-                Problem(
-                    "is not a list of statements",
-                    Location(file=file),
-                    expected="a JSON array of xAPI statements",
-                    got=type(data).__name__,
-                )
-            ]
-        )
-    return file, data
-
-
-def _json_lines(text: str, file: str | None, whole: NotJSON) -> Iterator[Any]:
-    """Statements one to a line, or, if a line is not JSON either, the error of the whole;
-    each line parsed as it is reached."""
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if len(lines) < 2:
-        raise whole
-    return _each_line(lines, file)
-
-
-def _each_line(lines: list[tuple[int, str]], file: str | None) -> Iterator[Any]:
-    for number, line in lines:
-        try:
-            yield parse_json(line, file)
-        except ValidationError as exc:
-            where = Location(file=file, row=number)
-            problems = [
-                Problem(f"is not JSON lines: {problem.message}", where, got=problem.got)
-                for problem in exc.problems
-            ]
-            raise ValidationError(problems) from None
-
-
-def _actor(actor: Any) -> str | None:
-    if not isinstance(actor, Mapping):
-        return None
-    if isinstance(actor.get("mbox"), str):
-        return identity(str(actor["mbox"]).removeprefix("mailto:")).casefold() or None
-    if isinstance(actor.get("mbox_sha1sum"), str):
-        digest = identity(str(actor["mbox_sha1sum"])).lower()
-        return "sha1:" + digest if digest else None  # an empty digest names no one
-    account = actor.get("account")
-    if isinstance(account, Mapping) and isinstance(account.get("name"), str):
-        return identity(str(account["name"])) or None
-    return None
-
-
-def _statement(
-    statement: Any, number: int, file: str | None, problems: list[Problem]
-) -> Enrolment | None:
-    def bad(path: str, message: str, expected: str, got: object) -> None:
-        where = Location(file=file, row=number, path=f"statements[{number - 1}].{path}")
-        problems.append(Problem(message, where, expected=expected, got=str(got)))
-
-    if not isinstance(statement, Mapping):
-        bad("", "is not a statement", "a JSON object", type(statement).__name__)
-        return None
-    person = _actor(statement.get("actor"))
-    if person is None:
-        bad("actor", "names no person", "mbox, mbox_sha1sum or account", statement.get("actor"))
-    verb_id = (
-        statement.get("verb", {}).get("id") if isinstance(statement.get("verb"), Mapping) else None
-    )
-    verb = str(verb_id).rstrip("/").rsplit("/", 1)[-1] if verb_id else ""
-    if verb == "voided":
-        bad(
-            "verb.id",
-            "voids a statement; voiding is not applied, since the ledger only rises",
-            "a learning verb",
-            verb_id,
-        )
-    elif verb not in _VERBS:
-        bad("verb.id", "is not a verb that is read", ", ".join(_VERBS), verb_id)
-    target = statement.get("object")
-    course = target.get("id") if isinstance(target, Mapping) else None
-    if not isinstance(course, str) or not course.strip():
-        bad("object.id", "is missing", "the activity's id", course)
-    when = None
-    stamp = statement.get("timestamp") or statement.get("stored")
-    with contextlib.suppress(ValueError):
-        when = parse_datetime(str(stamp)).astimezone(IST) if stamp else None
-    if when is None:
-        bad("timestamp", "is not a time", "ISO 8601", stamp)
-    given = statement.get("result")
-    result: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
-    status = _VERBS.get(verb, Status.NOT_STARTED)
-    if result.get("completion") is True:
-        status = Status.COMPLETED
-    progress = 100.0 if status is Status.COMPLETED else 0.0
-    extensions = result.get("extensions")
-    if status is Status.IN_PROGRESS and isinstance(extensions, Mapping):
-        value = extensions.get(_PROGRESS_EXTENSION)
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
-            progress = float(value)
-    duration = None
-    if status is Status.COMPLETED and result.get("duration") is not None:
-        try:
-            duration = _seconds(str(result["duration"]))
-        except ValueError:
-            bad(
-                "result.duration", "is not a duration", "ISO 8601, like PT1H30M", result["duration"]
-            )
-    if problems:
-        return None
-    assert person is not None
-    record = _record(
-        person,
-        str(course).strip(),
-        status,
-        progress,
-        when,
-        when if status is Status.COMPLETED else None,
-        _NO_CERTIFICATES,
-        duration,
-        Origin(file, number),
-    )
-    if isinstance(record, str):
-        bad("", record, "a consistent statement", verb)
-        return None
-    return record
 
 
 # --- Plain mappings ---------------------------------------------------------------------------

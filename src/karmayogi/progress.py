@@ -50,9 +50,9 @@ from karmayogi._reports import (
     read_cbp_report,
     read_consumption_report,
     read_enrolments,
-    read_xapi,
 )
 from karmayogi._rollup import CountingPolicy, Engine, Slot
+from karmayogi._xapi import read_xapi
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.errors import LimitExceeded, Location, Match, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
