@@ -82,7 +82,8 @@ def _check_refused(outcome: Refused, exc: ValidationError, file: str) -> None:
 
 def _check_account(outcome: Read, result: Any) -> None:
     """The counts of an :class:`Import` or a frame reader's ``FrameImport``."""
-    assert result.rows == result.used + result.duplicates + len(result.rejected)
+    voided = getattr(result, "voided", 0)  # xAPI: statements voiding or voided
+    assert result.rows == result.used + result.duplicates + voided + len(result.rejected)
     got = (result.used, result.duplicates, len(result.rejected))
     assert got == (outcome.used, outcome.duplicates, outcome.rejected), result.summary()
     for rejection in result.rejected:

@@ -148,6 +148,7 @@ PUBLIC = {
         "Rejection",
         "Release",
         "Rollup",
+        "StatementLog",
         "Status",
         "UnitCompliance",
         "View",

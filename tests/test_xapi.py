@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from karmayogi.org import OrgTree, Unit
 from karmayogi.periods import IST
-from karmayogi.progress import CountingPolicy, Ledger, Rollup, Status, read_xapi
+from karmayogi.progress import CountingPolicy, Ledger, Rollup, StatementLog, Status, read_xapi
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 CMI5 = "https://w3id.org/xapi/adl/verbs/"
@@ -233,12 +233,40 @@ def test_hours_from_xapi_under_each_counting_policy() -> None:
     assert hours == {"platform": 3.0, "all-completions": 7.0}
 
 
+def voiding(target: str, sid: str) -> dict[str, Any]:
+    """The xAPI spec's voiding statement: verb voided, object a StatementRef."""
+    return statement("voided", actor={"mbox": "mailto:lrs-admin@cg.gov.in"}, id=sid,
+                     object={"objectType": "StatementRef", "id": target})  # fmt: skip
+
+
+def test_a_voided_statement_counts_nowhere_whichever_comes_first() -> None:
+    completed = statement("completed", id="s-1", result={"duration": "PT1H"})
+    started = statement("launched", id="s-0", when="2025-06-01T10:00:00+05:30")
+    for stream in (
+        [started, completed, voiding("s-1", "v-1")],
+        [voiding("s-1", "v-1"), started, completed],
+    ):
+        imported = read_xapi(stream)
+        (entry,) = imported.ledger
+        assert entry.status is Status.IN_PROGRESS  # the completion was voided
+        assert (imported.used, imported.voided, imported.rejected_rows) == (1, 2, 0)
+        assert imported.accounted
+        assert "1 used, 0 merged as duplicates, 2 voided, 0 rejected" in imported.summary()
+
+
+def test_voiding_only_a_statement_and_an_unknown_id_harms_nothing() -> None:
+    imported = read_xapi([statement("completed", id="s-1"), voiding("s-404", "v-1"),
+                          statement("voided", object={"id": "do_1"})])  # fmt: skip
+    assert (imported.used, imported.voided, imported.rejected_rows) == (1, 1, 1)
+    assert "voids only a statement" in str(imported.rejected[0])
+
+
 VERBS = ["registered", "launched", "progressed", "completed", "passed", "terminated"]
 
 
 @st.composite
 def streams(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """Statements of a few learners on a few AUs, each with its own id."""
+    """Statements of a few learners on a few AUs, each with its own id; some voided."""
     made = []
     for n in range(draw(st.integers(1, 12))):
         who = draw(st.sampled_from(["a", "b", "c"]))
@@ -252,7 +280,8 @@ def streams(draw: st.DrawFn) -> list[dict[str, Any]]:
                 result={"duration": f"PT{draw(st.integers(1, 90))}M"},
             )
         )
-    return made
+    voided = draw(st.lists(st.sampled_from([s["id"] for s in made]), unique=True))
+    return made + [voiding(target, f"v-{target}") for target in voided]
 
 
 def _entries(ledger: Ledger) -> list[tuple[Any, ...]]:
@@ -268,7 +297,15 @@ def test_any_order_duplication_or_split_of_a_stream_gives_one_ledger(
     shuffled = data.draw(st.permutations(stream))
     repeated = shuffled + data.draw(st.lists(st.sampled_from(stream), max_size=5))
     assert _entries(read_xapi(repeated).ledger) == whole
+    # Pulled in two parts, a voiding in one and its target in the other: the logs merge.
     cut = data.draw(st.integers(0, len(repeated)))
-    parts = [read_xapi(repeated[:cut]).ledger, read_xapi(repeated[cut:]).ledger]
-    merged = reduce(lambda a, b: (a.merge(b), a)[1], parts)
-    assert _entries(merged) == whole
+    logs = [read_xapi(part).statements for part in (repeated[cut:], repeated[:cut])]
+    merged = StatementLog()
+    for log in logs:
+        assert log is not None
+        merged.merge(log)
+    assert _entries(merged.ledger()) == whole
+    # Without voids, the ledgers of the parts merge as well (a ledger is a semilattice).
+    if not any(s["verb"]["id"].endswith("voided") for s in stream):
+        halves = [read_xapi(repeated[:cut]).ledger, read_xapi(repeated[cut:]).ledger]
+        assert _entries(reduce(lambda a, b: (a.merge(b), a)[1], halves)) == whole

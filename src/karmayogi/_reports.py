@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,9 @@ from karmayogi.errors import Finding, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
 from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_date, parse_datetime, today_in_india
+
+if TYPE_CHECKING:
+    from karmayogi._xapi import StatementLog
 
 __all__ = [
     "Import",
@@ -69,16 +72,21 @@ class Import:
     """Plan allocations, from a CBP enrolment report."""
     rejected_rows: int = 0
     """Every rejected row, counted, however many :attr:`rejected` lists."""
+    voided: int = 0
+    """xAPI statements that void another, or that another voids."""
+    statements: StatementLog | None = None
+    """From xAPI: the statements and the voided ids, to merge with later pulls."""
 
     @property
     def accounted(self) -> bool:
-        """Whether every row read is used, a duplicate or rejected (always, by design)."""
-        return self.rows == self.used + self.duplicates + self.rejected_rows
+        """Whether every row read is used, a duplicate, voided or rejected (always, by
+        design)."""
+        return self.rows == self.used + self.duplicates + self.voided + self.rejected_rows
 
     def summary(self) -> str:
         return _summary(
             self.file, self.rows, self.used, self.duplicates, self.rejected_rows,
-            len(self.rejected),
+            len(self.rejected), voided=self.voided,
         )  # fmt: skip
 
     def _repr_html_(self) -> str:
@@ -110,12 +118,19 @@ of a million bad rows would otherwise hold gigabytes of reasons no one reads."""
 
 
 def _summary(  # noqa: PLR0917 - one argument per number said
-    file: str | None, rows: int, used: int, duplicates: int, rejected: int, listed: int
+    file: str | None,
+    rows: int,
+    used: int,
+    duplicates: int,
+    rejected: int,
+    listed: int,
+    *,
+    voided: int = 0,
 ) -> str:
     """What became of a reader's rows, in a line."""
     text = (
         f"{file or 'the input'}: {rows} rows read: {used} used, {duplicates} merged as "
-        f"duplicates, {rejected} rejected"
+        f"duplicates, " + (f"{voided} voided, " if voided else "") + f"{rejected} rejected"
     )
     return text + (f" (the first {listed:,} listed)" if listed < rejected else "")
 

@@ -12,18 +12,59 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, cast
 
+import attrs
 import pydantic
 
 from karmayogi._csv import Source
 from karmayogi._json import JSONSource, NotJSON, array_items, is_json_source, json_text, parse_json
-from karmayogi._ledger import Enrolment, Origin, Status
+from karmayogi._ledger import Enrolment, Ledger, Origin, Status
 from karmayogi._names import identity
 from karmayogi._reports import _LONGEST, _NO_CERTIFICATES, Import, _record
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import IST, parse_datetime
 
-__all__ = ["VERBS", "Verb", "read_xapi"]
+__all__ = ["VERBS", "StatementLog", "Verb", "read_xapi"]
+
+
+@attrs.define
+class StatementLog:
+    """What xAPI statements say, as two grow-only sets: each statement's record, by its
+    id (an id-less statement by its content), and the ids voided. Each is a
+    join-semilattice under union, so their product is one: merging logs in any order,
+    any number of times, gives one log, and :meth:`ledger` derives the entries from the
+    difference. A voiding statement removes its target whichever arrives first, in one
+    read or across pulls.
+
+    >>> first = read_xapi([{"id": "s-1", "actor": {"mbox": "mailto:a@x.in"},
+    ...     "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+    ...     "object": {"id": "do_1"}, "timestamp": "2025-06-01T10:00:00Z"}])
+    >>> later = read_xapi([{"id": "s-2", "actor": {"mbox": "mailto:lrs@x.in"},
+    ...     "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+    ...     "object": {"objectType": "StatementRef", "id": "s-1"},
+    ...     "timestamp": "2025-06-02T10:00:00Z"}])
+    >>> log = first.statements
+    >>> len(log.ledger()), log.merge(later.statements), len(log.ledger())
+    (1, None, 0)
+    """
+
+    records: dict[str, Enrolment] = attrs.Factory(dict)
+    voided: set[str] = attrs.Factory(set)
+
+    def merge(self, other: StatementLog) -> None:
+        """Take in another log (a later pull, another LRS): the union of both sets."""
+        self.records.update(other.records)
+        self.voided |= other.voided
+
+    def ledger(self) -> Ledger:
+        """The entries the statements not voided make, each joined as the ledger joins."""
+        return Ledger(r for key, r in self.records.items() if key not in self.voided)
+
+
+class _Voids(NamedTuple):
+    """A voiding statement: the id of the statement it voids."""
+
+    target: str
 
 
 class Verb(NamedTuple):
@@ -97,10 +138,13 @@ def read_xapi(
     hours come from certified completions; here a completion is certified when the
     statement says it was passed (the ``passed`` verb, or ``result.success: true``).
 
-    **Ids.** A statement id seen again with the same content is a duplicate; with other
-    content it is a conflict, refused as an LRS would refuse it, naming both. Voiding is
-    not applied, since the ledger only rises: a voiding statement is refused with that
-    reason.
+    **Ids and voiding.** A statement id seen again with the same content is a
+    duplicate; with other content it is a conflict, refused as an LRS would refuse it,
+    naming both. A voiding statement (verb ``voided``, object a StatementRef) removes
+    its target whichever comes first; both count as ``voided``. The result's
+    :attr:`~karmayogi.progress.Import.statements` keeps the statements and the voided ids
+    (:class:`StatementLog`), so that a later pull's voiding reaches an earlier pull's
+    statement: merge the logs, and take the ledger from the merged log.
 
     >>> imported = read_xapi([{
     ...     "actor": {"account": {"homePage": "https://igot.example", "name": "u-17"}},
@@ -112,6 +156,7 @@ def read_xapi(
     """
     file, statements = _statements(source, limits)
     result = Import(file)
+    log = result.statements = StatementLog()
     seen: dict[str, tuple[str, int]] = {}  # statement id -> its content's digest, its row
     unreadable: list[int] = []
     for number, statement in enumerate(statements, start=1):
@@ -120,24 +165,33 @@ def read_xapi(
             raise LimitExceeded("rows", limits.rows, where, f"more than {limits.rows:,} statements")
         result.rows += 1
         problems: list[Problem] = []
-        record = _statement(
+        taken = _statement(
             statement, number, file, problems, person_of=person, unreadable=unreadable
         )
-        statement_id = statement.get("id") if isinstance(statement, Mapping) else None
-        if isinstance(statement_id, str) and record is not None:
-            digest = _digest(statement)
-            first = seen.setdefault(statement_id, (digest, number))
-            if first[0] != digest:  # one id, two statements: an LRS refuses the second
-                where = Location(file=file, row=number, path=f"statements[{number - 1}].id")
-                message = f"was given to another statement, at row {first[1]}: a conflict"
-                problems.append(Problem(message, where, expected="one statement per id",
-                                        got=statement_id))  # fmt: skip
-                record = None
-            elif first[1] != number:
-                result.duplicates += 1
-                continue
-        if record is None:
+        if taken is None:
             result._reject(number, problems)
+            continue
+        assert isinstance(statement, Mapping)
+        digest = _digest(statement)
+        given_id = statement.get("id")
+        key = given_id if isinstance(given_id, str) else "sha256:" + digest
+        first = seen.setdefault(key, (digest, number))
+        if first[0] != digest:  # one id, two statements: an LRS refuses the second
+            where = Location(file=file, row=number, path=f"statements[{number - 1}].id")
+            message = f"was given to another statement, at row {first[1]}: a conflict"
+            result._reject(number, [Problem(message, where, expected="one statement per id",
+                                            got=key)])  # fmt: skip
+        elif first[1] != number:
+            result.duplicates += 1
+        elif isinstance(taken, _Voids):
+            log.voided.add(taken.target)
+            result.voided += 1
+        else:
+            log.records[key] = taken
+    # The ledger from the difference: a voided statement counts nowhere, whichever came first.
+    for key, record in log.records.items():
+        if key in log.voided:
+            result.voided += 1
         else:
             result._take(record)
     if unreadable:
@@ -251,7 +305,7 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     *,
     person_of: Callable[[Mapping[str, Any]], str | None] | None,
     unreadable: list[int],
-) -> Enrolment | None:
+) -> Enrolment | _Voids | None:
     def bad(path: str, message: str, expected: str, got: object) -> None:
         where = Location(file=file, row=number, path=f"statements[{number - 1}].{path}")
         problems.append(Problem(message, where, expected=expected, got=str(got)))
@@ -272,13 +326,8 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     verb_name = str(verb_id).rstrip("/").rsplit("/", 1)[-1] if verb_id else ""
     verb = VERBS.get(verb_name)
     if verb_name == "voided":
-        bad(
-            "verb.id",
-            "voids a statement; voiding is not applied, since the ledger only rises",
-            "a learning verb",
-            verb_id,
-        )
-    elif verb is None:
+        return _voiding(statement, bad, problems)
+    if verb is None:
         bad("verb.id", "is not a verb that is read", ", ".join(VERBS), verb_id)
     target = statement.get("object")
     course = target.get("id") if isinstance(target, Mapping) else None
@@ -331,6 +380,22 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
         bad("", record, "a consistent statement", verb_id)
         return None
     return record
+
+
+def _voiding(
+    statement: Mapping[str, Any],
+    bad: Callable[[str, str, str, object], None],
+    problems: list[Problem],
+) -> _Voids | None:
+    """A voiding statement's target: the id of the statement its StatementRef names."""
+    target = statement.get("object")
+    kind = target.get("objectType") if isinstance(target, Mapping) else None
+    target_id = target.get("id") if isinstance(target, Mapping) else None
+    if kind != "StatementRef":
+        bad("object.objectType", "voids only a statement", "StatementRef", kind)
+    elif not isinstance(target_id, str) or not target_id.strip():
+        bad("object.id", "names no statement to void", "a statement id", target_id)
+    return None if problems else _Voids(str(target_id).strip())
 
 
 def _seconds(value: Any) -> int | None:

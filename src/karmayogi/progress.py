@@ -52,7 +52,7 @@ from karmayogi._reports import (
     read_enrolments,
 )
 from karmayogi._rollup import CountingPolicy, Engine, Slot
-from karmayogi._xapi import read_xapi
+from karmayogi._xapi import StatementLog, read_xapi
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.errors import LimitExceeded, Location, Match, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -85,6 +85,7 @@ __all__ = [
     "Rejection",
     "Release",
     "Rollup",
+    "StatementLog",
     "Status",
     "UnitCompliance",
     "View",
