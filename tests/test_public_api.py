@@ -138,6 +138,7 @@ PUBLIC = {
         "CountingPolicy",
         "Enrolment",
         "Explanation",
+        "LRS",
         "Learners",
         "Import",
         "Ledger",

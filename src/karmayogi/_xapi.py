@@ -18,6 +18,7 @@ import pydantic
 from karmayogi._csv import Source
 from karmayogi._json import JSONSource, NotJSON, array_items, is_json_source, json_text, parse_json
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
+from karmayogi._lrs import LRS
 from karmayogi._names import identity
 from karmayogi._reports import _LONGEST, _NO_CERTIFICATES, Import, _record
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
@@ -50,11 +51,19 @@ class StatementLog:
 
     records: dict[str, Enrolment] = attrs.Factory(dict)
     voided: set[str] = attrs.Factory(set)
+    latest: dt.datetime | None = None
+    """The latest time an LRS stored one of the statements: the next pull's ``since``."""
 
     def merge(self, other: StatementLog) -> None:
-        """Take in another log (a later pull, another LRS): the union of both sets."""
+        """Take in another log (a later pull, another LRS): the union of both sets, and the
+        later of the two latest times."""
         self.records.update(other.records)
         self.voided |= other.voided
+        self._stored(other.latest)
+
+    def _stored(self, when: dt.datetime | None) -> None:
+        if when is not None and (self.latest is None or when > self.latest):
+            self.latest = when
 
     def ledger(self) -> Ledger:
         """The entries the statements not voided make, each joined as the ledger joins."""
@@ -105,13 +114,17 @@ _DURATION = pydantic.TypeAdapter(dt.timedelta)
 
 
 def read_xapi(
-    source: Source | Iterable[Mapping[str, Any]],
+    source: Source | Iterable[Mapping[str, Any]] | LRS,
     *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
     person: Callable[[Mapping[str, Any]], str | None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Import:
     """xAPI statements (1.0.3 or 2.0, cmi5's included): a JSON array, JSON lines, an LRS
-    answer (``{"statements": [...]}``) or statements already parsed.
+    answer (``{"statements": [...]}``), statements already parsed, or an :class:`LRS` to
+    pull them from (those stored after ``since`` and up to ``until``; a portal passes
+    the last pull's ``statements.latest`` as ``since``, and merges the logs).
 
     **The person** is the actor's identifier: ``mbox`` (the email, compared
     case-insensitively), ``mbox_sha1sum`` (``sha1:<hex>``), ``openid`` (``openid:<uri>``)
@@ -154,7 +167,13 @@ def read_xapi(
     >>> [(e.person, str(e.status), e.certificates, e.duration) for e in imported.ledger]
     [('https://igot.example/u-17', 'completed', ('xapi:passed',), 3616)]
     """
-    file, statements = _statements(source, limits)
+    if isinstance(source, LRS):
+        file: str | None = source.endpoint
+        statements: Iterable[Any] = source.statements(since=since, until=until, limits=limits)
+    elif since is not None or until is not None:
+        raise TypeError("since and until choose what an LRS sends: give an LRS to pull from")
+    else:
+        file, statements = _statements(source, limits)
     result = Import(file)
     log = result.statements = StatementLog()
     seen: dict[str, tuple[str, int]] = {}  # statement id -> its content's digest, its row
@@ -172,6 +191,8 @@ def read_xapi(
             result._reject(number, problems)
             continue
         assert isinstance(statement, Mapping)
+        with contextlib.suppress(ValueError):  # an LRS's own time; none in a file
+            log._stored(parse_datetime(str(statement["stored"])) if "stored" in statement else None)
         digest = _digest(statement)
         given_id = statement.get("id")
         key = given_id if isinstance(given_id, str) else "sha256:" + digest

@@ -40,6 +40,7 @@ import attrs
 from karmayogi._csv import Source, opened, safe_writer
 from karmayogi._html import Tabular
 from karmayogi._ledger import Enrolment, Ledger, Origin, Status
+from karmayogi._lrs import LRS
 from karmayogi._names import printable
 from karmayogi._publish import pseudonym
 from karmayogi._release import COMPLIANCE_COUNTS as _COMPLIANCE_COUNTS
@@ -70,6 +71,7 @@ from karmayogi.periods import (
 )
 
 __all__ = [
+    "LRS",
     "METRICS",
     "ComplianceTable",
     "CountingPolicy",
