@@ -255,3 +255,15 @@ def test_mappings_reject_unknown_keys_rather_than_lose_them() -> None:
     result = read_enrolments([{"person": "a", "course": "c", "stauts": "completed"}])
     assert result.rejected[0].problems[0].message == "is not a field of an enrolment"
     assert result.accounted
+
+
+def test_a_record_says_where_it_came_from() -> None:
+    """The fast path of the platform's own rows makes whole origins too."""
+    header = (
+        "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"
+        "Status,Content_Progress_Percentage,Completed_On,Certificate_Generated\n"
+    )
+    plain = "a@x.in,CG,Revenue,,RTI,01:00:00,2025-04-05 10:30:00,in-progress,40,,No\n"
+    later = plain.replace("2025-04-05", "2025-04-06")
+    (entry,) = read_consumption_report(io.StringIO(header + plain + later)).ledger
+    assert [(str(o), o.says) for o in entry.origins] == [("record 2", None), ("record 3", None)]

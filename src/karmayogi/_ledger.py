@@ -267,8 +267,10 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(a) | set(b))) if a else b
 
 
-def _origin_order(origin: Origin) -> tuple[str, int]:
-    return (origin.file or "", origin.row)
+def _origin_order(origin: Origin) -> tuple[str, int, str]:
+    # Every field: two origins of one row that say different things have an order too,
+    # or the first few kept would depend on the order of the join.
+    return (origin.file or "", origin.row, origin.says or "")
 
 
 ORIGINS_KEPT = 10

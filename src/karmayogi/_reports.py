@@ -74,7 +74,7 @@ class Import:
     """Every rejected row, counted, however many :attr:`rejected` lists."""
     voided: int = 0
     """xAPI statements that void another, or that another voids."""
-    statements: StatementLog | None = None
+    statements: StatementLog | None = attrs.field(default=None, repr=False)
     """From xAPI: the statements and the voided ids, to merge with later pulls."""
 
     @property
@@ -440,7 +440,7 @@ class _ConsumptionRows:
                 self._diagnose(row, cells[:width])
                 continue
             record = make(person, course, status, progress, enrolled_at, completed_at,
-                          certificates, duration, origin(Origin, (file, row)))  # fmt: skip
+                          certificates, duration, origin(Origin, (file, row, None)))  # fmt: skip
             if isinstance(record, str):
                 self.result._reject(row, [Problem(record, Location(file=file, row=row))])
                 continue
