@@ -229,3 +229,38 @@ def test_unusable_own_identifier_falls_back_to_the_title() -> None:
     package = bent_package()
     package["CFDocument"]["extensions"] = {"karmayogi": {"id": "has spaces in it"}}
     assert Framework.from_case(package).value.id == "ATI-Framework"
+
+
+def test_items_under_a_left_out_item_are_said_one_by_one() -> None:
+    """A repeated theme is left out, and its sub-theme and the item under that go with it;
+    each is a finding, by name, rather than gone without a word."""
+    package = bent_package()
+    items, links = package["CFItems"], package["CFAssociations"]
+    twin = {**items[1], "identifier": "b1-twin", "uri": "u:b1-twin", "humanCodingScheme": None}
+    below = {**items[2], "identifier": "twin-sub", "uri": "u:twin-sub", "fullStatement": "Tone"}
+    deeper = {**items[2], "identifier": "twin-deep", "uri": "u:twin-deep",
+              "fullStatement": "Tone in letters"}  # fmt: skip
+    items += [twin, below, deeper]
+
+    def link(ident: str, origin: str, destination: str) -> dict[str, Any]:
+        return {**links[0], "identifier": ident, "sequenceNumber": 9,
+                "originNodeURI": {"identifier": origin, "uri": origin, "title": origin},
+                "destinationNodeURI": {"identifier": destination, "uri": destination,
+                                       "title": destination}}  # fmt: skip
+
+    links += [link("t1", "b1-twin", "b"), link("t2", "twin-sub", "b1-twin"),
+              link("t3", "twin-deep", "twin-sub")]  # fmt: skip
+    findings = {f.code: f.message for f in Framework.from_case(package).findings}
+    assert "'Communication'" in findings["duplicate-name"]
+    assert findings["left-with-parent"].startswith(
+        "items under an item left out were left out with it (2: 'Tone', 'Tone in letters')"
+    )
+
+
+def test_a_sequence_number_written_as_text_orders_as_the_number() -> None:
+    package = bent_package()
+    for link, seq in zip(package["CFAssociations"][:2], ["2", " 1 "], strict=True):
+        link["sequenceNumber"] = seq  # "b" second, under the document, as text says
+    package["CFAssociations"][5]["sequenceNumber"] = "1.5"  # "f" between them
+    themes = Framework.from_case(package).value.themes
+    assert [t.name for t in themes][:2] == ["Project Management", "Communication"]

@@ -8,6 +8,7 @@ package with no usable ``CFDocument`` is an error.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -400,6 +401,15 @@ def _map(
                 nodes[identifier].name,
             )
 
+    def gone_with(node: _Node) -> None:
+        """Each item under one left out goes with it: said item by item."""
+        for identifier in _descendants(node, nodes):
+            found.add(
+                "left-with-parent",
+                "items under an item left out were left out with it",
+                nodes[identifier].name,
+            )
+
     def add_theme(node: _Node, area: CompetencyArea) -> None:
         owner = _text(node.extensions.get("organisation"))
         if owner is None and area is CompetencyArea.DOMAIN:
@@ -408,6 +418,7 @@ def _map(
         theme_id = None if key in theme_names else fresh_id(node)
         if theme_id is None:
             found.add("duplicate-name", "repeated names in one place were left out", node.name)
+            gone_with(node)
             return
         theme_names.add(key)
         try:
@@ -425,15 +436,17 @@ def _map(
                 "items that break the model's rules were left out",
                 f"{node.name}: {exc.problems[0]}",
             )
+            gone_with(node)
             return
         themes.append(theme)
         sub_names: set[str] = set()
         for *_rank, child_id in node.children:
             child = nodes[child_id]
-            too_deep(_descendants(child, nodes))
             if name_key(child.name) in sub_names or (sub_id := fresh_id(child)) is None:
                 found.add("duplicate-name", "repeated names in one place were left out", child.name)
+                gone_with(child)
                 continue
+            too_deep(_descendants(child, nodes))
             sub_names.add(name_key(child.name))
             try:
                 subs.append(
@@ -525,8 +538,16 @@ _UNORDERED = 1e18
 
 
 def _rank(seq: object) -> float:
-    """A sequenceNumber as a sort key; one that is missing, not a number, or past what a
-    float holds (a 300-digit integer) sorts last, rather than failing the import."""
+    """A sequenceNumber as a sort key (a number, or text of one, as some tools write it);
+    one that is missing, not a number, or past what a float holds (a 300-digit integer)
+    sorts last, rather than failing the import."""
+    if isinstance(seq, str):
+        try:
+            seq = float(seq.strip())
+        except ValueError:
+            return _UNORDERED
+        if math.isnan(seq):
+            return _UNORDERED
     if not isinstance(seq, int | float) or isinstance(seq, bool):
         return _UNORDERED
     try:
