@@ -92,6 +92,13 @@ def native(
     return nw.from_dict(data, schema, backend=backend).to_native()
 
 
+def records_in(connection: Any, records: list[Enrolment], zone: str | None) -> Any:
+    """Records as a DuckDB relation of ``connection``, their times written in ``zone``."""
+    return native(
+        "duckdb", in_zone(columns(records), zone), SCHEMA, zone=zone, connection=connection
+    )
+
+
 BACKENDS = ["polars", "pandas", "pyarrow"]
 
 
@@ -111,13 +118,7 @@ def test_duckdb_in_any_zone_gives_the_reference_table(
 ) -> None:
     tree, people, records, by, policy = scenario
     reference = Rollup(tree, people=people, by=by, policy=policy, records=records).table(view)  # type: ignore[arg-type]
-    frame = native(
-        "duckdb",
-        in_zone(columns(records), zone),
-        SCHEMA,
-        zone=zone,
-        connection=connections[connection_zone],
-    )
+    frame = records_in(connections[connection_zone], records, zone)
     got = columnar.rollup_frame(frame, tree, people=people, by=by, policy=policy, view=view)
     same_tables(f"duckdb, data in {zone}, connection in {connection_zone}", rows_of(got), reference)
 
@@ -156,13 +157,7 @@ def test_a_completion_late_on_30_june_in_india_is_in_the_first_quarter(
                   certificates=["c"], duration=3600)
         for person, when in (("asha", late), ("ravi", early))
     ]  # fmt: skip
-    frame = native(
-        "duckdb",
-        in_zone(columns(records), zone),
-        SCHEMA,
-        zone=zone,
-        connection=connections[connection_zone],
-    )
+    frame = records_in(connections[connection_zone], records, zone)
     got = columnar.rollup_frame(frame, tree, places={"asha": "cg", "ravi": "cg"}, by="quarter")
     completions = {row["period"]: row["completions"] for row in rows_of(got)}
     assert completions == {"2025-26 Q1": 1, "2025-26 Q2": 1}
@@ -178,9 +173,7 @@ def test_duckdb_compliance_in_any_zone_is_the_reference_compliance(
     tree, people, records, allocations = compliance_boundaries()
     reference = Rollup(tree, people=people, by="fy", records=records).compliance(allocations)
     connection = connections[connection_zone]
-    frame = native(
-        "duckdb", in_zone(columns(records), zone), SCHEMA, zone=zone, connection=connection
-    )
+    frame = records_in(connection, records, zone)
     dates = native(
         "duckdb", allocation_columns(allocations), ALLOCATION_TYPES, zone=None,
         connection=connection,
