@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import uuid
+from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from karmayogi._names import name_key
@@ -369,3 +373,169 @@ def enrolments(draw: st.DrawFn, people: list[str] = LEARNERS) -> Enrolment:
         duration=draw(st.none() | st.integers(0, 20_000)),
         origins=(Origin("report.csv", draw(st.integers(2, 40))),),
     )
+
+
+# --- CASE packages ----------------------------------------------------------------------
+
+ASSOCIATION_TYPES = [
+    "isChildOf",
+    "isPeerOf",
+    "isPartOf",
+    "exactMatchOf",
+    "precedes",
+    "isRelatedTo",
+    "replacedBy",
+    "exemplar",
+    "hasSkillLevel",
+    "isTranslationOf",
+]
+"""Every association type of CASE 1.1."""
+
+
+@attrs.define
+class DeepPackage:
+    """A generated CASE 1.1 package, and what it holds as the test reads it: each
+    competency's path in order, and the identifiers of the items below each
+    sub-theme (by path), each before its children."""
+
+    package: dict[str, Any]
+    paths: list[str] = attrs.Factory(list)
+    below: dict[str, list[str]] = attrs.Factory(dict)
+
+
+@st.composite
+def case_packages(draw: st.DrawFn) -> DeepPackage:
+    """Deep CASE 1.1 packages: areas or bare themes at the top, sub-themes, then items
+    one to three levels below them; every association type; attributes the model does
+    not use, on the document, items and associations; parts it has no use for."""
+    when = "2025-01-01T00:00:00+05:30"
+    seed = draw(st.uuids())
+    fresh = (uuid.uuid5(seed, str(n)) for n in itertools.count())
+    # Names unique in the package (so the test knows each), and none an area's.
+    statements = (f"{draw(names)} {n}" for n in itertools.count())
+    out = DeepPackage({})
+    doc_id = str(next(fresh))
+    document: dict[str, Any] = {
+        "identifier": doc_id,
+        "uri": f"https://case.example.org/uri/{doc_id}",
+        "creator": draw(names),
+        "title": draw(names),
+        "lastChangeDateTime": when,
+        "caseVersion": "1.1",
+        "version": draw(st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True)),
+        "subject": draw(st.lists(names, max_size=2)),
+        "adoptionStatus": draw(st.sampled_from(["Draft", "Adopted", "Deprecated"])),
+        "extensions": {"org.example.state": {"board": draw(names)}},
+    }
+    items: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    seq = iter(range(1, 10_000))
+
+    def link_to(node: dict[str, Any]) -> dict[str, str]:
+        title = node.get("fullStatement", node.get("title"))
+        return {"title": title, "identifier": node["identifier"], "uri": node["uri"]}
+
+    def item(statement: str, parent: dict[str, Any], kind: str) -> dict[str, Any]:
+        ident = str(next(fresh))
+        node: dict[str, Any] = {
+            "identifier": ident,
+            "uri": f"https://case.example.org/uri/{ident}",
+            "fullStatement": statement,
+            "CFItemType": kind,
+            "lastChangeDateTime": when,
+        }
+        extra = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "humanCodingScheme": st.from_regex(r"[A-Z]{2}\.[0-9]{1,3}", fullmatch=True),
+                    "abbreviatedStatement": names,
+                    "educationLevel": st.lists(st.sampled_from(["UG", "PG", "09"]), max_size=2),
+                    "conceptKeywords": st.lists(names, max_size=2),
+                    "language": st.sampled_from(["en", "hi", "ta"]),
+                    "notes": names,
+                    "statusStartDate": st.just("2024-04-01"),
+                    "extensions": st.just({"org.example.state": {"weight": 2}}),
+                },
+            )
+        )
+        node.update(extra)
+        items.append(node)
+        links.append(
+            {
+                "identifier": str(next(fresh)),
+                "uri": f"https://case.example.org/uri/assoc/{next(fresh)}",
+                "associationType": "isChildOf",
+                "sequenceNumber": next(seq),
+                "originNodeURI": link_to(node),
+                "destinationNodeURI": link_to(parent),
+                "lastChangeDateTime": when,
+            }
+        )
+        return node
+
+    def deep(parent: dict[str, Any], depth: int, found: list[str]) -> None:
+        for _ in range(draw(st.integers(0, 2 if depth else 0))):
+            node = item(next(statements), parent, "Indicator")
+            found.append(node["identifier"])
+            deep(node, depth - 1, found)
+
+    def theme(area: str, parent: dict[str, Any]) -> None:
+        name = next(statements)
+        node = item(name, parent, "Competency")
+        out.paths.append(f"{area} / {name}")
+        for _ in range(draw(st.integers(0, 3))):
+            sub_name = next(statements)
+            sub = item(sub_name, node, "Sub-competency")
+            path = f"{area} / {name} / {sub_name}"
+            out.paths.append(path)
+            out.below[path] = []
+            deep(sub, draw(st.integers(1, 3)), out.below[path])
+
+    areas = draw(st.lists(st.sampled_from(CompetencyArea), max_size=3, unique=True))
+    for top in draw(st.permutations([*areas, None, None])):
+        if top is None:  # a bare theme: the Domain area's, by default
+            if draw(st.booleans()):
+                theme("Domain", document)
+            continue
+        area = item(top.value, document, "Competency Area")
+        for _ in range(draw(st.integers(0, 3))):
+            theme(top.value, area)
+
+    ends = [link_to(node) for node in items] + [
+        {"title": "elsewhere", "identifier": "ext-1", "uri": "https://other.example.org/ext-1"}
+    ]
+    if len(items) > 1:
+        for kind in ASSOCIATION_TYPES[1:]:
+            origin, destination = draw(st.lists(st.sampled_from(ends), min_size=2, max_size=2))
+            links.append(
+                {
+                    "identifier": str(next(fresh)),
+                    "uri": f"https://case.example.org/uri/assoc/{next(fresh)}",
+                    "associationType": kind,
+                    "originNodeURI": origin,
+                    "destinationNodeURI": destination,
+                    "lastChangeDateTime": when,
+                    **draw(st.fixed_dictionaries({}, optional={"notes": names})),
+                }
+            )
+    # The file's order is not the tree's: sequence numbers say where each item goes.
+    out.package = {
+        "CFDocument": document,
+        "CFItems": draw(st.permutations(items)),
+        "CFAssociations": draw(st.permutations(links)),
+        "CFDefinitions": {
+            "CFItemTypes": [
+                {
+                    "identifier": str(next(fresh)),
+                    "title": "Indicator",
+                    "uri": "https://case.example.org/types/indicator",
+                    "description": "What shows a sub-competency",
+                    "hierarchyCode": "3",
+                    "lastChangeDateTime": when,
+                }
+            ]
+        },
+        "extensions": {"org.example.state": {"exported_by": "state LMS"}},
+    }
+    return out

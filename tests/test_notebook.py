@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from karmayogi.cbp import Plan
+from karmayogi.competency import Framework
 from karmayogi.demo import Demo, make_demo
 from karmayogi.progress import Ledger, Rollup
 from tests.strategies import enrolments, plans
@@ -142,3 +143,12 @@ def test_an_import_shows_its_summary_rejections_and_findings() -> None:
     assert html.startswith(f"<div><strong>{export.summary()}</strong>")
     assert "<td>3</td><td>row 3, field &#x27;Status&#x27;: is not a status" in html
     assert "column &#x27;Phone_Number&#x27; is not read" in html
+
+
+def test_a_framework_read_from_case_shows_its_source_in_one_line(state: Demo) -> None:
+    package = state.framework.to_case()
+    html = Framework.from_case(package).value._repr_html_()
+    items = len(package["CFItems"])
+    said = f"<td>case</td><td>CASE {package['CFDocument']['identifier']}: {items} items"
+    assert said in html
+    assert len(html) < 2 * len(state.framework._repr_html_())  # not the package itself

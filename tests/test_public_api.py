@@ -162,6 +162,7 @@ PUBLIC = {
     "karmayogi.competency": {
         "PLATFORM_MINIMUM",
         "Activity",
+        "CaseSource",
         "Change",
         "Competency",
         "CompetencyArea",

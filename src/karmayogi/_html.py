@@ -136,9 +136,11 @@ def document(model: pydantic.BaseModel) -> str:
     fields = type(model).model_fields
     plain_rows = []
     nested = []
-    for name in fields:
+    for name, field in fields.items():
         value = getattr(model, name)
-        if _is_document_list(value):
+        if field.repr is False and value is not None:  # too big to show: its summary
+            plain_rows.append((name, str(value)))
+        elif _is_document_list(value):
             nested.append((name, value))
         elif isinstance(value, pydantic.BaseModel):
             nested.append((name, (value,)))

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PLATFORM_MINIMUM",
     "Activity",
+    "CaseSource",
     "Change",
     "Competency",
     "CompetencyArea",
@@ -327,6 +328,7 @@ did you mean 'Active Listening'?
             description: str | None = ...,
             themes: Sequence[Theme | Mapping[str, Any]] = ...,
             sub_themes: Sequence[SubTheme | Mapping[str, Any]] = ...,
+            case: CaseSource | Mapping[str, Any] | None = ...,
         ) -> None: ...
 
     id: Identifier
@@ -337,6 +339,10 @@ did you mean 'Active Listening'?
     description: Text = None
     themes: tuple[Theme, ...] = ()
     sub_themes: tuple[SubTheme, ...] = ()
+    case: CaseSource | None = pydantic.Field(default=None, repr=False)
+    """The CASE package the framework was read from, if it was: kept so that
+    :meth:`to_case` writes it back whole. Not part of equality, as a file's name is not
+    part of what it holds."""
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Framework:
@@ -344,6 +350,17 @@ did you mean 'Active Listening'?
         if problems:
             raise ValidationError(problems)
         return self
+
+    def _content(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in type(self).model_fields if name != "case")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Framework):
+            return NotImplemented
+        return self._content() == other._content()
+
+    def __hash__(self) -> int:
+        return hash(self._content())
 
     # Indexes, built once: a frozen document never changes after validation.
     @functools.cached_property
@@ -558,11 +575,17 @@ did you mean 'Active Listening'?
         Identifiers are UUIDs derived from the framework's own, so the same framework
         always gives the same package. ``base_uri`` makes item URIs
         ``{base_uri}/CFItems/{uuid}``; without it they are ``urn:uuid:{uuid}``.
-        ``changed_at`` defaults to the release date (midnight IST), else to now.
+        ``changed_at`` is the ``lastChangeDateTime`` of what this writes or changes; it
+        defaults to the release date (midnight IST), else to now.
 
         CASE holds a tree, so :meth:`from_case` gives back every theme and sub-theme
         unchanged, but grouped: themes under their area (in the model's order of areas),
         sub-themes under their theme.
+
+        A framework read from CASE (its :attr:`case`) is written back as it came, with
+        the framework's changes applied: its identifiers, URIs, creator, the items below
+        sub-themes, every association and every attribute kept; removed themes and
+        sub-themes go with what hangs below them; only new ones get new identifiers.
         """
         from karmayogi._case import framework_to_case
 
@@ -583,9 +606,13 @@ did you mean 'Active Listening'?
 
         The ``isChildOf`` tree becomes themes and sub-themes: top-level items named
         after an area (Behavioural, Functional, Domain) hold themes; other top-level
-        items are themes of ``default_area``. What could not be mapped, and each bend of
-        the standard, is reported as a finding. A package that has no usable
-        ``CFDocument`` raises :class:`~karmayogi.errors.ValidationError`.
+        items are themes of ``default_area``. The package itself is kept in the
+        framework's :attr:`case`, so what is not a competency (items below sub-themes,
+        other associations, attributes the model does not use) is written back by
+        :meth:`to_case`. Each bend of the standard, each item that is not a competency
+        and the little that cannot be kept (items with no identifier) is a finding. A
+        package that has no usable ``CFDocument`` raises
+        :class:`~karmayogi.errors.ValidationError`.
         """
         from karmayogi._case import framework_from_case
         from karmayogi._json import is_json_source, load_json
@@ -1366,6 +1393,92 @@ def _cells(
 
 
 # --- Outside formats --------------------------------------------------------------------
+
+
+class CaseSource(Document):
+    """The CASE package a :class:`Framework` was read from, kept so that writing the
+    framework back loses nothing.
+
+    CASE frameworks often go deeper than the model's theme and sub-theme (indicators,
+    level descriptors), link items by associations other than ``isChildOf``
+    (``exactMatchOf``, ``precedes``…) and carry attributes the model does not use
+    (``CFItemType``, ``educationalLevel``…). Those are not competencies: a role cannot
+    require them. They are kept here as they came, readable with :meth:`item` and
+    :meth:`below`, and :meth:`Framework.to_case` writes them back.
+
+    >>> pkg = {"CFDocument": {"identifier": "d", "uri": "u:d", "creator": "ATI",
+    ...        "title": "ATI", "version": "1", "lastChangeDateTime": "2025-01-01T00:00:00Z"},
+    ...        "CFItems": [{"identifier": i, "fullStatement": s, "educationalLevel": ["PG"]}
+    ...                    for i, s in [("t", "Drafting"), ("s", "Notes"), ("x", "Templates")]],
+    ...        "CFAssociations": [{"identifier": f"a{n}", "associationType": "isChildOf",
+    ...                            "originNodeURI": {"identifier": o},
+    ...                            "destinationNodeURI": {"identifier": d}}
+    ...                           for n, (o, d) in enumerate([("t", "d"), ("s", "t"), ("x", "s")])]}
+    >>> fw = Framework.from_case(pkg).value
+    >>> [c.path for c in fw.competencies()]
+    ['Domain / Drafting', 'Domain / Drafting / Notes']
+    >>> [i["fullStatement"] for i in fw.case.below("s")]
+    ['Templates']
+    >>> fw.case.item("t")["educationalLevel"]
+    ['PG']
+    >>> fw.to_case() == pkg
+    True
+    """
+
+    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
+
+        def __init__(
+            self,
+            *,
+            package: Mapping[str, Any],
+            items: Mapping[str, str] = ...,
+            areas: Mapping[CompetencyArea, str] | Mapping[str, str] = ...,
+            as_read: Framework | Mapping[str, Any],
+        ) -> None: ...
+
+    package: dict[str, Any]
+    """The package as read: everything in it but what was unusable (reported then)."""
+    items: dict[str, str] = pydantic.Field(default_factory=dict)
+    """Each theme's and sub-theme's identifier, to the ``identifier`` of its CFItem."""
+    areas: dict[CompetencyArea, str] = pydantic.Field(default_factory=dict)
+    """Each area's CFItem, where the package has one."""
+    as_read: Framework
+    """The framework as read, to tell what changed since."""
+
+    def __hash__(self) -> int:  # the package is a dict; equal sources share a document
+        return hash(self.as_read)
+
+    def __str__(self) -> str:
+        document = self.package["CFDocument"]
+        items, links = self.package.get("CFItems", []), self.package.get("CFAssociations", [])
+        return (
+            f"CASE {document.get('identifier')!s}: {len(items)} items "
+            f"({len(self.items)} of them competencies), {len(links)} associations"
+        )
+
+    @functools.cached_property
+    def _items_by_id(self) -> dict[str, dict[str, Any]]:
+        items = self.package.get("CFItems", [])
+        return {item["identifier"]: item for item in items}
+
+    def item(self, competency: str) -> dict[str, Any]:
+        """The CFItem of a theme or sub-theme, as read."""
+        try:
+            return self._items_by_id[self.items[competency]]
+        except KeyError:
+            raise UnknownNameError(
+                "competency read from CASE", competency, close_matches(competency, self.items)
+            ) from None
+
+    def below(self, competency: str) -> tuple[dict[str, Any], ...]:
+        """The CFItems below a theme or sub-theme that are not competencies themselves,
+        at every depth, each before its own children, siblings in their sequence."""
+        from karmayogi._case import items_below
+
+        return items_below(self, self.item(competency)["identifier"])
+
+
+Framework.model_rebuild()  # its ``case`` names CaseSource, defined after it
 
 
 @attrs.frozen
