@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -188,3 +189,40 @@ def test_a_repeated_row_is_a_finding_and_the_higher_level_counts() -> None:
     imported = read_catalogue_csv(io.StringIO(text))
     assert imported.value.get("do_1").builds("KCM-B04", 3)
     assert [(f.code, f.where.row) for f in imported.findings] == [("duplicate-row", 3)]
+
+
+def test_prerequisites_the_catalogue_lacks_or_that_go_round_are_each_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "catalogue.csv"
+    path.write_text(
+        "Course Id,Course Name,Duration,Prerequisites,Description\n"
+        "do_1,Drafting,3600,do_2,Noting and drafting\n"
+        'do_2,Drafting 2,3600,"do_1; do_9",\n'
+        "do_3,RTI,1800,do_1,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as caught:
+        read_catalogue_csv(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}, row 3, field 'Prerequisites': is not a course of the catalogue "
+        "(expected one of 'do_3', 'do_2', 'do_1', got 'do_9')",
+        f"{path}, row 2, field 'Prerequisites': is needed, at some remove, before itself "
+        "(each course here needs the next) (expected prerequisites that end, "
+        "got 'do_1 -> do_2 -> do_1')",
+    ]
+
+
+def test_a_catalogue_csv_carries_descriptions_and_prerequisites(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.csv"
+    path.write_text(
+        "Course Id,Course Name,Duration,Prerequisites,Description\n"
+        "do_1,Drafting,3600,,Noting and drafting\n"
+        'do_2,Drafting 2,3600,"do_1",\n'
+        "do_3,Drafting 3,1800,do_2;do_1,\n",
+        encoding="utf-8",
+    )
+    catalogue = read_catalogue_csv(path).value
+    assert catalogue.get("do_1").description == "Noting and drafting"
+    assert catalogue.get("do_3").prerequisites == ("do_2", "do_1")
+    assert catalogue.before("do_3") == ("do_1", "do_2")

@@ -56,6 +56,7 @@ PUBLIC = {
         "default_framework",
         "find_gaps",
         "gap_table",
+        "pathway",
         "read_consumption_report",
         "resolve",
     },
@@ -204,6 +205,14 @@ PUBLIC = {
         "ValidationError",
     },
     "karmayogi.limits": {"DEFAULT_LIMITS", "LimitExceeded", "Limits", "NO_LIMITS"},
+    "karmayogi.pathways": {
+        "Closing",
+        "OpenGap",
+        "Pathway",
+        "Step",
+        "completed_holdings",
+        "pathway",
+    },
 }
 
 
@@ -245,9 +254,9 @@ def test_version_is_pep440() -> None:
 
 
 def test_top_level_names_are_the_modules_own() -> None:
-    from karmayogi import cbp, competency, errors, limits, org, periods, progress
+    from karmayogi import cbp, competency, errors, limits, org, pathways, periods, progress
 
-    modules = (competency, cbp, org, periods, progress, errors, limits)
+    modules = (competency, cbp, org, periods, progress, errors, limits, pathways)
     for name in PUBLIC["karmayogi"] - {"__version__"}:
         source = next(m for m in modules if name in m.__all__)
         assert getattr(karmayogi, name) is getattr(source, name)

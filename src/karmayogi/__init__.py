@@ -2,8 +2,9 @@
 
 India's national programme for civil services capacity building, as a typed library:
 the Karmayogi Competency Model (:mod:`karmayogi.competency`), capacity building plans
-(:mod:`karmayogi.cbp`) for the people of an organisation (:mod:`karmayogi.org`) over
-financial years (:mod:`karmayogi.periods`), progress rolled up over the organisation tree
+(:mod:`karmayogi.cbp`) and each person's learning pathway (:mod:`karmayogi.pathways`)
+for the people of an organisation (:mod:`karmayogi.org`) over financial years
+(:mod:`karmayogi.periods`), progress rolled up over the organisation tree
 (:mod:`karmayogi.progress`), with errors that say what, where, expected and got
 (:mod:`karmayogi.errors`).
 
@@ -50,6 +51,7 @@ from karmayogi.errors import (
 )
 from karmayogi.limits import Limits
 from karmayogi.org import OrgTree, Person, Unit
+from karmayogi.pathways import pathway
 from karmayogi.periods import FinancialYear, Month, Quarter
 from karmayogi.progress import (
     CountingPolicy,
@@ -104,6 +106,7 @@ __all__ = [
     "default_framework",
     "find_gaps",
     "gap_table",
+    "pathway",
     "read_consumption_report",
     "resolve",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -14,7 +15,7 @@ from karmayogi.competency import (
     Imported,
     ProficiencyLevel,
 )
-from karmayogi.errors import Finding, LookupFailed, Problem, ValidationError
+from karmayogi.errors import Finding, Location, LookupFailed, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["read"]
@@ -26,13 +27,23 @@ COLUMNS = {
     "duration": ("Duration", "Content_Duration", "Content Duration", "Duration (seconds)"),
     "content_type": ("Content Type", "Content_Type", "primaryCategory"),
     "languages": ("Languages", "Language"),
+    "description": ("Description", "Course Description", "Content_Description", "Summary"),
+    "prerequisites": ("Prerequisites", "Prerequisite", "Pre-requisites"),
     "competency": ("Competency", "Competency Id", "Competency ID"),
     "area": ("Competency Area", "Area"),
     "theme": ("Competency Theme", "Theme"),
     "sub_theme": ("Competency SubTheme", "Competency Sub-Theme", "SubTheme", "Sub-Theme"),
     "level": ("Level", "Proficiency Level", "Competency Level"),
 }
-DETAILS = ("name", "provider", "duration", "content_type", "languages")
+DETAILS = (
+    "name",
+    "provider",
+    "duration",
+    "content_type",
+    "languages",
+    "description",
+    "prerequisites",
+)
 
 
 @attrs.define
@@ -116,7 +127,21 @@ def read(
             )
     if problems:
         raise ValidationError(problems)
-    return Imported(Catalogue(courses=catalogue_courses), tuple(table.findings))
+    try:
+        catalogue = Catalogue(courses=catalogue_courses)
+    except ValidationError as exc:  # a prerequisite the file does not hold, or a circle
+        rows = [course.row for course in courses.values()]
+
+        def where(path: str | None) -> Location:
+            found = re.match(r"courses\[(\d+)\]", path or "")
+            row = rows[int(found[1])] if found else None
+            return Location(file=table.file, row=row, field=table.where(0, "prerequisites").field)
+
+        raise ValidationError(
+            Problem(p.message, where(p.where.path), expected=p.expected, got=p.got)
+            for p in exc.problems
+        ) from None
+    return Imported(catalogue, tuple(table.findings))
 
 
 def _competency(
@@ -164,13 +189,14 @@ def _competency(
 
 def _course_fields(course_id: str, course: _Course) -> dict[str, Any]:
     details = course.details
-    languages = [x.strip() for x in details["languages"].replace(";", ",").split(",") if x.strip()]
     fields: dict[str, Any] = {
         "id": course_id,
         "name": details["name"],
         "provider": details["provider"] or None,
         "duration": details["duration"],
-        "languages": languages,
+        "languages": _listed(details["languages"]),
+        "description": details["description"] or None,
+        "prerequisites": _listed(details["prerequisites"]),
         "competencies": [
             {"competency": c, "level": level}
             for c, (level, _row) in course.competencies.items()
@@ -180,6 +206,11 @@ def _course_fields(course_id: str, course: _Course) -> dict[str, Any]:
     if details["content_type"]:
         fields["content_type"] = details["content_type"]
     return fields
+
+
+def _listed(cell: str) -> list[str]:
+    """A cell listing several values, separated by commas or semicolons."""
+    return [x.strip() for x in cell.replace(";", ",").split(",") if x.strip()]
 
 
 def _column(path: str | None) -> str | None:

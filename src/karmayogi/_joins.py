@@ -22,7 +22,11 @@ _EXAMPLES = 3
 
 
 def join_courses(
-    wanted: Iterable[str], present: Iterable[str], *, catalogue: Catalogue | None = None
+    wanted: Iterable[str],
+    present: Iterable[str],
+    *,
+    catalogue: Catalogue | None = None,
+    join: str = _COURSE_JOIN,
 ) -> tuple[dict[str, str], Match]:
     """For each course that ``wanted`` names (by id or by title), the course the records
     (``present``) know it by, and how many were found.
@@ -71,7 +75,7 @@ that holds both (--catalogue)
             found[course] = partner
     total = len(found) + len(missed)
     return found, Match(
-        join=_COURSE_JOIN,
+        join=join,
         matched=len(found),
         total=total,
         unmatched=tuple(missed[:_EXAMPLES]),

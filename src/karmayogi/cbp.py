@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import enum
 import functools
+import graphlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -203,6 +204,8 @@ class Course(Document):
             competencies: Sequence[CourseCompetency | Mapping[str, Any]] = ...,
             languages: Sequence[str] = ...,
             content_type: str = ...,
+            description: str | None = ...,
+            prerequisites: Sequence[str] = ...,
         ) -> None: ...
 
     id: Identifier
@@ -213,12 +216,22 @@ class Course(Document):
     competencies: tuple[CourseCompetency, ...] = ()
     languages: tuple[Name, ...] = ()
     content_type: Name = "Course"
+    description: Text = None
+    """What the course teaches, in the provider's words."""
+    prerequisites: tuple[Identifier, ...] = ()
+    """Courses of the catalogue to complete before this one."""
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Course:
         problems = duplicates(
             "competencies", [c.competency for c in self.competencies], "competency"
         )
+        problems += duplicates("prerequisites", list(self.prerequisites))
+        problems += [
+            Problem("is the course itself", Location(path=f"prerequisites[{i}]"), got=p)
+            for i, p in enumerate(self.prerequisites)
+            if p == self.id
+        ]
         if problems:
             raise ValidationError(problems)
         return self
@@ -254,9 +267,36 @@ class Catalogue(Document):
     @pydantic.model_validator(mode="after")
     def _unique(self) -> Catalogue:
         problems = duplicates("courses", [c.id for c in self.courses], "id")
+        ids = {c.id for c in self.courses}
+        problems += [
+            Problem(
+                "is not a course of the catalogue",
+                Location(path=f"courses[{i}].prerequisites[{j}]"),
+                expected=_course_expected(prerequisite, ids),
+                got=prerequisite,
+            )
+            for i, course in enumerate(self.courses)
+            for j, prerequisite in enumerate(course.prerequisites)
+            if prerequisite not in ids
+        ]
+        problems += _prerequisite_cycles(self.courses)
         if problems:
             raise ValidationError(problems)
         return self
+
+    def before(self, course: str) -> tuple[str, ...]:
+        """Every course to complete before ``course``: its prerequisites, theirs, and
+        so on, each before the courses that need it."""
+        order: list[str] = []
+
+        def visit(course_id: str) -> None:
+            for prerequisite in self.get(course_id).prerequisites:
+                if prerequisite not in order:
+                    visit(prerequisite)
+                    order.append(prerequisite)
+
+        visit(course)
+        return tuple(order)
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Course]:
@@ -298,6 +338,37 @@ class Catalogue(Document):
         ]
         if problems:
             raise ValidationError(problems)
+
+
+def _course_expected(course: str, ids: Iterable[str]) -> str:
+    near = close_matches(course, ids)
+    return "one of " + ", ".join(map(repr, near)) if near else "a course id of the catalogue"
+
+
+def _prerequisite_cycles(courses: Sequence[Course]) -> list[Problem]:
+    """A problem for each circle of prerequisites (a course needed, at some remove,
+    before itself)."""
+    index = {course.id: i for i, course in enumerate(courses)}
+    needs = {course.id: set(course.prerequisites) for course in courses}
+    problems = []
+    while True:
+        try:
+            graphlib.TopologicalSorter(needs).prepare()
+        except graphlib.CycleError as exc:
+            circle: list[str] = exc.args[1]
+            first = min(circle, key=index.__getitem__)
+            problems.append(
+                Problem(
+                    "is needed, at some remove, before itself (each course here needs the next)",
+                    Location(path=f"courses[{index[first]}].prerequisites"),
+                    expected="prerequisites that end",
+                    got=" -> ".join(reversed(circle)),
+                )
+            )
+            for course in circle:  # look past this circle for another
+                needs.pop(course, None)
+            continue
+        return problems
 
 
 def read_catalogue_csv(
