@@ -210,3 +210,23 @@ def test_a_large_role_is_solved_exactly_and_quickly() -> None:
     [selection] = build([position], catalogue).selections
     assert selection.optimal
     assert set(selection.closes) == set(competencies)
+
+
+def test_holders_are_found_however_they_write_the_designation() -> None:
+    people = [
+        Person(id="u1", organisation=ORG, designation="Asst. Section Officer"),
+        Person(id="u2", organisation=ORG, designation="Section Officer (Asst.)"),
+        Person(id="u3", organisation=ORG, designation="Section Officer"),
+    ]
+    position = designation("Assistant Section Officer", needs("X", 2))
+    catalogue = Catalogue(courses=[course("do_1", 1, ("X", 2))])
+    result = build_plans([position], people, catalogue, organisation=ORG, year="2025-26")
+    assert [p.courses for p in result.plans] == [("do_1",)]
+    assert [f.message for f in result.findings] == [
+        f"people of {ORG!r} holding 'Section Officer' have no role profile; no plan is built "
+        "for them"
+    ]
+    live = result.plans[0].model_copy(
+        update={"status": PlanStatus.LIVE, "published_at": dt.datetime(2025, 4, 1, tzinfo=dt.UTC)}
+    )
+    assert [a.person for a in resolve([live], people).allocations] == ["u1", "u2"]

@@ -185,6 +185,78 @@ def test_plan_build_check_and_allocations(files: Path) -> None:
     ]  # fmt: skip
 
 
+def test_allocations_reach_designations_written_otherwise_and_say_so(files: Path) -> None:
+    """The HR file writes "Tehsildar" as "Tahsildar" and an acronym; an alias table and
+    near spellings reach them, and the command says how each was read."""
+    built = run(*build_args(files), "--out", str(files / "plans"), "--publish")
+    assert built.returncode == 0, built.stderr
+    (files / "people.csv").write_text(
+        "Person,Organisation,Designation,Active\n"
+        "u1,rev,Tehsildar,yes\nu2,rev,Tahsildar,yes\nu3,rev,Revenue Patwari,yes\n"
+        "u4,rev,Peon,yes\n",
+        encoding="utf-8",
+    )
+    (files / "aliases.csv").write_text(
+        "Alias,Designation\nRevenue Patwari,Patwari\n", encoding="utf-8"
+    )
+    plan_files = [str(p) for p in sorted((files / "plans").iterdir())]
+    people = str(files / "people.csv")
+    plain = run("plan", "allocations", *plan_files, "--people", people)
+    assert plain.returncode == 0, plain.stderr
+    assert sorted({line.split(",")[0] for line in plain.stdout.splitlines()[1:]}) == ["u1"]
+    assert "designations no plan names: 3, held by 3 people" in plain.stderr
+    assert "'Tahsildar' matches none; nearest: 'Tehsildar'" in plain.stderr
+    read = run(
+        "plan", "allocations", *plan_files, "--people", people,
+        "--aliases", str(files / "aliases.csv"), "--fuzzy", "85",
+    )  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    assert sorted({line.split(",")[0] for line in read.stdout.splitlines()[1:]}) == [
+        "u1",
+        "u2",
+        "u3",
+    ]
+    assert "designations written otherwise: 2, held by 2 people" in read.stderr
+    assert "'Revenue Patwari' -> 'Patwari' (alias, 100) (1 person)" in read.stderr
+    assert "'Tahsildar' -> 'Tehsildar' (fuzzy, 88.9) (1 person)" in read.stderr
+    assert "designations no plan names: 1, held by 1 person" in read.stderr
+
+
+def test_a_pathway_from_the_states_files(files: Path, kcm: Framework) -> None:
+    """Ravi, a Tehsildar, completed the reading course (the export names it by title);
+    drafting at level 2 is left, and only the in-depth course builds it that far."""
+    from tests.test_reports import report, row
+
+    (files / "people.csv").write_text(
+        "Person,Organisation,Designation\nravi@cg.gov.in,rev,TEHSILDAR\n", encoding="utf-8"
+    )
+    done = row(Content_Name="Reading files well", Status="completed",
+               Content_Progress_Percentage="100", Completed_On="2025-07-01 10:00:00",
+               Certificate_Generated="Yes")  # fmt: skip
+    (files / "ConsumptionReport.csv").write_text(report([done]).getvalue(), encoding="utf-8")
+    args = [
+        "pathway", "ravi@cg.gov.in", "--people", str(files / "people.csv"),
+        "--roles", str(files / "roles.csv"), "--catalogue", str(files / "courses.csv"),
+        "--report", str(files / "ConsumptionReport.csv"), "--as-of", "2025-08-01",
+    ]  # fmt: skip
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    drafting = kcm.find("Office Management", "Noting and drafting of official communications")
+    assert out.stdout.splitlines() == [
+        "Pathway for ravi@cg.gov.in: 1 course, 2 h",
+        f"1. do_3 Drafting in depth: closes {drafting.id} from none to Proficient; 2 h",
+        "ravi@cg.gov.in's completions in the catalogue: 1 of 1 matched (100%)",
+    ]
+    as_json = json.loads(run(*args, "--format", "json").stdout)
+    assert [s["course"] for s in as_json["steps"]] == ["do_3"]
+    assert as_json["completed"] == ["do_1"]
+    before = run(*args[:-1], "2025-06-01")  # before the completion: both gaps open
+    assert before.stdout.splitlines()[0] == "Pathway for ravi@cg.gov.in: 2 courses, 3 h"
+    nobody = run(*args[:1], "asha@cg.gov.in", *args[2:])
+    assert nobody.returncode == 1
+    assert "no person matches 'asha@cg.gov.in'" in nobody.stderr
+
+
 def test_plan_build_prints_platform_payloads(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

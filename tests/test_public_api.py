@@ -77,6 +77,7 @@ PUBLIC = {
         "PlanHistory",
         "PlanItem",
         "PlanStatus",
+        "DesignationUse",
         "Reason",
         "Resolution",
         "Selection",
@@ -205,6 +206,13 @@ PUBLIC = {
         "ValidationError",
     },
     "karmayogi.limits": {"DEFAULT_LIMITS", "LimitExceeded", "Limits", "NO_LIMITS"},
+    "karmayogi.designations": {
+        "ABBREVIATIONS",
+        "DesignationIndex",
+        "DesignationMatch",
+        "How",
+        "read_aliases_csv",
+    },
     "karmayogi.pathways": {
         "Closing",
         "OpenGap",

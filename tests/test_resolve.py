@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from karmayogi.cbp import Plan, PlanStatus, resolve, write_allocations_csv
+from karmayogi.designations import DesignationIndex
 from karmayogi.errors import UnknownNameError, ValidationError
 from karmayogi.org import Person
 from karmayogi.periods import IST
@@ -209,3 +210,45 @@ def test_each_allocation_is_the_latest_due_date_and_any_plans_obligations(
         for a in resolve(plan_list, staff).allocations
     }
     assert got == expected
+
+
+def test_a_plan_reaches_a_designation_however_its_holders_write_it() -> None:
+    """The HR export writes designations by hand: abbreviated, reordered, as an acronym.
+    Each is reached, and the resolution says how each was taken, and who no plan names."""
+    plan = live(
+        "aso",
+        "2025-12-31",
+        {"type": "Designation", "names": ["Assistant Section Officer", "Lower Division Clerk"]},
+    )
+    written = {
+        "u1": "Assistant Section Officer",
+        "u2": "Asst. Section Officer",
+        "u3": "Section Officer (Asst.)",
+        "u4": "L.D.C.",
+        "u5": "Asst. Section Officer",
+        "u6": "Peon",
+        "u7": "Section Officer",
+    }
+    people = [Person(id=p, organisation="rev", designation=d) for p, d in written.items()]
+    result = resolve([plan], people)
+    assert [a.person for a in result.allocations] == ["u1", "u2", "u3", "u4", "u5"]
+    assert [str(u) for u in result.designations_spelled_otherwise] == [
+        "'Asst. Section Officer' -> 'Assistant Section Officer' (words, 100) (2 people)",
+        "'L.D.C.' -> 'Lower Division Clerk' (acronym, 100) (1 person)",
+        "'Section Officer (Asst.)' -> 'Assistant Section Officer' (words, 100) (1 person)",
+    ]
+    assert [u.match.written for u in result.designations_unplanned] == ["Peon", "Section Officer"]
+    assert [r.matched_by for r in result.why("u2")] == [
+        ("Designation 'Assistant Section Officer', written 'Asst. Section Officer'",)
+    ]
+    plan.check(people=people)  # a designation someone holds, written otherwise
+
+
+def test_a_states_alias_table_reaches_what_rules_cannot() -> None:
+    plan = live("nt", "2025-12-31", {"type": "Designation", "names": ["Naib Tehsildar"]})
+    people = [Person(id="u1", organisation="rev", designation="Dy. Tehsildar")]
+    assert resolve([plan], people).allocations == ()
+    index = DesignationIndex(["Naib Tehsildar"], aliases={"Deputy Tehsildar": "Naib Tehsildar"})
+    result = resolve([plan], people, designations=index)
+    assert [a.person for a in result.allocations] == ["u1"]
+    assert [u.match.how for u in result.designations] == ["alias"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from karmayogi import __version__
+from karmayogi import __version__, _pathway_cli
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
@@ -25,6 +25,7 @@ from karmayogi.cbp import (
     Catalogue,
     Plan,
     PlanStatus,
+    Resolution,
     build_plans,
     read_allocations_csv,
     resolve,
@@ -37,6 +38,7 @@ from karmayogi.competency import (
     Position,
     default_framework,
 )
+from karmayogi.designations import DesignationIndex, read_aliases_csv
 from karmayogi.errors import KarmayogiError, Match, ValidationError
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
@@ -252,7 +254,16 @@ def _run(args: argparse.Namespace) -> int:
         return _report(args)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "pathway":
+        return _pathway(args)
     return _PLAN_ACTIONS[args.action](args)
+
+
+def _pathway(args: argparse.Namespace) -> int:
+    path = _pathway_cli.run(args)
+    text = _pathway_cli.as_json(path) if args.format == "json" else str(path)
+    print(printable(text))
+    return EXIT_OK
 
 
 _INPUTS = ("report", "units", "people", "allocations", "catalogue", "cbp", "roles",
@@ -378,7 +389,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     allocations.add_argument("--pseudonymise", action="store_true", help=_PSEUDONYMISE)
     allocations.add_argument("--out", help="write here instead of standard output")
+    allocations.add_argument(
+        "--aliases", help="a state's designation aliases, CSV: Alias, Designation"
+    )
+    allocations.add_argument(
+        "--fuzzy",
+        type=float,
+        metavar="SCORE",
+        help="also take near spellings of designations scoring SCORE (0-100) or more; "
+        "needs the match extra",
+    )
     _progress_parser(commands)
+    _pathway_cli.add_parser(commands)
     _demo_parser(commands)
     _report_parser(commands)
     validate = commands.add_parser(
@@ -965,7 +987,12 @@ def _check(args: argparse.Namespace) -> int:
 def _allocations(args: argparse.Namespace) -> int:
     output_format = args.format
     plans = [plan for path in args.plans for plan in read_plans(path)[1]]
-    result = resolve(plans, read_people_csv(args.people))
+    named = sorted(
+        {n for p in plans for a in p.assignments if a.type.value == "Designation" for n in a.names}
+    )
+    aliases = read_aliases_csv(args.aliases, named) if args.aliases else None
+    index = DesignationIndex(named, aliases=aliases, fuzzy=args.fuzzy)
+    result = resolve(plans, read_people_csv(args.people), designations=index)
     live = sum(p.status is PlanStatus.LIVE for p in plans)
     if not live:
         kinds = ", ".join(f"{n} {what}" for what, n in result.left_out.items() if "plans" in what)
@@ -999,7 +1026,23 @@ def _allocations(args: argparse.Namespace) -> int:
     _note(("warning: " if reach.poor else "") + str(reach))
     for what, n in result.left_out.items():
         _note(f"left out: {n} {what}")
+    _designation_notes(result)
     return EXIT_OK
+
+
+def _designation_notes(result: Resolution, shown: int = 5) -> None:
+    """How the people's designations were read: those written otherwise, and those no
+    plan names, a few of each, the most held first."""
+    for title, uses in (
+        ("designations written otherwise", result.designations_spelled_otherwise),
+        ("designations no plan names", result.designations_unplanned),
+    ):
+        if not uses:
+            continue
+        people = sum(u.people for u in uses)
+        _note(f"{title}: {len(uses)}, held by {people:,} {'person' if people == 1 else 'people'}")
+        for use in sorted(uses, key=lambda u: (-u.people, u.match.written))[:shown]:
+            _note(f"  {printable(str(use))}")
 
 
 _PLAN_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {

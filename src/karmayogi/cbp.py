@@ -31,7 +31,7 @@ import functools
 import graphlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import attrs
@@ -53,6 +53,7 @@ from karmayogi.competency import (
     Requirement,
     find_gaps,
 )
+from karmayogi.designations import DesignationIndex, DesignationMatch
 from karmayogi.errors import (
     Finding,
     Location,
@@ -80,6 +81,7 @@ __all__ = [
     "Catalogue",
     "Course",
     "CourseCompetency",
+    "DesignationUse",
     "Lens",
     "Pillar",
     "Plan",
@@ -503,17 +505,27 @@ class Assignment(Document):
             raise ValidationError(problems)
         return self
 
-    def matches(self, person: Person, organisation: str) -> str | None:
+    def matches(
+        self, person: Person, organisation: str, designations: DesignationIndex | None = None
+    ) -> str | None:
         """How this assignment names ``person`` of a plan of ``organisation`` (for
-        :class:`Reason`), or None when it does not."""
+        :class:`Reason`), or None when it does not. With ``designations``, a designation
+        written another way is the same designation."""
         if self.type is AssignmentType.CUSTOM_USERS:
             return "CustomUser" if person.id in self.names else None
         if person.organisation != organisation:
             return None
         if self.type is AssignmentType.ALL_USERS:
             return "AllUser"
-        held = next((n for n in self.names if person.holds(n)), None)
-        return f"Designation {held!r}" if held is not None else None
+        index = designations or DesignationIndex(self.names)
+        if person.designation is None:
+            return None
+        held = next((n for n in self.names if index.key(n) == index.key(person.designation)), None)
+        if held is None:
+            return None
+        if name_key(held) == name_key(person.designation):
+            return f"Designation {held!r}"
+        return f"Designation {held!r}, written {person.designation!r}"
 
     def describe(self) -> str:
         if self.type is AssignmentType.ALL_USERS:
@@ -898,13 +910,19 @@ def _context_problems(
     if people is None:
         return problems
     people = list(people)
+    index = DesignationIndex(_designations_named(a for a in assignments if a is not None))
+    held = {
+        index.key(p.designation)
+        for p in people
+        if p.organisation == organisation and p.designation is not None
+    }
     reached = 0
     for i, assignment in enumerate(assignments):
         if assignment is None:
             continue
         if assignment.type is AssignmentType.DESIGNATION:
             for j, name in enumerate(assignment.names):
-                if not any(p.holds(name) and p.organisation == organisation for p in people):
+                if index.key(name) not in held:
                     problems.append(
                         Problem(
                             f"is a designation no person of {organisation!r} holds",
@@ -924,7 +942,7 @@ def _context_problems(
                 if name not in known
             )
         reached += sum(
-            1 for p in people if p.active and assignment.matches(p, organisation) is not None
+            1 for p in people if p.active and assignment.matches(p, organisation, index) is not None
         )
     if assignments and reached == 0:
         problems.append(Problem("reach no active person", Location(path="assignments")))
@@ -1275,6 +1293,17 @@ class Reason:
 
 
 @attrs.frozen
+class DesignationUse:
+    """A designation as people write it, how many do, and what it was taken for."""
+
+    match: DesignationMatch
+    people: int
+
+    def __str__(self) -> str:
+        return f"{self.match} ({self.people:,} {'person' if self.people == 1 else 'people'})"
+
+
+@attrs.frozen
 class Resolution(Tabular):
     """Who must do what by when: one allocation per (person, course), sorted by both.
     A notebook shows the allocations; ``to_pandas()`` or ``to_polars()`` makes them a
@@ -1284,9 +1313,26 @@ class Resolution(Tabular):
     _plans: tuple[Plan, ...] = attrs.field(repr=False, eq=False)
     _people: Mapping[str, Person] = attrs.field(repr=False, eq=False)
     matched: Match | None = attrs.field(default=None, repr=False, eq=False)
-    _inactive: int = attrs.field(default=0, repr=False, eq=False, alias="inactive")
     """How many of the Live plans reached someone: a plan whose assignments name no
     active person (a misspelt designation, another organisation) allocates nothing."""
+    _inactive: int = attrs.field(default=0, repr=False, eq=False, alias="inactive")
+    designations: tuple[DesignationUse, ...] = attrs.field(default=(), repr=False, eq=False)
+    """Each designation the people write, how many write it, and what it was taken for."""
+    _index: DesignationIndex | None = attrs.field(default=None, repr=False, eq=False, alias="index")
+
+    @property
+    def designations_spelled_otherwise(self) -> tuple[DesignationUse, ...]:
+        """The designations people write that were taken for another way of writing
+        one a plan names (abbreviated, reordered, an acronym, an alias)."""
+        return tuple(
+            u for u in self.designations if u.match.how not in ("exact", "none", "ambiguous")
+        )
+
+    @property
+    def designations_unplanned(self) -> tuple[DesignationUse, ...]:
+        """The designations people write that no plan names, or that fit more than one:
+        their holders are reached only by plans for everyone or by name."""
+        return tuple(u for u in self.designations if not u.match.matched)
 
     @property
     def left_out(self) -> dict[str, int]:
@@ -1357,7 +1403,9 @@ plan all asks for it by 2026-03-31, later
             for plan in self._plans
             if (
                 matched := tuple(
-                    how for a in plan.assignments if (how := a.matches(who, plan.organisation))
+                    how
+                    for a in plan.assignments
+                    if (how := a.matches(who, plan.organisation, self._index))
                 )
             )
         ]
@@ -1390,11 +1438,19 @@ plan all asks for it by 2026-03-31, later
 
 
 def resolve(
-    plans: Iterable[Plan], people: Iterable[Person], *, include_inactive: bool = False
+    plans: Iterable[Plan],
+    people: Iterable[Person],
+    *,
+    include_inactive: bool = False,
+    designations: DesignationIndex | None = None,
 ) -> Resolution:
     """Who must do what by when, with the platform's rules made exact:
 
     - only Live plans count;
+    - a plan names the holders of a designation however they write it: "Asst. Section
+      Officer" holds "Assistant Section Officer" (a :class:`DesignationIndex` of the
+      plans' designations, or ``designations``, with a state's aliases or near
+      spellings); :attr:`Resolution.designations` says how each was taken;
     - a person named by several assignments of one plan counts once;
     - for the same person and course across plans, the latest due date wins (a tie goes
       to a mandatory item, then to an APAR plan, then to the smaller plan identifier),
@@ -1420,7 +1476,13 @@ def resolve(
     if problems:
         raise ValidationError(problems)
     everyone = {p.id: p for p in people}
-    index = _PeopleIndex.of(p for p in everyone.values() if p.active or include_inactive)
+    if designations is None:
+        designations = DesignationIndex(
+            _designations_named(a for p in plans for a in p.assignments)
+        )
+    index = _PeopleIndex.of(
+        (p for p in everyone.values() if p.active or include_inactive), designations
+    )
     best: dict[tuple[str, str], tuple[tuple[int, bool, bool, str], Allocation]] = {}
     flags: dict[tuple[str, str], tuple[bool, bool]] = {}
     reached, missed = 0, []
@@ -1458,10 +1520,32 @@ def resolve(
         unmatched=tuple(missed[:3]),
         hint="do the designations, organisation and user ids name people as the people file does?",
     )
-    idle = _PeopleIndex.of(p for p in everyone.values() if not (p.active or include_inactive))
+    idle = _PeopleIndex.of(
+        (p for p in everyone.values() if not (p.active or include_inactive)), designations
+    )
     live = [p for p in plans if p.status is PlanStatus.LIVE]
     inactive = set().union(*(idle.named_by(p) for p in live))
-    return Resolution(allocations, plans, everyone, matched, inactive=len(inactive))
+    written = Counter(
+        p.designation
+        for p in everyone.values()
+        if p.designation is not None and (p.active or include_inactive)
+    )
+    uses = tuple(DesignationUse(designations.match(d), n) for d, n in sorted(written.items()))
+    return Resolution(
+        allocations,
+        plans,
+        everyone,
+        matched,
+        inactive=len(inactive),
+        designations=uses,
+        index=designations,
+    )
+
+
+def _designations_named(assignments: Iterable[Assignment]) -> Iterator[str]:
+    for assignment in assignments:
+        if assignment.type is AssignmentType.DESIGNATION:
+            yield from assignment.names
 
 
 def _inverse(text: str) -> str:
@@ -1475,8 +1559,10 @@ class _PeopleIndex:
     by_designation: Mapping[tuple[str, str], frozenset[str]]
     ids: frozenset[str]
 
+    designations: DesignationIndex
+
     @classmethod
-    def of(cls, people: Iterable[Person]) -> _PeopleIndex:
+    def of(cls, people: Iterable[Person], designations: DesignationIndex) -> _PeopleIndex:
         by_org: dict[str, set[str]] = {}
         by_designation: dict[tuple[str, str], set[str]] = {}
         ids = set()
@@ -1484,12 +1570,13 @@ class _PeopleIndex:
             ids.add(p.id)
             by_org.setdefault(p.organisation, set()).add(p.id)
             if p.designation is not None:
-                key = (p.organisation, name_key(p.designation))
+                key = (p.organisation, designations.key(p.designation))
                 by_designation.setdefault(key, set()).add(p.id)
         return cls(
             {k: frozenset(v) for k, v in by_org.items()},
             {k: frozenset(v) for k, v in by_designation.items()},
             frozenset(ids),
+            designations,
         )
 
     def named_by(self, plan: Plan) -> set[str]:
@@ -1499,7 +1586,8 @@ class _PeopleIndex:
                 named |= self.by_org.get(plan.organisation, frozenset())
             elif a.type is AssignmentType.DESIGNATION:
                 for name in a.names:
-                    named |= self.by_designation.get((plan.organisation, name_key(name)), set())
+                    key = (plan.organisation, self.designations.key(name))
+                    named |= self.by_designation.get(key, set())
             else:
                 named |= self.ids & set(a.names)
         return named
@@ -1633,6 +1721,7 @@ def build_plans(
     on: dt.date | None = None,
     apar: bool = False,
     lenses: Sequence[str | Lens] = (),
+    designations: DesignationIndex | None = None,
 ) -> BuildResult:
     """One Draft plan per position that someone of its organisation holds: the courses
     that close its competency gaps at the required level at the least total hours.
@@ -1648,17 +1737,24 @@ def build_plans(
     come first; under ``hours_cap`` (hours per person per year) the choice closes the
     most mandatory gaps, then the most gaps, then takes the least hours. Every gap left
     open is reported with the reason: no course builds it to the level, or the cap.
-    The result does not depend on the order of the inputs.
+    A position's holders are the people whose designation is its name however written
+    (a :class:`~karmayogi.designations.DesignationIndex` of the positions' names, or
+    ``designations``). The result does not depend on the order of the inputs.
     """
     fy = FinancialYear.parse(year)
     due_date = parse_date(due) if due is not None else fy.end
     people = list(people)
     work = _positions_by_organisation(list(positions), people, organisation)
+    if designations is None:
+        designations = DesignationIndex(position.name for _org, position in work)
+    holds = designations.key
     budget = round(hours_cap * 3600) if hours_cap is not None else None
     plans, selections, unclosed, findings = [], [], [], []
     for org, position in work:
         staff = [p for p in people if p.organisation == org and p.active]
-        holders = [p for p in staff if p.holds(position.name)]
+        holders = [
+            p for p in staff if p.designation and holds(p.designation) == holds(position.name)
+        ]
         if not holders:
             findings.append(
                 Finding(
@@ -1725,7 +1821,7 @@ def build_plans(
                 apar=apar,
             )
         )
-    covered = {(org, name_key(position.name)) for org, position in work}
+    covered = {(org, holds(position.name)) for org, position in work}
     built_for = {org for org, _position in work}
     without = sorted(
         {
@@ -1733,7 +1829,7 @@ def build_plans(
             for p in people
             if p.active
             and p.organisation in built_for
-            and (p.designation is None or (p.organisation, name_key(p.designation)) not in covered)
+            and (p.designation is None or (p.organisation, holds(p.designation)) not in covered)
         }
     )
     findings += [

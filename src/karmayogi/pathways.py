@@ -157,7 +157,8 @@ class Pathway(Tabular):
         return len(self.steps)
 
     def __str__(self) -> str:
-        lines = [f"Pathway for {self.person}: {len(self.steps)} courses, {_minutes(self.hours)}"]
+        courses = f"{len(self.steps)} course{'' if len(self.steps) == 1 else 's'}"
+        lines = [f"Pathway for {self.person}: {courses}, {_minutes(self.hours)}"]
         lines += [f"{n}. {step}" for n, step in enumerate(self.steps, start=1)]
         lines += [f"open: {gap}" for gap in self.open]
         lines += [str(match) for match in self.matches if match.total]
