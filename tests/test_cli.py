@@ -257,6 +257,45 @@ def test_a_pathway_from_the_states_files(files: Path, kcm: Framework) -> None:
     assert "no person matches 'asha@cg.gov.in'" in nobody.stderr
 
 
+def test_map_courses_keeps_a_persons_decisions_and_coverage_says_what_is_missing(
+    files: Path,
+) -> None:
+    pytest.importorskip("sklearn", reason="mapping courses is the mapping extra's")
+    (files / "titles.csv").write_text(
+        "Course Id,Course Name,Duration,Description\n"
+        "do_7,Right to Information for PIOs,01:00:00,Replying to RTI applications in time\n"
+        "do_8,Noting and Drafting,00:45:00,\n",
+        encoding="utf-8",
+    )
+    review = files / "review.csv"
+    first = run("map-courses", str(files / "titles.csv"), "--k", "2", "--out", str(review))
+    assert first.returncode == 0, first.stderr
+    assert "2 courses: 4 suggestions, 0 accepted and 0 rejected in the review" in first.stderr
+    with review.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [(r[0], r[2][:7]) for r in rows[1:]][::2] == [("do_7", "KCM-F15"), ("do_8", "KCM-F13")]
+    rows[1][6], rows[2][6] = "accepted", "rejected"  # do_7: the first right, the second not
+    with review.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    second = run(
+        "map-courses", str(files / "titles.csv"), "--k", "2", "--review", str(review),
+        "--out", str(review),
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert "2 courses: 4 suggestions, 1 accepted and 1 rejected in the review" in second.stderr
+    with review.open(encoding="utf-8", newline="") as handle:
+        again = list(csv.reader(handle))
+    do_7 = [r for r in again[1:] if r[0] == "do_7"]
+    assert (do_7[0][2], do_7[0][6]) == (rows[1][2], "accepted")
+    assert rows[2][2] not in {r[2] for r in do_7}
+    cover = run("coverage", "--roles", str(files / "roles.csv"), "--catalogue",
+                str(files / "titles.csv"), "--organisation", "rev")  # fmt: skip
+    assert cover.returncode == 0, cover.stderr
+    assert cover.stdout.splitlines()[0] == (
+        "2 of 2 requirements no course builds to the level required (0% covered)"
+    )
+
+
 def test_plan_build_prints_platform_payloads(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

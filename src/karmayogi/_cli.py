@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from karmayogi import __version__, _pathway_cli
+from karmayogi import __version__, _mapping_cli, _pathway_cli
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
@@ -256,6 +256,12 @@ def _run(args: argparse.Namespace) -> int:
         return _validate(args)
     if args.command == "pathway":
         return _pathway(args)
+    if args.command == "map-courses":
+        _mapping_cli.map_courses(args, _note)
+        return EXIT_OK
+    if args.command == "coverage":
+        print(printable(_mapping_cli.coverage_command(args)))
+        return EXIT_OK
     return _PLAN_ACTIONS[args.action](args)
 
 
@@ -401,6 +407,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _progress_parser(commands)
     _pathway_cli.add_parser(commands)
+    _mapping_cli.add_parsers(commands)
     _demo_parser(commands)
     _report_parser(commands)
     validate = commands.add_parser(
