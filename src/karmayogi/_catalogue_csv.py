@@ -18,7 +18,7 @@ from karmayogi.competency import (
 from karmayogi.errors import Finding, Location, LookupFailed, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["read"]
+__all__ = ["level_in", "read"]
 
 COLUMNS = {
     "id": ("Course Id", "Course ID", "Identifier", "do_id", "Content Id", "Course"),
@@ -86,20 +86,10 @@ def read(
         built = _competency(table, row, values, framework, problems)
         if built is None:
             continue
-        level = default_level
-        if values.get("level"):
-            try:
-                level = ProficiencyLevel.parse(values["level"])
-            except ValueError:
-                problems.append(
-                    Problem(
-                        "is not a proficiency level",
-                        table.where(row, "level"),
-                        expected="1-5, L1-L5 or Basic..Ustad",
-                        got=values["level"],
-                    )
-                )
-                continue
+        level = level_in(table, row, values["level"]) if values.get("level") else default_level
+        if isinstance(level, Problem):
+            problems.append(level)
+            continue
         seen = course.competencies.get(built)
         if seen is not None:
             table.findings.append(
@@ -142,6 +132,19 @@ def read(
             for p in exc.problems
         ) from None
     return Imported(catalogue, tuple(table.findings))
+
+
+def level_in(table: Table, row: int, text: str) -> ProficiencyLevel | Problem:
+    """The proficiency level a row's ``level`` cell says, or the problem with it."""
+    try:
+        return ProficiencyLevel.parse(text)
+    except ValueError:
+        return Problem(
+            "is not a proficiency level",
+            table.where(row, "level"),
+            expected="1-5, L1-L5 or Basic..Ustad",
+            got=text,
+        )
 
 
 def _competency(

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import attrs
 
+from karmayogi._catalogue_csv import level_in
 from karmayogi._csv import Source, opened, read_table, safe_writer
 from karmayogi._html import Tabular
 from karmayogi.cbp import Catalogue, Course, CourseCompetency
@@ -355,20 +356,10 @@ def read_review_csv(
                 )
             )
             continue
-        level = None
-        if values.get("level"):
-            try:
-                level = ProficiencyLevel.parse(values["level"])
-            except ValueError:
-                problems.append(
-                    Problem(
-                        "is not a proficiency level",
-                        table.where(row, "level"),
-                        expected="1-5, L1-L5 or Basic..Ustad",
-                        got=values["level"],
-                    )
-                )
-                continue
+        level = level_in(table, row, values["level"]) if values.get("level") else None
+        if isinstance(level, Problem):
+            problems.append(level)
+            continue
         if decision == "accepted":
             accepted[values["course"]][competency] = level
         else:
