@@ -255,6 +255,16 @@ def test_a_pathway_from_the_states_files(files: Path, kcm: Framework) -> None:
     nobody = run(*args[:1], "asha@cg.gov.in", *args[2:])
     assert nobody.returncode == 1
     assert "no person matches 'asha@cg.gov.in'" in nobody.stderr
+    (files / "people.csv").write_text(
+        "Person,Organisation,Designation\nravi@cg.gov.in,rev,Tahsildar\n", encoding="utf-8"
+    )
+    unprofiled = run(*args)
+    assert unprofiled.returncode == 1
+    assert (
+        "ravi@cg.gov.in holds 'Tahsildar', which has no role profile in --roles "
+        "('Tahsildar' matches none; nearest: 'Tehsildar'); give the designation a role "
+        "profile, or an alias (--aliases)"
+    ) in unprofiled.stderr
 
 
 def test_map_courses_keeps_a_persons_decisions_and_coverage_says_what_is_missing(

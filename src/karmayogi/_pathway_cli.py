@@ -82,11 +82,9 @@ def _position_of(person: Person, positions: list[Position], aliases: str | None)
     names = [p.name for p in mine]
     index = DesignationIndex(names, aliases=read_aliases_csv(aliases, names) if aliases else None)
     if person.designation is not None:
-        found = index.match(person.designation)
+        held = index.key(person.designation)
         for position in mine:
-            if found.designation is not None and index.key(position.name) == index.key(
-                found.designation
-            ):
+            if index.key(position.name) == held:
                 return position
     raise ValueError(
         f"{person.id} holds {person.designation!r}, which has no role profile in --roles"
