@@ -190,6 +190,7 @@ PUBLIC = {
         "find_gaps",
         "gap_table",
         "read_designation_csv",
+        "read_labels_csv",
         "write_designation_csv",
     },
     "karmayogi.errors": {

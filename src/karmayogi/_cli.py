@@ -37,6 +37,7 @@ from karmayogi.competency import (
     Framework,
     Position,
     default_framework,
+    read_labels_csv,
 )
 from karmayogi.designations import DesignationIndex, read_aliases_csv
 from karmayogi.errors import KarmayogiError, Match, ValidationError
@@ -244,7 +245,10 @@ def _run(args: argparse.Namespace) -> int:
         args.format = _output_format(args)  # a mismatch refused before any work
     if args.command == "taxonomy":
         area = CompetencyArea.parse(args.area) if args.area else None
-        print_taxonomy(default_framework(), area=area, output_format=args.format)
+        framework = default_framework()
+        if args.labels:
+            framework = read_labels_csv(args.labels, framework)
+        print_taxonomy(framework, area=area, output_format=args.format, language=args.language)
         return EXIT_OK
     if args.command == "progress":
         return _progress(args)
@@ -327,6 +331,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     taxonomy.add_argument("--area", help="only this area (Behavioural, Functional, Domain)")
     taxonomy.add_argument("--format", choices=("tree", "csv", "json"), default="tree")
+    taxonomy.add_argument("--language", help="show names in this language where known, such as hi")
+    taxonomy.add_argument(
+        "--labels", help="a state's names in its languages, CSV: Competency, Language, Label"
+    )
 
     plan = commands.add_parser(
         "plan",
@@ -1079,23 +1087,30 @@ def _read_catalogue(path: str, framework: Framework) -> Catalogue:
 
 
 def print_taxonomy(
-    framework: Framework, *, area: CompetencyArea | None, output_format: str
+    framework: Framework,
+    *,
+    area: CompetencyArea | None,
+    output_format: str,
+    language: str | None = None,
 ) -> None:
-    """Write the framework to standard output as a tree, CSV or JSON."""
+    """Write the framework to standard output as a tree, CSV or JSON; with
+    ``language``, each name in that language where the framework has one."""
     competencies = list(framework.competencies(area))
     if output_format == "json":
         print(framework.to_json())
     elif output_format == "csv":
         out = safe_writer(sys.stdout)
-        out.writerow(["Identifier", "Competency Area", "Competency Theme", "Competency SubTheme"])
+        header = ["Identifier", "Competency Area", "Competency Theme", "Competency SubTheme"]
+        out.writerow(header + ([f"Label ({language})"] if language else []))
         for c in competencies:
             sub = c.sub_theme.name if c.sub_theme else ""
-            out.writerow([c.id, c.area.value, c.theme.name, sub])
+            label = [c.label(language) if c.label(language) != c.name else ""] if language else []
+            out.writerow([c.id, c.area.value, c.theme.name, sub, *label])
     else:
-        sys.stdout.write(_tree(framework, competencies))
+        sys.stdout.write(_tree(framework, competencies, language))
 
 
-def _tree(framework: Framework, competencies: list[Competency]) -> str:
+def _tree(framework: Framework, competencies: list[Competency], language: str | None) -> str:
     themes = sum(1 for c in competencies if c.sub_theme is None)
     lines = [
         f"{framework.name} {framework.version} ({framework.id}): "
@@ -1107,7 +1122,9 @@ def _tree(framework: Framework, competencies: list[Competency]) -> str:
             area = c.area
             lines.append(f"{area.value}")
         indent = "  " if c.sub_theme is None else "    "
-        lines.append(f"{indent}{c.id:<11} {c.name}")
+        label = c.label(language) if language else c.name
+        name = f"{label} ({c.name})" if label != c.name else c.name
+        lines.append(f"{indent}{c.id:<11} {printable(name)}")
     return "\n".join(lines) + "\n"
 
 

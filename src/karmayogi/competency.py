@@ -77,6 +77,7 @@ __all__ = [
     "find_gaps",
     "gap_table",
     "read_designation_csv",
+    "read_labels_csv",
     "write_designation_csv",
 ]
 
@@ -294,6 +295,12 @@ class Competency:
             parts.append(self.sub_theme.name)
         return " / ".join(parts)
 
+    def label(self, language: str) -> str:
+        """The name in ``language`` (a code such as ``"hi"``), where the framework has
+        one; else the name."""
+        labels = (self.sub_theme or self.theme).labels
+        return labels.get(language, self.name)
+
 
 # --- The framework --------------------------------------------------------------------
 
@@ -373,16 +380,20 @@ did you mean 'Active Listening'?
 
     @functools.cached_property
     def _themes_named(self) -> dict[str, list[Theme]]:
+        """Themes by name, and by their labels in any language."""
         named: dict[str, list[Theme]] = defaultdict(list)
         for theme in self.themes:
-            named[name_key(theme.name)].append(theme)
+            for key in {name_key(n) for n in (theme.name, *theme.labels.values())}:
+                named[key].append(theme)
         return named
 
     @functools.cached_property
     def _subs_named(self) -> dict[str, list[Competency]]:
+        """Sub-themes by name, and by their labels in any language."""
         named: dict[str, list[Competency]] = defaultdict(list)
         for sub in self.sub_themes:
-            named[name_key(sub.name)].append(self._by_id[sub.id])
+            for key in {name_key(n) for n in (sub.name, *sub.labels.values())}:
+                named[key].append(self._by_id[sub.id])
         return named
 
     @functools.cached_property
@@ -435,8 +446,9 @@ did you mean 'Active Listening'?
         area: CompetencyArea | str | None = None,
         organisation: str | None = None,
     ) -> Competency:
-        """The competency with these names, compared without regard to case, spacing,
-        punctuation or ``&`` versus ``and``.
+        """The competency with these names (or labels in any language: ``"संचार"``
+        finds Communication where the framework labels it so), compared without regard
+        to case, spacing, punctuation or ``&`` versus ``and``.
 
         Give the theme, or the sub-theme, or both. ``area`` narrows the search; with
         ``organisation``, only national themes and that organisation's Domain themes
@@ -489,6 +501,45 @@ did you mean 'Active Listening'?
             **self._fields(),
             themes=self.themes + themes,
             sub_themes=self.sub_themes + sub_themes,
+        )
+
+    def with_labels(self, labels: Mapping[str, Mapping[str, str]]) -> Framework:
+        """A new framework with these names in other languages added, by competency
+        identifier and language code (a label already there for that language is
+        replaced). Every identifier the framework does not have is a problem.
+
+        >>> kcm = default_framework().with_labels({"KCM-B04": {"hi": "संचार"}})
+        >>> kcm.find("संचार").name, kcm.get("KCM-B04").label("hi")
+        ('Communication', 'संचार')
+        """
+        problems = [
+            Problem(
+                "is not a competency of the framework",
+                Location(path=f"labels[{competency!r}]"),
+                expected=_did_you_mean(competency, self._by_id),
+                got=competency,
+            )
+            for competency in labels
+            if competency not in self._by_id
+        ]
+        if problems:
+            raise ValidationError(problems)
+
+        return self.model_copy(
+            update={
+                "themes": tuple(
+                    t.model_copy(update={"labels": {**t.labels, **labels[t.id]}})
+                    if t.id in labels
+                    else t
+                    for t in self.themes
+                ),
+                "sub_themes": tuple(
+                    s.model_copy(update={"labels": {**s.labels, **labels[s.id]}})
+                    if s.id in labels
+                    else s
+                    for s in self.sub_themes
+                ),
+            }
         )
 
     def with_domain(self, organisation: str, themes: Mapping[str, Iterable[str]]) -> Framework:
@@ -1487,6 +1538,24 @@ class Imported(Generic[T]):
 
     value: T
     findings: tuple[Finding, ...] = ()
+
+
+def read_labels_csv(
+    source: Source, framework: Framework, *, limits: Limits = DEFAULT_LIMITS
+) -> Framework:
+    """``framework`` with a state's names for its competencies in other languages, from
+    a CSV of ``Competency, Language, Label`` (one row a name; the language a code such
+    as ``hi``). Every bad row is reported at once, with its row number.
+
+    >>> import io
+    >>> kcm = read_labels_csv(io.StringIO("Competency,Language,Label\\nKCM-B04,hi,संचार\\n"),
+    ...                       default_framework())
+    >>> kcm.find("संचार").path
+    'Behavioural / Communication'
+    """
+    from karmayogi._labels_csv import read
+
+    return read(source, framework, limits)
 
 
 def read_designation_csv(
