@@ -170,3 +170,19 @@ def test_the_input_files_read_back(state: Demo, exported: Path) -> None:
     plans = [Plan.from_file(exported / "plans" / f"{p.id}.json") for p in state.plans]
     assert tuple(plans) == state.plans
     assert read_allocations_csv(exported / "allocations.csv") == state.allocations.allocations
+
+
+def test_the_state_writes_designations_as_people_do_and_reaches_them(state: Demo) -> None:
+    """Every eighth holder of some designations writes it otherwise ("Asst. Grade-II",
+    "DSP"); the plans reach them all the same, and the resolution says how each was
+    read. Courses have descriptions, and some themes a Hindi name."""
+    written = {u.match.written: u for u in state.allocations.designations_spelled_otherwise}
+    # "Sub Inspector" is "Sub-Inspector" but for punctuation: the same, not otherwise.
+    assert set(written) == {"Asst. Grade-II", "Asst. Teacher", "DSP", "A.N.M.", "B.D.O."}
+    assert written["DSP"].match.designation == "Deputy Superintendent of Police"
+    holders = {p.id for p in state.people if p.designation == "Asst. Grade-II" and p.active}
+    allocated = {a.person for a in state.allocations.allocations}
+    assert holders
+    assert holders <= allocated
+    assert all(c.description for c in state.catalogue.courses)
+    assert state.framework.find("संचार").name == "Communication"

@@ -236,9 +236,21 @@ def test_the_report_with_every_file_counts_what_the_files_hold(
 # --- the portal ----------------------------------------------------------------------------
 
 
+# How the demo's HR file writes some designations, and what each stands for.
+AS_WRITTEN = {
+    "asst. grade-ii": "assistant grade-ii",
+    "asst. teacher": "assistant teacher",
+    "dsp": "deputy superintendent of police",
+    "a.n.m.": "auxiliary nurse midwife",
+    "b.d.o.": "block development officer",
+    "sub inspector": "sub-inspector",
+}
+
+
 def positions_held(files: Path, organisation: str | None) -> dict[str, set[str]]:
     """Each plan the build must make, by the file name it gets: the positions of the
-    organisation asked for that an active person of it holds, with those people."""
+    organisation asked for that an active person of it holds (however the people file
+    writes the designation), with those people."""
     roles = json.loads((files / "roles.json").read_text(encoding="utf-8"))
     people = [p for p in rows(files / "people.csv") if p["Active"] == "Yes"]
     plans: dict[str, set[str]] = {}
@@ -250,7 +262,8 @@ def positions_held(files: Path, organisation: str | None) -> dict[str, set[str]]
             p["Person"].casefold()
             for p in people
             if p["Organisation"] == org
-            and p["Designation"].casefold() == position["name"].casefold()
+            and AS_WRITTEN.get(p["Designation"].casefold(), p["Designation"].casefold())
+            == position["name"].casefold()
         }
         if holders:
             plans[f"{org}-2025-26-{position['id']}.json"] = holders

@@ -544,6 +544,15 @@ def _demo(args: argparse.Namespace) -> int:
         f"{len(state.catalogue)} courses, {len(state.plans)} plans, "
         f"{n(len(state.records))} enrolments"
     )
+    otherwise = state.allocations.designations_spelled_otherwise
+    if otherwise:
+        held = sum(u.people for u in otherwise)
+        shown = ", ".join(f"{u.match.written!r}" for u in otherwise[:3])
+        more = ", ..." if len(otherwise) > 3 else ""
+        print(
+            f"  designations written otherwise, reached by the plans: {len(otherwise)} "
+            f"({shown}{more}), held by {n(held)} people"
+        )
     print(f"report: {path}")
     if command:
         print(f"the platform's exports and the input files: {out.resolve()}")

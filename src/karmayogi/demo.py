@@ -51,14 +51,17 @@ from karmayogi.cbp import (
     write_allocations_csv,
 )
 from karmayogi.competency import (
+    Competency,
     CompetencyProfile,
     Framework,
     Holding,
     Position,
+    ProficiencyLevel,
     Requirement,
     Role,
     default_framework,
 )
+from karmayogi.designations import DesignationIndex
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
 from karmayogi.progress import Enrolment, Status
@@ -453,7 +456,7 @@ def make_demo(
     rng = random.Random(seed)
     fy = FinancialYear.parse(year)
     as_of = fy.end + dt.timedelta(days=15)
-    framework = default_framework()
+    framework = default_framework().with_labels({k: {"hi": v} for k, v in _HINDI.items()})
     for department, (_share, domain, _jobs) in _DEPARTMENTS.items():
         framework = framework.with_domain(_mdo_id(department), domain)
     tree = OrgTree.from_paths(
@@ -570,6 +573,7 @@ def _catalogue(
                 Course(
                     id=f"do_11{rng.randrange(10**16, 10**17)}",
                     name=_COURSE_NAMES[level].format(name),
+                    description=_description(framework.get(competency), level),
                     provider=rng.choice(_PROVIDERS),
                     duration=minutes * 60,
                     competencies=[{"competency": competency, "level": level}],
@@ -577,6 +581,38 @@ def _catalogue(
                 )
             )
     return Catalogue(courses=courses)
+
+
+# How some people write their designation in the HR system: every eighth holder of
+# these writes it so (chosen by position in the list, not by the seed, so that the rest
+# of the state is as it was). Plans and role profiles still reach them.
+_AS_WRITTEN = {
+    "Assistant Grade-II": "Asst. Grade-II",
+    "Assistant Teacher": "Asst. Teacher",
+    "Deputy Superintendent of Police": "DSP",
+    "Auxiliary Nurse Midwife": "A.N.M.",
+    "Block Development Officer": "B.D.O.",
+    "Sub-Inspector": "Sub Inspector",
+}
+
+# A few Hindi names of the model's themes, as a state would load them (labels.csv).
+_HINDI = {
+    "KCM-B04": "संचार",
+    "KCM-B02": "व्यक्तिगत प्रभावशीलता",
+    "KCM-F13": "कार्यालय प्रबंधन",
+    "KCM-F15": "सूचना का अधिकार",
+    "KCM-F16": "लोक शिकायत निवारण",
+}
+
+
+def _description(competency: Competency, level: int) -> str:
+    what = (
+        f"{competency.name} ({competency.theme.name})" if competency.sub_theme else competency.name
+    )
+    return (
+        f"A {ProficiencyLevel(level).label} course on {what} for the officials of "
+        f"{STATE}: the rules, the forms and worked cases from its departments."
+    )
 
 
 def _people(rng: random.Random, count: int) -> tuple[tuple[Person, ...], dict[str, _Details]]:
@@ -588,6 +624,8 @@ def _people(rng: random.Random, count: int) -> tuple[tuple[Person, ...], dict[st
             designation, tier, _w = rng.choices(jobs, weights=[w for _d, _t, w in jobs])[0]
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             email = f"{first}.{last}.{len(people) + 1:05d}@madhyanchal.example".lower()
+            if len(people) % 8 == 3:
+                designation = _AS_WRITTEN.get(designation, designation)
             people.append(
                 Person(
                     id=email,
@@ -623,11 +661,12 @@ def _profiles(
 ) -> dict[str, CompetencyProfile]:
     """What each person holds before the year: some of what their role asks, at a level
     around it, self-attested or from an earlier course."""
-    by_job = {(p.organisation, p.name): p for p in positions}
+    index = DesignationIndex(p.name for p in positions)
+    by_job = {(p.organisation, index.key(p.name)): p for p in positions}
     before = fy.start - dt.timedelta(days=200)
     profiles = {}
     for person in people:
-        position = by_job[(person.organisation, person.designation or "")]
+        position = by_job[(person.organisation, index.key(person.designation or ""))]
         holdings = [
             Holding(
                 competency=r.competency,

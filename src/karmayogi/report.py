@@ -39,7 +39,6 @@ from typing import Any
 import attrs
 
 from karmayogi._joins import join_people
-from karmayogi._names import name_key
 from karmayogi._reports import plausible_dates
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.competency import (
@@ -49,6 +48,7 @@ from karmayogi.competency import (
     Position,
     gap_table,
 )
+from karmayogi.designations import DesignationIndex
 from karmayogi.errors import Match
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear, PeriodKind, today_in_india
@@ -474,16 +474,17 @@ def _gaps(
     on: dt.date,
 ) -> tuple[GapTable, int]:
     """Each active person against their designation's position, grouped by department."""
+    index = DesignationIndex(named.name for named in positions)  # as people write them
     by_name: dict[tuple[str | None, str], Position] = {}
     for named in positions:
-        by_name[(named.organisation, name_key(named.name))] = named
+        by_name[(named.organisation, index.key(named.name))] = named
     department_of = {unit: tree[d].name for d in departments for unit in tree.descendants(d)}
     pairs: list[tuple[CompetencyProfile, Position, str]] = []
     left_out = 0
     for person in people:
         if not person.active or person.place not in department_of:
             continue
-        key = name_key(person.designation or "")
+        key = index.key(person.designation or "")
         position = by_name.get((person.organisation, key)) or by_name.get((None, key))
         if position is None:
             left_out += 1
