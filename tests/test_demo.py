@@ -186,3 +186,14 @@ def test_the_state_writes_designations_as_people_do_and_reaches_them(state: Demo
     assert holders <= allocated
     assert all(c.description for c in state.catalogue.courses)
     assert state.framework.find("संचार").name == "Communication"
+
+
+def test_the_report_names_competencies_in_hindi_when_asked(state: Demo) -> None:
+    """The gaps table names each competency by its Hindi label where the state gave one,
+    and in English otherwise; without a language, all in English."""
+    hindi = state.report(language="hi").to_html(charts=False)
+    english = state.report().to_html(charts=False)
+    assert "सक्रिय श्रवण" in hindi
+    assert "सक्रिय श्रवण" not in english
+    assert "Active Listening" in english
+    assert "Office Procedures" in hindi  # no Hindi name given: English

@@ -585,3 +585,28 @@ def test_validate_has_a_reader_for_every_kind_it_recognises() -> None:
     recognised = [kind for kind, _rule in (*_CSV_RULES, *_JSON_RULES)]
     assert sorted(recognised) == sorted(KINDS)
     assert len(set(recognised)) == len(recognised)
+
+
+def test_a_report_in_hindi_from_the_states_files_and_its_labels(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A state's labels file names the report's competencies in Hindi where it gives a
+    name; the numbers are the same as without it."""
+    labels = tmp_path / "labels.csv"
+    labels.write_text("Competency,Language,Label\nKCM-F13-01,hi,ई-ऑफिस\n", encoding="utf-8")
+    inputs = [
+        "report", str(files / "ConsumptionReport.csv"), "--units", str(files / "units.csv"),
+        "--people", str(files / "people.csv"), "--roles", str(files / "roles.json"),
+        "--profiles", str(files / "profiles.json"), "--no-charts", "--format", "json",
+    ]  # fmt: skip
+    code, plain, err = cli(capsys, *inputs, "--out", str(tmp_path / "en.html"))
+    assert code == 0, err
+    code, hindi, err = cli(
+        capsys, *inputs, "--out", str(tmp_path / "hi.html"), "--labels", str(labels),
+        "--language", "hi",
+    )  # fmt: skip
+    assert code == 0, err
+    page = (tmp_path / "hi.html").read_text(encoding="utf-8")
+    assert "ई-ऑफिस" in page
+    assert "ई-ऑफिस" not in (tmp_path / "en.html").read_text(encoding="utf-8")
+    assert json.loads(hindi)["headline"] == json.loads(plain)["headline"]

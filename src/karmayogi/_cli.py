@@ -277,7 +277,7 @@ def _pathway(args: argparse.Namespace) -> int:
 
 
 _INPUTS = ("report", "units", "people", "allocations", "catalogue", "cbp", "roles",
-           "profiles", "framework")  # fmt: skip
+           "profiles", "framework", "labels")  # fmt: skip
 
 
 def _refuse_output_over_input(args: argparse.Namespace) -> None:
@@ -475,6 +475,9 @@ def _demo_parser(commands: Any) -> None:
     demo.add_argument("--seed", type=int, default=2025, help="another seed, another state")
     demo.add_argument("--no-charts", action="store_true", help="tables only, no charts")
     demo.add_argument(
+        "--language", help="name competencies in this language where known, such as hi"
+    )
+    demo.add_argument(
         "--format", choices=("text", "json"), default="text", help="the summary's format"
     )
 
@@ -512,6 +515,12 @@ def _report_parser(commands: Any) -> None:
     report.add_argument(
         "--suppress", type=_threshold, metavar="N", help="hide counts from 1 to N-1, safely"
     )
+    report.add_argument(
+        "--language", help="name competencies in this language where known, such as hi"
+    )
+    report.add_argument(
+        "--labels", help="a state's names in its languages, CSV: Competency, Language, Label"
+    )
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
     report.add_argument(
@@ -524,7 +533,7 @@ def _demo(args: argparse.Namespace) -> int:
     from karmayogi.report import indian_number
 
     state = make_demo(seed=args.seed, people=args.people)
-    report = state.report(title=f"{state.name} (a fictional state)")
+    report = state.report(title=f"{state.name} (a fictional state)", language=args.language)
     out = Path(args.out)
     command = None
     if args.export:  # first: it refuses to write over files that are not the demo's
@@ -606,6 +615,8 @@ def _report(args: argparse.Namespace) -> int:
         # Two sources would count a course allocated in both twice.
         raise ValueError("give plan allocations one way: --plans, --allocations or --cbp")
     framework = Framework.from_file(args.framework) if args.framework else default_framework()
+    if args.labels:
+        framework = read_labels_csv(args.labels, framework)
     catalogue = _read_catalogue(args.catalogue, framework) if args.catalogue else None
     policy = (
         CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
@@ -656,6 +667,7 @@ def _report(args: argparse.Namespace) -> int:
         notes=notes,
         suppress=args.suppress,
         catalogue=catalogue,
+        language=args.language,
     )
     return _report_done(args, made, notes, rejected)
 

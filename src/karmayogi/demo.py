@@ -232,10 +232,12 @@ class Demo:
     _details: Mapping[str, _Details] = attrs.field(repr=False, alias="details")
     _repeats: frozenset[int] = attrs.field(repr=False, alias="repeats")
 
-    def report(self, *, title: str | None = None, suppress: int | None = None) -> Report:
+    def report(
+        self, *, title: str | None = None, suppress: int | None = None, language: str | None = None
+    ) -> Report:
         """The state's HTML report (see :mod:`karmayogi.report`): everything it holds,
-        rolled up, with its gaps and plan compliance; ``suppress`` as
-        :func:`~karmayogi.report.make_report` takes it."""
+        rolled up, with its gaps and plan compliance; ``suppress`` and ``language`` as
+        :func:`~karmayogi.report.make_report` takes them."""
         from karmayogi.report import make_report
 
         return make_report(
@@ -250,6 +252,7 @@ class Demo:
             as_of=self.as_of,
             title=title or self.name,
             suppress=suppress,
+            language=language,
         )
 
     def write_exports(self, directory: str | Path) -> list[Path]:
@@ -595,11 +598,16 @@ _AS_WRITTEN = {
     "Sub-Inspector": "Sub Inspector",
 }
 
-# A few Hindi names of the model's themes, as a state would load them (labels.csv).
+# A few Hindi names of the model's themes and sub-themes, as a state would load them
+# (a labels file); `karmayogi demo --language hi` names them so in the report.
 _HINDI = {
     "KCM-B04": "संचार",
+    "KCM-B04-01": "सक्रिय श्रवण",
     "KCM-B02": "व्यक्तिगत प्रभावशीलता",
+    "KCM-B02-01": "तनाव प्रबंधन",
+    "KCM-B07-01": "समानुभूति",
     "KCM-F13": "कार्यालय प्रबंधन",
+    "KCM-F13-01": "ई-ऑफिस",
     "KCM-F15": "सूचना का अधिकार",
     "KCM-F16": "लोक शिकायत निवारण",
 }

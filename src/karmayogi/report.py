@@ -252,6 +252,7 @@ def make_report(
     notes: Sequence[str] = (),
     suppress: int | None = None,
     catalogue: Catalogue | None = None,
+    language: str | None = None,
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
     users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
@@ -265,7 +266,8 @@ def make_report(
     ``suppress`` hides counts from 1 to ``suppress - 1``, and enough others that none can
     be worked out from any number on the page (its tables are one :class:`Release`), and
     leaves the per-person compliance rows out, for a report that goes beyond those who may
-    see them.
+    see them. With ``language`` (a code such as ``"hi"``), competencies are named in
+    that language where ``framework`` has a label for them.
     """
     people = tuple(people) if people is not None else None
     ledger = records if isinstance(records, Ledger) else Ledger(records)
@@ -328,7 +330,7 @@ def make_report(
         )
         if suppress is not None:  # its own counts of people, suppressed the same way
             gaps = gaps.suppressed(suppress)
-    names = _names(framework, gaps)
+    names = _names(framework, gaps, language)
     extra = [str(m) for m in matches if m.poor]
     if left_out:
         many = f"fewer than {suppress}" if suppress and left_out < suppress else left_out
@@ -500,14 +502,16 @@ def _gaps(
     return table, left_out
 
 
-def _names(framework: Framework | None, gaps: GapTable | None) -> dict[str, str]:
+def _names(
+    framework: Framework | None, gaps: GapTable | None, language: str | None
+) -> dict[str, str]:
     if framework is None or gaps is None:
         return {}
     names = {}
     for competency in gaps.competencies:
         if competency in framework:
             found = framework.get(competency)
-            names[competency] = found.name
+            names[competency] = found.label(language) if language else found.name
     return names
 
 
