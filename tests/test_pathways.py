@@ -251,3 +251,14 @@ def test_the_pathway_closes_what_it_claims_and_nothing_is_cheaper(
         profile, list(reversed(needs)), Catalogue(courses=shuffled), hours=budget, on=ON
     )
     assert again == path
+
+
+def test_a_completed_prerequisite_is_not_taken_again_though_it_builds_nothing() -> None:
+    catalogue = Catalogue(
+        courses=[course("adv", 60, ("X", 3), prerequisites=["intro"]), course("intro", 30)]
+    )
+    ledger = Ledger([done("u1", "intro", dt.date(2025, 5, 1))])
+    path = pathway(ME, [need("X", 3)], catalogue, ledger=ledger, on=ON)
+    assert path.courses == ("adv",)
+    assert path.completed == ("intro",)
+    assert path.steps[0].needed_before == ()

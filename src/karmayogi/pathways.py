@@ -188,12 +188,31 @@ def completed_holdings(
     give (on ``on``, default today in India): each competency a completed course of
     ``catalogue`` builds, at the level it builds it, from the day it was completed.
     The match says how many of the completions the catalogue knows (by id, or title)."""
-    day = on if on is not None else today_in_india()
+    done, match = _completed(ledger, catalogue, person, on if on is not None else today_in_india())
+    holdings = tuple(
+        Holding(
+            competency=built.competency,
+            level=built.level,
+            source=EvidenceSource.COURSE_COMPLETION,
+            attained_on=when,
+            evidence=course_id,
+        )
+        for course_id, when in sorted(done.items())
+        for built in catalogue.get(course_id).competencies
+    )
+    return holdings, match
+
+
+def _completed(
+    ledger: Ledger, catalogue: Catalogue, person: str, day: dt.date
+) -> tuple[dict[str, dt.date], Match]:
+    """The catalogue's courses ``person`` completed by ``day``, each with the day it was
+    first completed, and how the completions met the catalogue."""
     done: dict[str, dt.date] = {}
     for record in ledger.entries_of(person):
         if record.status is not Status.COMPLETED:
             continue
-        # A completion without a time (some exports leave it blank) counts from ``on``.
+        # A completion without a time (some exports leave it blank) counts from ``day``.
         when = record.completed_at.astimezone(IST).date() if record.completed_at else day
         if when <= day:
             done[record.course] = min(when, done.get(record.course, when))
@@ -203,20 +222,10 @@ def completed_holdings(
         catalogue=catalogue,
         join=f"{person}'s completions in the catalogue",
     )
-    holdings = []
-    for written, course_id in sorted(found.items(), key=lambda pair: pair[1]):
-        course = catalogue.get(course_id)
-        holdings += [
-            Holding(
-                competency=built.competency,
-                level=built.level,
-                source=EvidenceSource.COURSE_COMPLETION,
-                attained_on=done[written],
-                evidence=course.id,
-            )
-            for built in course.competencies
-        ]
-    return tuple(holdings), match
+    by_course: dict[str, dt.date] = {}
+    for written, course_id in found.items():
+        by_course[course_id] = min(done[written], by_course.get(course_id, done[written]))
+    return by_course, match
 
 
 def pathway(
@@ -257,7 +266,7 @@ def pathway(
     if ledger is not None:
         earned, match = completed_holdings(ledger, catalogue, person, on=day)
         matches.append(match.check())
-        completed = {h.evidence for h in earned if h.evidence is not None}
+        completed = set(_completed(ledger, catalogue, person, day)[0])
         profile = profile.model_copy(update={"holdings": profile.holdings + earned})
     gaps = find_gaps(profile, needs, on=day)
     planned = _allocated(allocations, catalogue, person, completed, matches)
