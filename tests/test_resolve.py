@@ -242,6 +242,9 @@ def test_a_plan_reaches_a_designation_however_its_holders_write_it() -> None:
         ("Designation 'Assistant Section Officer', written 'Asst. Section Officer'",)
     ]
     plan.check(people=people)  # a designation someone holds, written otherwise
+    hidden = result.pseudonymised(b"k" * 16)
+    assert hidden.designations == result.designations  # counts, and no one's name
+    assert len(hidden.why(next(a.person for a in hidden.allocations))) == 1
 
 
 def test_a_states_alias_table_reaches_what_rules_cannot() -> None:

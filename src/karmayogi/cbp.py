@@ -1370,7 +1370,13 @@ class Resolution(Tabular):
             for person, p in self._people.items()
         }
         return Resolution(
-            tuple(allocations), self._plans, people, self.matched, inactive=self._inactive
+            tuple(allocations),
+            self._plans,
+            people,
+            self.matched,
+            inactive=self._inactive,
+            designations=self.designations,  # counts of people, no one named
+            index=self._index,
         )
 
     def for_person(self, person: str) -> tuple[Allocation, ...]:
