@@ -65,7 +65,9 @@ class Person:
 
     def holds(self, designation: str) -> bool:
         """Whether this person holds ``designation``; case, spacing and punctuation do
-        not matter, since designations are typed by hand in every system."""
+        not matter, since designations are typed by hand in every system. For a
+        designation abbreviated, reordered or written as an acronym, as plans resolve
+        them, see :class:`karmayogi.designations.DesignationIndex`."""
         return self.designation is not None and name_key(self.designation) == name_key(designation)
 
 
