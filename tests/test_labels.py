@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from karmayogi.competency import Framework, read_labels_csv
-from karmayogi.errors import AmbiguousNameError, ValidationError
+from karmayogi.errors import AmbiguousNameError, UnknownNameError, ValidationError
 from tests.test_cli import run
 
 HINDI = {
@@ -82,3 +82,45 @@ def test_the_taxonomy_in_hindi(tmp_path: Path) -> None:
     as_csv = run("taxonomy", "--labels", str(path), "--language", "hi", "--format", "csv")
     assert as_csv.stdout.splitlines()[0].endswith(",Label (hi)")
     assert "KCM-B04,Behavioural,Communication,,संचार" in as_csv.stdout.splitlines()
+
+
+ROMANISED = [
+    ("sanchar", "KCM-B04"),
+    ("Sanchaar", "KCM-B04"),
+    ("karyalay prabandhan", "KCM-F13"),
+    ("Karyalaya Prabandhan", "KCM-F13"),
+    ("soochna ka adhikar", "KCM-F15"),
+    ("lok shikayat nivaran", "KCM-F16"),
+    ("communication", "KCM-B04"),  # English still finds it
+]
+STATE_HINDI = {
+    "KCM-B04": {"hi": "संचार"},
+    "KCM-F13": {"hi": "कार्यालय प्रबंधन"},
+    "KCM-F15": {"hi": "सूचना का अधिकार"},
+    "KCM-F16": {"hi": "लोक शिकायत निवारण"},
+}
+
+
+@pytest.mark.parametrize(("typed", "meant"), ROMANISED)
+def test_a_hindi_name_typed_in_latin_letters_finds_it_when_asked(
+    kcm: Framework, typed: str, meant: str
+) -> None:
+    pytest.importorskip("indic_transliteration", reason="romanised names are the indic extra's")
+    labelled = kcm.with_labels(STATE_HINDI)
+    assert labelled.find(typed, romanised=True).id == meant
+
+
+def test_romanised_matching_is_asked_for_not_assumed(kcm: Framework) -> None:
+    labelled = kcm.with_labels(STATE_HINDI)
+    with pytest.raises(UnknownNameError):
+        labelled.find("sanchar")  # without romanised=True, names are matched as written
+
+
+def test_romanised_matching_without_the_extra_says_what_to_install(
+    kcm: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "indic_transliteration.sanscript", None)
+    with pytest.raises(ImportError, match=r"pip install 'karmayogi\[indic\]'"):
+        kcm.with_labels(STATE_HINDI).find("sanchar", romanised=True)

@@ -397,6 +397,28 @@ did you mean 'Active Listening'?
         return named
 
     @functools.cached_property
+    def _themes_romanised(self) -> dict[str, list[Theme]]:
+        """Themes by the romanised form of their name and labels (see ``_romanised``)."""
+        from karmayogi._romanised import romanised_key
+
+        named: dict[str, list[Theme]] = defaultdict(list)
+        for theme in self.themes:
+            for key in {romanised_key(n) for n in (theme.name, *theme.labels.values())}:
+                named[key].append(theme)
+        return named
+
+    @functools.cached_property
+    def _subs_romanised(self) -> dict[str, list[Competency]]:
+        """Sub-themes by the romanised form of their name and labels."""
+        from karmayogi._romanised import romanised_key
+
+        named: dict[str, list[Competency]] = defaultdict(list)
+        for sub in self.sub_themes:
+            for key in {romanised_key(n) for n in (sub.name, *sub.labels.values())}:
+                named[key].append(self._by_id[sub.id])
+        return named
+
+    @functools.cached_property
     def _subs_of(self) -> dict[str, list[SubTheme]]:
         subs: dict[str, list[SubTheme]] = defaultdict(list)
         for sub in self.sub_themes:
@@ -445,6 +467,7 @@ did you mean 'Active Listening'?
         *,
         area: CompetencyArea | str | None = None,
         organisation: str | None = None,
+        romanised: bool = False,
     ) -> Competency:
         """The competency with these names (or labels in any language: ``"संचार"``
         finds Communication where the framework labels it so), compared without regard
@@ -452,16 +475,29 @@ did you mean 'Active Listening'?
 
         Give the theme, or the sub-theme, or both. ``area`` narrows the search; with
         ``organisation``, only national themes and that organisation's Domain themes
-        are searched. Raises :class:`~karmayogi.errors.UnknownNameError` with close
-        matches when nothing fits, and :class:`~karmayogi.errors.AmbiguousNameError`
-        when more than one thing does.
+        are searched. With ``romanised``, a name in an Indian script and the same name
+        typed in Latin letters meet ("sanchar" finds "संचार"), however the vowels are
+        written; it needs the ``indic`` extra. Raises
+        :class:`~karmayogi.errors.UnknownNameError` with close matches when nothing
+        fits, and :class:`~karmayogi.errors.AmbiguousNameError` when more than one
+        thing does.
         """
         if theme is None and sub_theme is None:
             raise TypeError("find() needs a theme, a sub-theme or both")
         visible = _visibility(area, organisation)
+        key: Callable[[str], str] = name_key
+        themes_named, subs_named = self._themes_named, self._subs_named
+        if romanised:
+            from karmayogi._romanised import romanised_key
+
+            key, themes_named, subs_named = (
+                romanised_key,
+                self._themes_romanised,
+                self._subs_romanised,
+            )
         themes: list[Theme] = []
         if theme is not None:
-            themes = [t for t in self._themes_named.get(name_key(theme), ()) if visible(t)]
+            themes = [t for t in themes_named.get(key(theme), ()) if visible(t)]
             if not themes:
                 near = close_matches(theme, (t.name for t in self.themes if visible(t)))
                 raise UnknownNameError("theme", theme, near)
@@ -473,7 +509,7 @@ did you mean 'Active Listening'?
         def wanted(c: Competency) -> bool:
             return c.theme.id in within if theme is not None else visible(c.theme)
 
-        found = [c for c in self._subs_named.get(name_key(sub_theme), ()) if wanted(c)]
+        found = [c for c in subs_named.get(key(sub_theme), ()) if wanted(c)]
         what = f"sub-theme of {theme!r}" if theme is not None else "sub-theme"
         if not found:
             candidates = (c.name for c in self._by_id.values() if c.sub_theme and wanted(c))
