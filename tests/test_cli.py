@@ -252,6 +252,17 @@ def test_a_pathway_from_the_states_files(files: Path, kcm: Framework) -> None:
     assert as_json["completed"] == ["do_1"]
     before = run(*args[:-1], "2025-06-01")  # before the completion: both gaps open
     assert before.stdout.splitlines()[0] == "Pathway for ravi@cg.gov.in: 2 courses, 3 h"
+    assert "has no records" not in out.stderr
+    (files / "people.csv").write_text(
+        "Person,Organisation,Designation\nEMP-1,rev,Tehsildar\n", encoding="utf-8"
+    )  # the same person, by employee id: the report names people by email
+    by_id = run(*args[:1], "EMP-1", *args[2:])
+    assert by_id.returncode == 0, by_id.stderr
+    assert "EMP-1 has no records in" in by_id.stderr
+    assert "does the people file name people as the report does (Email)?" in by_id.stderr
+    (files / "people.csv").write_text(
+        "Person,Organisation,Designation\nravi@cg.gov.in,rev,TEHSILDAR\n", encoding="utf-8"
+    )
     nobody = run(*args[:1], "asha@cg.gov.in", *args[2:])
     assert nobody.returncode == 1
     assert "no person matches 'asha@cg.gov.in'" in nobody.stderr

@@ -188,3 +188,20 @@ def test_without_scikit_learn_the_error_says_what_to_install(
 def test_the_review_of_nothing_changes_nothing() -> None:
     assert Review().apply(CATALOGUE) == CATALOGUE
     assert read_review_csv(io.StringIO("Course Id,Competency,Decision\n")) == Review()
+
+
+def test_a_review_of_another_catalogue_meets_nothing_and_says_so(mapper: CourseMapper) -> None:
+    """A review naming courses the catalogue lacks (another catalogue's, or by title)
+    would otherwise change nothing without a word."""
+    from karmayogi.errors import NoMatchError
+
+    elsewhere = Review(accepted={"RTI for Public Information Officers": {"KCM-F15": None}})
+    with pytest.raises(NoMatchError, match="the review's courses in the catalogue: none of 1"):
+        mapper.map_catalogue(CATALOGUE, review=elsewhere)
+    with pytest.raises(NoMatchError):
+        elsewhere.apply(CATALOGUE)
+    half = Review(accepted={"do_rti": {"KCM-F15": None}, "do_old": {"KCM-F13": None}})
+    assert str(mapper.map_catalogue(CATALOGUE, review=half).matched) == (
+        "the review's courses in the catalogue: 1 of 2 matched (50%); unmatched: 'do_old'; "
+        "a review names courses by the catalogue's Course Id: is it this catalogue's?"
+    )

@@ -270,7 +270,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _pathway(args: argparse.Namespace) -> int:
-    path = _pathway_cli.run(args)
+    path = _pathway_cli.run(args, _note)
     text = _pathway_cli.as_json(path) if args.format == "json" else str(path)
     print(printable(text))
     return EXIT_OK

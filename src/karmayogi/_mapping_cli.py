@@ -53,6 +53,8 @@ def map_courses(args: argparse.Namespace, note: Any) -> None:
         catalogue, k=args.k, review=review
     )
     write_review_csv(mapping, args.out or sys.stdout)
+    if mapping.matched is not None and mapping.matched.total:
+        note(("warning: " if mapping.matched.poor else "") + str(mapping.matched))
     accepted = sum(r.status == "accepted" for r in mapping.rows)
     rejected = sum(len(v) for v in review.rejected.values()) if review else 0
     note(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import Any
 
 from karmayogi._files import read_catalogue, read_positions, read_profiles
@@ -50,7 +51,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def run(args: argparse.Namespace) -> Pathway:
+def run(args: argparse.Namespace, note: Callable[[str], None]) -> Pathway:
     """The person's pathway, from the files the arguments name."""
     framework = default_framework()
     people = {p.id: p for p in read_people_csv(args.people)}
@@ -63,6 +64,13 @@ def run(args: argparse.Namespace) -> Pathway:
     profiles = read_profiles(args.profiles) if args.profiles else {}
     profile = profiles.get(person.id.casefold(), CompetencyProfile(person=person.id))
     ledger = read_consumption_report(args.report).ledger if args.report else None
+    if ledger is not None and ledger and not ledger.entries_of(person.id):
+        # One person with no records may be new; said, so that a people file keyed
+        # otherwise than the report (employee ids, emails) does not pass unseen.
+        note(
+            f"{person.id} has no records in {args.report}, which names {len(ledger):,} "
+            "enrolments; does the people file name people as the report does (Email)?"
+        )
     allocations = read_allocations_csv(args.allocations) if args.allocations else ()
     return pathway(
         profile,

@@ -44,7 +44,7 @@ from karmayogi.competency import (
     Theme,
     default_framework,
 )
-from karmayogi.errors import Problem, ValidationError
+from karmayogi.errors import Match, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -207,6 +207,7 @@ class CourseMapper:
         """Suggestions for every course of ``catalogue``: what ``review`` accepted first,
         then the best ``k`` it did not reject."""
         review = review or Review()
+        matched = review.match(catalogue).check()
         texts = [_text(course) for course in catalogue.courses]
         rows: list[MappedRow] = []
         for course, suggestions in zip(
@@ -230,7 +231,7 @@ class CourseMapper:
                 )
                 for s in kept
             ]
-        return CourseMapping(tuple(rows))
+        return CourseMapping(tuple(rows), matched)
 
 
 _TOKEN = r"(?u)\b\w[\w&]*\b"
@@ -267,6 +268,8 @@ class CourseMapping(Tabular):
     :func:`write_review_csv` writes it as the review file a person fills in."""
 
     rows: tuple[MappedRow, ...]
+    matched: Match | None = None
+    """How the review's courses met the catalogue's."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -290,11 +293,27 @@ class Review:
     accepted: Mapping[str, Mapping[str, ProficiencyLevel | None]] = attrs.Factory(dict)
     rejected: Mapping[str, frozenset[str]] = attrs.Factory(dict)
 
+    def match(self, catalogue: Catalogue) -> Match:
+        """How many of the courses this review decides on ``catalogue`` has: a review
+        made for another catalogue (or naming courses by title) meets nothing."""
+        decided = sorted(set(self.accepted) | set(self.rejected))
+        missed = [c for c in decided if c not in catalogue]
+        return Match(
+            join="the review's courses in the catalogue",
+            matched=len(decided) - len(missed),
+            total=len(decided),
+            unmatched=tuple(missed[:3]),
+            hint="a review names courses by the catalogue's Course Id: is it this catalogue's?",
+        )
+
     def apply(
         self, catalogue: Catalogue, *, level: ProficiencyLevel | int = ProficiencyLevel.BASIC
     ) -> Catalogue:
         """``catalogue`` with each accepted competency added to its course (at the level
-        the review says, else ``level``); competencies a course already has are kept."""
+        the review says, else ``level``); competencies a course already has are kept. A
+        review none of whose courses the catalogue has is a
+        :class:`~karmayogi.errors.NoMatchError`."""
+        self.match(catalogue).check()
         default = ProficiencyLevel.parse(level)
         courses = []
         for course in catalogue.courses:
