@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from karmayogi._reports import CONSUMPTION_REPORT_HEADER
+from karmayogi._platform import CONSUMPTION_REPORT_HEADER
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import IST
 from karmayogi.progress import (

@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from karmayogi._cover import Option, choose
-from karmayogi._ledger import ORIGINS_KEPT
 from karmayogi.errors import LimitExceeded
 from karmayogi.limits import Limits
 from karmayogi.org import OrgTree, Unit
@@ -27,6 +26,7 @@ from karmayogi.progress import (
     read_enrolments,
     read_xapi,
 )
+from karmayogi.progress._records import ORIGINS_KEPT
 
 origins = st.builds(
     Origin,
@@ -251,7 +251,7 @@ def test_dates_outside_a_plausible_window_are_a_finding_on_both_engines() -> Non
 
 
 def test_a_file_of_bad_rows_lists_the_first_and_counts_them_all() -> None:
-    from karmayogi._reports import REJECTIONS_KEPT
+    from karmayogi.progress._account import REJECTIONS_KEPT
 
     header = (
         "Email,Ministry,Department,Organization,Content_Name,Content_Duration,Enrolled_On,"

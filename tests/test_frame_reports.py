@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from karmayogi._reports import CONSUMPTION_REPORT_HEADER, Import
+from karmayogi._platform import CONSUMPTION_REPORT_HEADER
 from karmayogi.cbp import Catalogue, Course
 from karmayogi.errors import ValidationError
 from karmayogi.org import OrgTree
 from karmayogi.periods import IST
-from karmayogi.progress import Rollup, read_consumption_report
+from karmayogi.progress import Import, Rollup, read_consumption_report
 
 pl = pytest.importorskip("polars", reason="the columnar extra is not installed")
 columnar = pytest.importorskip("karmayogi.columnar")

@@ -150,6 +150,7 @@ PUBLIC = {
         "ProgressTable",
         "Rejection",
         "Release",
+        "RolledUpExport",
         "Rollup",
         "StatementLog",
         "Status",
@@ -160,6 +161,7 @@ PUBLIC = {
         "read_consumption_report",
         "read_enrolments",
         "read_xapi",
+        "roll_up_export",
     },
     "karmayogi.competency": {
         "PLATFORM_MINIMUM",

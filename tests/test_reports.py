@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from karmayogi._reports import CONSUMPTION_REPORT_HEADER
+from karmayogi._platform import CONSUMPTION_REPORT_HEADER
 from karmayogi.cbp import Catalogue, Course
 from karmayogi.errors import ValidationError
 from karmayogi.progress import (
@@ -74,8 +74,13 @@ def test_a_real_export_is_read_with_every_row_accounted_for(tmp_path: Path) -> N
     assert [o.row for o in ravi.origins] == [2, 3]
     bad = result.rejected[0]
     assert bad.row == 5
-    assert {p.where.field for p in bad.problems} == {"Email", "Status", "Enrolled_On"}
+    assert {(p.where.field, p.code) for p in bad.problems} == {
+        ("Email", "blank"),
+        ("Status", "malformed"),
+        ("Enrolled_On", "malformed"),
+    }
     assert "completion time goes with the status completed" in str(result.rejected[1])
+    assert [p.code for p in result.rejected[1].problems] == ["inconsistent"]
     assert result.places == {
         "ravi@cg.gov.in": "Chhattisgarh/Revenue/Collectorate-Raipur",
         "asha@cg.gov.in": "Chhattisgarh/Revenue/Tehsil-Office-Durg",
@@ -148,6 +153,7 @@ def test_missing_columns_are_an_error_naming_them() -> None:
     with pytest.raises(ValidationError, match="'Enrolled_On'") as caught:
         read_consumption_report(io.StringIO("Email,Status,Content_Name\na@x.in,completed,X\n"))
     assert caught.value.problems[0].where.row == 1
+    assert caught.value.problems[0].code == "missing-column"
 
 
 status_words = st.sampled_from(
@@ -205,7 +211,7 @@ def test_the_cbp_export_gives_allocations_and_records() -> None:
     ])  # fmt: skip
     result = read_cbp_report(io.StringIO(text + "\n"))
     assert (result.rows, result.used, result.duplicates, len(result.rejected)) == (4, 2, 1, 1)
-    assert len(result.rejected[0].problems) == 3
+    assert [p.code for p in result.rejected[0].problems] == ["malformed"] * 3
     assert [(a.person, str(a.due), a.apar) for a in result.allocations] == [
         ("asha@cg.gov.in", "2025-12-31", False),
         ("ravi@cg.gov.in", "2026-01-31", True),

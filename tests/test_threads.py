@@ -110,7 +110,7 @@ def test_a_failed_update_leaves_the_roll_up_as_it_was(monkeypatch: pytest.Monkey
 
 
 def test_a_bulk_read_pauses_the_collector_only_where_no_other_thread_runs() -> None:
-    from karmayogi._ledger import bulk
+    from karmayogi.progress._records import bulk
 
     assert gc.isenabled()
     if threading.active_count() == 1:  # as in a notebook, or the command line

@@ -14,6 +14,7 @@ for the people of an organisation (:mod:`karmayogi.org`) over financial years
 ['Behavioural', 'Functional']
 """
 
+from karmayogi._api import presented
 from karmayogi.cbp import (
     Catalogue,
     Course,
@@ -110,3 +111,5 @@ __all__ = [
     "read_consumption_report",
     "resolve",
 ]
+
+__dir__ = presented(__name__, globals(), __all__)

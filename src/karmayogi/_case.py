@@ -516,6 +516,7 @@ def framework_from_case(
                     Location(file=file, path="CFDocument"),
                     expected="a CFPackage whose CFDocument has at least a title",
                     got=type(document).__name__ if document is not None else "nothing",
+                    code="empty",
                 )
             ]
         )

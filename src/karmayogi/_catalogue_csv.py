@@ -68,7 +68,9 @@ def read(
         if len(problems) > before:
             continue
         if not values["id"]:
-            problems.append(Problem("is blank", table.where(row, "id"), expected="a course id"))
+            problems.append(
+                Problem("is blank", table.where(row, "id"), expected="a course id", code="blank")
+            )
             continue
         details = {c: values.get(c, "") for c in DETAILS}
         course = courses.setdefault(values["id"], _Course(row, details))
@@ -80,6 +82,7 @@ def read(
                     table.where(row, differing[0]),
                     expected=course.details[differing[0]],
                     got=details[differing[0]],
+                    code="inconsistent",
                 )
             )
             continue
@@ -112,6 +115,7 @@ def read(
                     table.where(course.row, _column(p.where.path)),
                     expected=p.expected,
                     got=p.got,
+                    code=p.code,
                 )
                 for p in exc.problems
             )
@@ -128,7 +132,7 @@ def read(
             return Location(file=table.file, row=row, field=table.where(0, "prerequisites").field)
 
         raise ValidationError(
-            Problem(p.message, where(p.where.path), expected=p.expected, got=p.got)
+            Problem(p.message, where(p.where.path), expected=p.expected, got=p.got, code=p.code)
             for p in exc.problems
         ) from None
     return Imported(catalogue, tuple(table.findings))
@@ -144,6 +148,7 @@ def level_in(table: Table, row: int, text: str) -> ProficiencyLevel | Problem:
             table.where(row, "level"),
             expected="1-5, L1-L5 or Basic..Ustad",
             got=text,
+            code="malformed",
         )
 
 
@@ -163,6 +168,7 @@ def _competency(
                     f"is not in framework {framework.id!r}",
                     table.where(row, "competency"),
                     got=values["competency"],
+                    code="unknown",
                 )
             )
             return None
@@ -176,6 +182,7 @@ def _competency(
                 table.where(row, "theme"),
                 expected="a Competency column of identifiers",
                 got=values["theme"],
+                code="not-allowed",
             )
         )
         return None
@@ -186,7 +193,9 @@ def _competency(
         return framework.find(values["theme"], area=area).id
     except (LookupFailed, ValueError) as exc:
         column = "sub_theme" if values.get("sub_theme") else "theme"
-        problems.append(Problem(str(exc), table.where(row, column), got=values[column]))
+        problems.append(
+            Problem(str(exc), table.where(row, column), got=values[column], code="unknown")
+        )
         return None
 
 

@@ -17,9 +17,10 @@ from karmayogi import __version__, _mapping_cli, _pathway_cli
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
-from karmayogi._joins import join_people, join_places
+from karmayogi._joins import join_places
 from karmayogi._names import printable
 from karmayogi._progress_bar import reading
+from karmayogi._render import cell_text, text_table
 from karmayogi.cbp import (
     Allocation,
     Catalogue,
@@ -40,17 +41,18 @@ from karmayogi.competency import (
     read_labels_csv,
 )
 from karmayogi.designations import DesignationIndex, read_aliases_csv
-from karmayogi.errors import KarmayogiError, Match, ValidationError
+from karmayogi.errors import KarmayogiError, ValidationError
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
+    ComplianceTable,
     CountingPolicy,
+    ProgressTable,
     Release,
-    Rollup,
-    _cell,
-    _render,
+    RolledUpExport,
     read_cbp_report,
     read_consumption_report,
+    roll_up_export,
 )
 
 __all__ = ["main"]
@@ -742,102 +744,33 @@ def _progress(args: argparse.Namespace) -> int:
     if args.include_inactive:
         policy = attrs.evolve(policy, name=policy.name + "+inactive", include_inactive=True)
     catalogue = _read_catalogue(args.catalogue, default_framework()) if args.catalogue else None
-    if _progress_engine(args) == "columnar":
-        return _progress_columnar(args, policy, catalogue)
     with reading(args.report) as source:
-        report = read_consumption_report(source)
-    tree = read_units_csv(args.units) if args.units else report.tree
-    matches = []
-    if args.people:
-        people = _read_people(args.people)
-        in_records = {person for person, _entries in report.ledger.by_person()}
-        matches.append(join_people(in_records, [p.id for p in people]).check())
-        rollup = Rollup(tree, people=people, by=args.by, policy=policy, records=report.ledger)
-    else:
-        places, placed = join_places(report.places, tree)
-        matches.append(placed.check())
-        rollup = Rollup(tree, places=places, by=args.by, policy=policy, records=report.ledger)
-    table = rollup.table(args.view)
-    compliance = None
-    if args.allocations:
-        compliance = rollup.compliance(_read_allocations(args.allocations), catalogue=catalogue)
-        matches += compliance.matched
-    return _progress_done(args, report, table, compliance, matches, "reference (pure Python)")
-
-
-def _progress_engine(args: argparse.Namespace) -> str:
-    """The engine asked for, or (auto) the columnar one where it is installed."""
-    if args.engine == "reference":
-        return "reference"
-    try:
-        import karmayogi.columnar  # noqa: F401 - only to see if the extra is there
-    except ImportError:
-        if args.engine == "columnar":
-            raise ValueError(
-                "--engine columnar needs the columnar extra (pip install narwhals polars)"
-            ) from None
-        return "reference"
-    return "columnar"
-
-
-def _progress_columnar(
-    args: argparse.Namespace, policy: CountingPolicy, catalogue: Catalogue | None
-) -> int:
-    """The progress command on the columnar engine: the report read by polars."""
-    import polars as pl  # in the columnar extra
-
-    from karmayogi.columnar import compliance_table, read_consumption_frame, rollup_table
-
-    report = read_consumption_frame(args.report)
-    tree = read_units_csv(args.units) if args.units else report.tree
-    placed: dict[str, Any]
-    matches = []
-    if args.people:
-        people = _read_people(args.people)
-        in_records = report.records.get_column("person").unique().to_list()
-        matches.append(join_people(in_records, [p.id for p in people]).check())
-        placed = {"people": people}
-    else:
-        places = dict(report.places.select("person", "place").iter_rows())
-        _kept, by_unit = join_places(places, tree)
-        matches.append(by_unit.check())
-        placed = {"places": report.places.filter(pl.col("place").is_in([u.id for u in tree]))}
-    table = rollup_table(report.records, tree, by=args.by, policy=policy, view=args.view, **placed)
-    compliance = None
-    if args.allocations:
-        given = _read_allocations(args.allocations)
-        allocations = pl.DataFrame(
-            {
-                "person": [a.person for a in given],
-                "course": [a.course for a in given],
-                "due": pl.Series([a.due for a in given], dtype=pl.Date),
-                "apar": pl.Series([a.apar for a in given], dtype=pl.Boolean),
-            }
+        done = roll_up_export(
+            source,
+            by=args.by,
+            view=args.view,
+            tree=read_units_csv(args.units) if args.units else None,
+            people=_read_people(args.people) if args.people else None,
+            allocations=_read_allocations(args.allocations) if args.allocations else None,
+            catalogue=catalogue,
+            policy=policy,
+            engine=args.engine,
         )
-        compliance = compliance_table(
-            report.records, allocations, tree, policy=policy, catalogue=catalogue, **placed
-        )
-        matches += compliance.matched
-    return _progress_done(args, report, table, compliance, matches, "columnar (polars)")
+    return _progress_done(args, done)
 
 
-def _progress_done(  # noqa: PLR0917 - one of each thing the command made
-    args: argparse.Namespace,
-    report: Any,
-    table: Any,
-    compliance: Any,
-    matches: Sequence[Match],
-    engine: str,
-) -> int:
+def _progress_done(args: argparse.Namespace, done: RolledUpExport) -> int:
     """Write the progress command's output, then say on stderr how it was made."""
+    table: ProgressTable[int | None] = done.table
+    compliance: ComplianceTable[int | None] | None = done.compliance
     if args.suppress:  # one release: neither table may give the other's hidden counts away
         release = Release([table], compliance=compliance).suppressed(args.suppress)
         table, compliance = release.tables[0], release.compliance
     _write(_progress_output(table, compliance, args, args.format), args.out, args.format)
-    _note(f"engine: {engine}")
-    for match in matches:
+    _note(f"engine: {done.engine}")
+    for match in done.matched:
         _note(("warning: " if match.poor else "") + str(match))
-    return _accounted(report)
+    return _accounted(done.report)
 
 
 def _read_people(path: str) -> list[Person]:
@@ -1055,7 +988,9 @@ def _allocations(args: argparse.Namespace) -> int:
                 [dict(zip(header, row, strict=True)) for row in rows], indent=2, default=str
             )
         else:
-            text = _render(header, [[_cell(v) for v in row] for row in rows], [], left=len(header))
+            text = text_table(
+                header, [[cell_text(v) for v in row] for row in rows], [], left=len(header)
+            )
         _write(text + "\n", args.out, output_format)
     people = len({a.person for a in result.allocations})
     _note(f"{len(result.allocations)} allocations for {people} people from {live} Live plans")

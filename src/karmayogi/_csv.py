@@ -176,6 +176,7 @@ def not_utf8(
                         Location(file=file),
                         expected="UTF-8 text",
                         got="UTF-16",
+                        code="encoding",
                     )
                 ]
             )
@@ -195,6 +196,7 @@ def not_utf8(
                 Location(file=file, row=row),
                 expected="UTF-8 text",
                 got=f"byte {bad!r}",
+                code="encoding",
             )
         ]
     )
@@ -298,6 +300,7 @@ class Table:
                     "repeats the header: two files joined into one?",
                     Location(file=self.file, row=row),
                     expected="a row of values",
+                    code="repeated",
                 )
             )
         if len(cells) > self.width:
@@ -307,6 +310,7 @@ class Table:
                     Location(file=self.file, row=row),
                     expected=f"at most {self.width} cells",
                     got=str(len(cells)),
+                    code="extra-cells",
                 )
             )
         return {
@@ -342,7 +346,11 @@ def header_table(
     expected = ", ".join(columns[c][0] for c in required)
     if header is None:
         raise ValidationError(
-            [Problem("is empty", Location(file=file), expected=f"a header: {expected}")]
+            [
+                Problem(
+                    "is empty", Location(file=file), expected=f"a header: {expected}", code="empty"
+                )
+            ]
         )
     if limits.columns is not None and len(header) > limits.columns:
         where = Location(file=file, row=1)
@@ -358,7 +366,13 @@ def header_table(
         elif column in table.columns:
             seen = table.columns[column][1]
             problems.append(
-                Problem(f"repeats column {seen!r}", where, expected="each column once", got=title)
+                Problem(
+                    f"repeats column {seen!r}",
+                    where,
+                    expected="each column once",
+                    got=title,
+                    code="repeated",
+                )
             )
         else:
             table.columns[column] = (index, title)
@@ -370,7 +384,13 @@ def header_table(
             if separator is not None:
                 message += f"; its one column holds {separator!r}: is it separated by commas?"
         problems.append(
-            Problem(message, Location(file=file, row=1), expected=expected, got=", ".join(header))
+            Problem(
+                message,
+                Location(file=file, row=1),
+                expected=expected,
+                got=", ".join(header),
+                code="missing-column",
+            )
         )
     if problems:
         raise ValidationError(problems)
@@ -441,4 +461,6 @@ def _csv_error(exc: csv.Error, file: str | None, row: int) -> ValidationError:
     elif "expected after '\"'" in str(exc):
         message = "has a quote inside a quoted field that is not doubled"
     expected = 'CSV, with a quote in a quoted field doubled ("")'
-    return ValidationError([Problem(message, where, expected=expected, got=str(exc))])
+    return ValidationError(
+        [Problem(message, where, expected=expected, got=str(exc), code="malformed")]
+    )

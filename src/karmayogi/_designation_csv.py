@@ -87,28 +87,33 @@ class _Reader:
         if len(self.problems) > before:
             return None
 
-        def problem(column: str, message: str, expected: str | None = None) -> None:
+        def problem(column: str, message: str, expected: str | None, code: str) -> None:
             where = self.table.where(row, column)
-            self.problems.append(Problem(message, where, expected=expected, got=values[column]))
+            got = values[column]
+            self.problems.append(Problem(message, where, expected=expected, got=got, code=code))
 
         if not values["designation"]:
-            problem("designation", "is blank", "a designation")
+            problem("designation", "is blank", "a designation", "blank")
         level = self.default_level
         if values.get("level"):
             try:
                 level = ProficiencyLevel.parse(values["level"])
             except ValueError:
-                problem("level", "is not a proficiency level", "1-5, L1-L5 or Basic..Ustad")
+                problem(
+                    "level", "is not a proficiency level", "1-5, L1-L5 or Basic..Ustad", "malformed"
+                )
         importance = Importance.MANDATORY
         if values.get("importance"):
             try:
                 importance = Importance(values["importance"].casefold())
             except ValueError:
-                problem("importance", "is not an importance", "mandatory or desirable")
+                problem("importance", "is not an importance", "mandatory or desirable", "malformed")
         try:
             area = CompetencyArea.parse(values["area"])
         except ValueError:
-            problem("area", "is not a competency area", "Behavioural, Functional or Domain")
+            problem(
+                "area", "is not a competency area", "Behavioural, Functional or Domain", "malformed"
+            )
             return None
         competency = self.competency(values, area, problem)
         if competency is None or len(self.problems) > before:
@@ -119,12 +124,17 @@ class _Reader:
         self, values: dict[str, str], area: CompetencyArea, problem: _Report
     ) -> Competency | None:
         if not values["theme"]:
-            problem("theme", "is blank", f"a {area.value} theme")
+            problem("theme", "is blank", f"a {area.value} theme", "blank")
             return None
         try:
             theme = self.framework.find(values["theme"], area=area, organisation=self.organisation)
         except LookupFailed as exc:
-            problem("theme", f"is not a {area.value} theme of {self.framework.id!r}", _hint(exc))
+            problem(
+                "theme",
+                f"is not a {area.value} theme of {self.framework.id!r}",
+                _hint(exc),
+                "unknown",
+            )
             return None
         if not values["sub_theme"]:
             return theme
@@ -133,14 +143,14 @@ class _Reader:
                 values["theme"], values["sub_theme"], area=area, organisation=self.organisation
             )
         except LookupFailed as exc:
-            problem("sub_theme", f"is not a sub-theme of {theme.name!r}", _hint(exc))
+            problem("sub_theme", f"is not a sub-theme of {theme.name!r}", _hint(exc), "unknown")
             return None
 
 
 class _Report(Protocol):
     """Reports a problem with one cell of the row being read."""
 
-    def __call__(self, column: str, message: str, expected: str | None = None) -> None: ...
+    def __call__(self, column: str, message: str, expected: str | None, code: str) -> None: ...
 
 
 def _hint(exc: LookupFailed) -> str | None:

@@ -157,6 +157,7 @@ def duplicates(kind: str, keys: Sequence[str], field: str | None = None) -> list
                     Location(path=path),
                     expected="each only once",
                     got=key,
+                    code="repeated",
                 )
             )
         else:
@@ -181,10 +182,18 @@ def _problems(exc: pydantic.ValidationError, file: str | None) -> Iterator[Probl
                 where = problem.where.within(path)
                 if file is not None:
                     where = attrs.evolve(where, file=file)
-                yield Problem(problem.message, where, expected=problem.expected, got=problem.got)
+                yield Problem(
+                    problem.message,
+                    where,
+                    expected=problem.expected,
+                    got=problem.got,
+                    code=problem.code,
+                )
             continue
         message = error["msg"].removeprefix("Value error, ")
-        yield Problem(message, Location(file=file, path=path or None), got=_scalar(error))
+        yield Problem(
+            message, Location(file=file, path=path or None), got=_scalar(error), code=error["type"]
+        )
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

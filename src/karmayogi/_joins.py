@@ -4,17 +4,36 @@ rules, and says how well it matched (a :class:`~karmayogi.errors.Match`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from karmayogi._names import name_key
 from karmayogi.errors import Match
 
 if TYPE_CHECKING:
-    from karmayogi.cbp import Catalogue
     from karmayogi.org import OrgTree
 
-__all__ = ["join_courses", "join_people", "join_places", "people_placed"]
+__all__ = ["CourseNames", "join_courses", "join_people", "join_places", "people_placed"]
+
+
+class NamedCourse(Protocol):
+    """A course as a join knows it: its id and its title."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class CourseNames(Protocol):
+    """What a join asks of a catalogue (a :class:`karmayogi.cbp.Catalogue`): each course's
+    id and title, so that records naming courses one way meet allocations naming them
+    the other."""
+
+    @property
+    def courses(self) -> Sequence[NamedCourse]: ...
+
 
 _COURSE_JOIN = "the allocations' courses in the records"
 _PLATFORM_ID = re.compile(r"do_\w+")
@@ -25,7 +44,7 @@ def join_courses(
     wanted: Iterable[str],
     present: Iterable[str],
     *,
-    catalogue: Catalogue | None = None,
+    catalogue: CourseNames | None = None,
     join: str = _COURSE_JOIN,
 ) -> tuple[dict[str, str], Match]:
     """For each course that ``wanted`` names (by id or by title), the course the records
@@ -83,7 +102,7 @@ that holds both (--catalogue)
     )
 
 
-def _course_hint(missed: list[str], present: set[str], catalogue: Catalogue | None) -> str | None:
+def _course_hint(missed: list[str], present: set[str], catalogue: CourseNames | None) -> str | None:
     if not missed:
         return None
     if not present:

@@ -61,7 +61,9 @@ def json_object(loaded: tuple[str | None, Any]) -> tuple[str | None, Mapping[str
     file, data = loaded
     if not isinstance(data, Mapping):
         where = Location(file=file)
-        raise ValidationError([Problem("is not a JSON object", where, got=type(data).__name__)])
+        raise ValidationError(
+            [Problem("is not a JSON object", where, got=type(data).__name__, code="malformed")]
+        )
     return file, data
 
 
@@ -72,7 +74,9 @@ def _decoded(data: bytes, file: str | None) -> str:
         row = data.count(b"\n", 0, exc.start) + 1
         where = Location(file=file, row=row)
         bad = data[exc.start : exc.start + 1]
-        problem = Problem("is not UTF-8 text", where, expected="UTF-8 JSON", got=f"byte {bad!r}")
+        problem = Problem(
+            "is not UTF-8 text", where, expected="UTF-8 JSON", got=f"byte {bad!r}", code="encoding"
+        )
         raise ValidationError([problem]) from None
 
 
@@ -136,14 +140,24 @@ def _reading(file: str | None) -> Iterator[tuple[json.JSONDecoder, list[str]]]:
         yield json.JSONDecoder(object_pairs_hook=pairs), repeated
     except json.JSONDecodeError as exc:
         where = Location(file=file, row=exc.lineno)
-        raise NotJSON([Problem("is not JSON", where, got=exc.msg)]) from None
+        raise NotJSON([Problem("is not JSON", where, got=exc.msg, code="malformed")]) from None
     except RecursionError:
         message = "is nested more deeply than JSON is read"
-        raise ValidationError([Problem(message, Location(file=file))]) from None
+        raise ValidationError(
+            [Problem(message, Location(file=file), code="out-of-range")]
+        ) from None
     except ValueError as exc:  # Python's own bound: an integer of more than 4,300 digits
         message = "has a number longer than Python reads"
         raise ValidationError(
-            [Problem(message, Location(file=file), expected="at most 4,300 digits", got=str(exc))]
+            [
+                Problem(
+                    message,
+                    Location(file=file),
+                    expected="at most 4,300 digits",
+                    got=str(exc),
+                    code="out-of-range",
+                )
+            ]
         ) from None
 
 
@@ -156,6 +170,7 @@ def _refuse_repeats(repeated: list[str], file: str | None) -> None:
                     Location(file=file),
                     expected="each key once",
                     got=key,
+                    code="repeated",
                 )
                 for key in dict.fromkeys(repeated)
             ]

@@ -31,7 +31,7 @@ def read(source: Source, framework: Framework, limits: Limits = DEFAULT_LIMITS) 
         values = table.values(row, cells, problems)
         blank = [c for c in ("competency", "language", "label") if not values.get(c)]
         if blank:
-            problems.append(Problem("is blank", table.where(row, blank[0])))
+            problems.append(Problem("is blank", table.where(row, blank[0]), code="blank"))
             continue
         competency, language, label = values["competency"], values["language"], values["label"]
         if competency not in framework:
@@ -42,6 +42,7 @@ def read(source: Source, framework: Framework, limits: Limits = DEFAULT_LIMITS) 
                     table.where(row, "competency"),
                     expected="one of " + ", ".join(map(repr, near)) if near else None,
                     got=competency,
+                    code="unknown",
                 )
             )
             continue
@@ -52,6 +53,7 @@ def read(source: Source, framework: Framework, limits: Limits = DEFAULT_LIMITS) 
                     table.where(row, "language"),
                     expected="a code such as hi, ta or bn",
                     got=language,
+                    code="malformed",
                 )
             )
             continue
@@ -63,6 +65,7 @@ def read(source: Source, framework: Framework, limits: Limits = DEFAULT_LIMITS) 
                     table.where(row, "label"),
                     expected=labels[competency][language],
                     got=label,
+                    code="inconsistent",
                 )
             )
             continue

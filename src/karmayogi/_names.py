@@ -6,7 +6,14 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "identity", "name_key", "printable", "slug"]
+__all__ = ["YES_NO", "close_matches", "identity", "name_key", "printable", "slug"]
+
+YES_NO = {
+    "yes": True, "y": True, "true": True, "1": True,
+    "no": False, "n": False, "false": False, "0": False,
+}  # fmt: skip
+"""The words files write for yes and no, folded to lower case: every reader of a flag
+takes these (and says what a blank cell means itself)."""
 
 
 def name_key(name: str) -> str:

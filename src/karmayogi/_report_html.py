@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from karmayogi import __version__
+from karmayogi._figures import GAP_ROWS, day, indian_number
 from karmayogi._html import escape as _e
 from karmayogi._html import table
 from karmayogi.periods import FinancialYear, Period
@@ -49,7 +50,6 @@ footer li { margin: 3px 0; }
 
 def page(report: Report, *, charts: bool) -> str:
     """The whole page."""
-    from karmayogi.report import _day
 
     parts = [
         "<!DOCTYPE html>",
@@ -65,7 +65,7 @@ def page(report: Report, *, charts: bool) -> str:
         f"<h1>{_e(report.title)}</h1>",
         f'<p class="meta">Capacity building in plan year {report.year} (1 April '
         f"{report.year.start.year} to 31 March {report.year.end.year}); data as of "
-        f"<b>{_day(report.as_of)}</b>.<br>Counting policy: <b>{_e(report.policy)}</b>.</p>",
+        f"<b>{day(report.as_of)}</b>.<br>Counting policy: <b>{_e(report.policy)}</b>.</p>",
         _cards(report),
         "</header>",
     ]
@@ -87,7 +87,7 @@ def page(report: Report, *, charts: bool) -> str:
 
 
 def _cards(report: Report) -> str:
-    from karmayogi.report import indian_number as n
+    n = indian_number
 
     row = report.headline
     cards: list[tuple[str | None, str]] = []
@@ -276,7 +276,6 @@ def _compliance(report: Report, charts: bool) -> str:
 
 
 def _gaps(report: Report, charts: bool) -> str:
-    from karmayogi.report import GAP_ROWS
 
     gaps = report.gaps
     if gaps is None:
@@ -362,7 +361,6 @@ def _cells(report: Report) -> Callable[[Cell], str]:
 
 
 def _cell(value: Cell) -> str:
-    from karmayogi.report import indian_number
 
     if value is None:
         return ""

@@ -29,19 +29,21 @@ import datetime as dt
 import enum
 import functools
 import graphlib
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import attrs
 import pydantic
 
+from karmayogi._allocation import Allocation
+from karmayogi._api import presented
 from karmayogi._cover import Option, choose
 from karmayogi._csv import Source, opened, read_table, safe_writer
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
+from karmayogi._durations import Duration
 from karmayogi._html import Tabular
-from karmayogi._names import close_matches, identity, name_key, slug
+from karmayogi._names import YES_NO, close_matches, identity, name_key, slug
 from karmayogi.competency import (
     CompetencyProfile,
     Framework,
@@ -107,76 +109,6 @@ __all__ = [
 D = TypeVar("D", bound=Document)
 
 
-# --- Durations --------------------------------------------------------------------------
-
-_HMS = re.compile(r"(\d+):([0-5]?\d):([0-5]?\d)")
-_ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE)
-LONGEST_COURSE = dt.timedelta(hours=1000)
-
-
-def parse_duration(value: Any) -> dt.timedelta:
-    """A course's length as files write it: seconds (``5400``, as the platform stores
-    it), ``HH:MM:SS`` (as its reports print it, hours may pass 24) or ISO 8601
-    (``PT1H30M``). It must be more than zero and at most 1000 hours."""
-    if isinstance(value, dt.timedelta):
-        duration = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        duration = _bounded(lambda: dt.timedelta(seconds=value), value)
-    elif isinstance(value, str):
-        duration = _duration_text(value.strip())
-    else:
-        raise ValueError(f"a duration must be seconds or HH:MM:SS, got {type(value).__name__}")
-    if not dt.timedelta(0) < duration <= LONGEST_COURSE:
-        raise ValueError(f"a duration must be more than 0 and at most 1000 hours, got {value!r}")
-    return duration
-
-
-def _bounded(make: Callable[[], dt.timedelta], written: object) -> dt.timedelta:
-    """``make()``, or a ValueError for a length past what a timedelta holds (and no
-    course lasts): an absurd duration is bad input, not a crash."""
-    try:
-        return make()
-    except OverflowError:
-        raise ValueError(f"a duration must be at most 1000 hours, got {written!r}") from None
-
-
-def _duration_text(text: str) -> dt.timedelta:
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        return _bounded(lambda: dt.timedelta(seconds=float(text)), text)
-    if re.fullmatch(r"\d*\.\d+", text):  # "1.5": hours typed by hand, most likely
-        raise ValueError(f"a duration in seconds is whole; {text!r} is not (1.5 hours is 01:30:00)")
-    if match := _HMS.fullmatch(text):
-        hours, minutes, seconds = (int(part) for part in match.groups())
-        return _bounded(lambda: dt.timedelta(hours=hours, minutes=minutes, seconds=seconds), text)
-    if (match := _ISO_DURATION.fullmatch(text)) and any(match.groups()):
-        days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-        return _bounded(
-            lambda: dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds), text
-        )
-    raise ValueError(f"a duration is seconds, HH:MM:SS or PT1H30M; got {text!r}")
-
-
-def format_duration(duration: dt.timedelta) -> str:
-    """``HH:MM:SS``, as the platform's reports write a duration."""
-    seconds = round(duration.total_seconds())
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-Duration = Annotated[
-    dt.timedelta,
-    pydantic.BeforeValidator(parse_duration),
-    pydantic.PlainSerializer(format_duration, return_type=str),
-    pydantic.WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "description": "seconds"},
-                {"type": "string", "pattern": r"^\d+:[0-5]?\d:[0-5]?\d$"},
-            ]
-        }
-    ),
-]
-
-
 # --- The catalogue ------------------------------------------------------------------------
 
 
@@ -230,7 +162,12 @@ class Course(Document):
         )
         problems += duplicates("prerequisites", list(self.prerequisites))
         problems += [
-            Problem("is the course itself", Location(path=f"prerequisites[{i}]"), got=p)
+            Problem(
+                "is the course itself",
+                Location(path=f"prerequisites[{i}]"),
+                got=p,
+                code="not-allowed",
+            )
             for i, p in enumerate(self.prerequisites)
             if p == self.id
         ]
@@ -276,6 +213,7 @@ class Catalogue(Document):
                 Location(path=f"courses[{i}].prerequisites[{j}]"),
                 expected=_course_expected(prerequisite, ids),
                 got=prerequisite,
+                code="unknown",
             )
             for i, course in enumerate(self.courses)
             for j, prerequisite in enumerate(course.prerequisites)
@@ -333,6 +271,7 @@ class Catalogue(Document):
                 f"is not in framework {framework.id!r}",
                 Location(path=f"courses[{i}].competencies[{j}].competency"),
                 got=built.competency,
+                code="unknown",
             )
             for i, course in enumerate(self.courses)
             for j, built in enumerate(course.competencies)
@@ -365,6 +304,7 @@ def _prerequisite_cycles(courses: Sequence[Course]) -> list[Problem]:
                     Location(path=f"courses[{index[first]}].prerequisites"),
                     expected="prerequisites that end",
                     got=" -> ".join(reversed(circle)),
+                    code="not-allowed",
                 )
             )
             for course in circle:  # look past this circle for another
@@ -486,6 +426,7 @@ class Assignment(Document):
                         Location(path="names"),
                         expected="[]",
                         got=", ".join(self.names),
+                        code="not-allowed",
                     )
                 ]
             )
@@ -496,6 +437,7 @@ class Assignment(Document):
                     Problem(
                         f"is empty; a {self.type.value} assignment names {what}",
                         Location(path="names"),
+                        code="empty",
                     )
                 ]
             )
@@ -646,7 +588,10 @@ class Plan(Document):
         unknown = sorted(set(changes) - set(type(self).model_fields))
         if unknown:
             raise ValidationError(
-                [Problem("is not a field of a plan", Location(path=n)) for n in unknown]
+                [
+                    Problem("is not a field of a plan", Location(path=n), code="unknown")
+                    for n in unknown
+                ]
             )
         if self.status is PlanStatus.RETIRED:
             raise _lifecycle("a Retired plan is final; make a new plan instead")
@@ -660,6 +605,7 @@ class Plan(Document):
                             "cannot change once the plan is Live",
                             Location(path=name),
                             expected=f"one of {allowed}",
+                            code="not-allowed",
                         )
                         for name in frozen
                     ]
@@ -737,7 +683,11 @@ class Plan(Document):
         items: list[Any] = []
         if not isinstance(content, list):
             problems.append(
-                Problem("is missing or not a list", Location(file=file, path="contentList"))
+                Problem(
+                    "is missing or not a list",
+                    Location(file=file, path="contentList"),
+                    code="missing-column",
+                )
             )
         else:
             for entry in content:
@@ -823,6 +773,7 @@ def plans_from_platform(
                     Location(file=file, path=plan_id),
                     expected="the same plan in each but for its assignment",
                     got=", ".join(dict.fromkeys(differ)),
+                    code="inconsistent",
                 )
             )
             continue
@@ -847,7 +798,7 @@ def _plan_id(organisation: object, year: object, name: object) -> str:
 
 
 def _lifecycle(message: str) -> ValidationError:
-    return ValidationError([Problem(message, Location(path="status"))])
+    return ValidationError([Problem(message, Location(path="status"), code="not-allowed")])
 
 
 def _plan_rules(
@@ -866,11 +817,14 @@ def _plan_rules(
                 Location(path="due"),
                 expected=f"{year.start.isoformat()} to {year.end.isoformat()}",
                 got=due.isoformat(),
+                code="out-of-range",
             )
         )
     if not items:
         problems.append(
-            Problem("is empty; a plan needs at least one course", Location(path="items"))
+            Problem(
+                "is empty; a plan needs at least one course", Location(path="items"), code="empty"
+            )
         )
     # An invalid entry (None) gets a key of its own, so it repeats nothing.
     item_keys = [i.course if i else f"\0{n}" for n, i in enumerate(items)]
@@ -901,11 +855,16 @@ def _context_problems(
                         Location(path=f"items[{i}].course"),
                         expected=" or ".join(repr(h) for h in hint) or None,
                         got=item.course,
+                        code="unknown",
                     )
                 )
     if not assignments:
         problems.append(
-            Problem("is empty; the plan is assigned to no one", Location(path="assignments"))
+            Problem(
+                "is empty; the plan is assigned to no one",
+                Location(path="assignments"),
+                code="empty",
+            )
         )
     if people is None:
         return problems
@@ -928,6 +887,7 @@ def _context_problems(
                             f"is a designation no person of {organisation!r} holds",
                             Location(path=f"assignments[{i}].names[{j}]"),
                             got=name,
+                            code="unknown",
                         )
                     )
         elif assignment.type is AssignmentType.CUSTOM_USERS:
@@ -937,6 +897,7 @@ def _context_problems(
                     "is not among the people given",
                     Location(path=f"assignments[{i}].names[{j}]"),
                     got=name,
+                    code="unknown",
                 )
                 for j, name in enumerate(assignment.names)
                 if name not in known
@@ -945,7 +906,9 @@ def _context_problems(
             1 for p in people if p.active and assignment.matches(p, organisation, index) is not None
         )
     if assignments and reached == 0:
-        problems.append(Problem("reach no active person", Location(path="assignments")))
+        problems.append(
+            Problem("reach no active person", Location(path="assignments"), code="no-match")
+        )
     return problems
 
 
@@ -1066,7 +1029,9 @@ class PlanHistory(Document):
         ):
             message = _step_problem(old, new)
             if message is not None:
-                problems.append(Problem(message, Location(path=f"versions[{i}]")))
+                problems.append(
+                    Problem(message, Location(path=f"versions[{i}]"), code="not-allowed")
+                )
         if problems:
             raise ValidationError(problems)
         return self
@@ -1256,18 +1221,6 @@ def _unique_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 # --- Who must do what by when -------------------------------------------------------------
-
-
-@attrs.frozen
-class Allocation:
-    """One person must complete one course by a due date, because of one plan."""
-
-    person: str
-    course: str
-    due: dt.date
-    plan: str
-    mandatory: bool
-    apar: bool
 
 
 @attrs.frozen
@@ -1475,6 +1428,7 @@ def resolve(
             Location(path="plans"),
             expected="one version of each plan",
             got=plan_id,
+            code="repeated",
         )
         for plan_id, times in sorted(Counter(p.id for p in plans).items())
         if times > 1
@@ -1642,23 +1596,30 @@ mandatory=True, apar=False),)
     table = read_table(source, ALLOCATION_COLUMNS, ("person", "course", "due"), limits)
     problems: list[Problem] = []
     allocations = []
-    flags = {"yes": True, "true": True, "no": False, "false": False, "": False}
+    flags = {**YES_NO, "": False}
     for row, cells in table.rows:
         values = table.values(row, cells, problems)
         values["person"] = identity(values["person"])
         before = len(problems)
         for column in ("person", "course"):
             if not values[column]:
-                problems.append(Problem("is blank", table.where(row, column)))
+                problems.append(Problem("is blank", table.where(row, column), code="blank"))
         due = None
         try:
             due = parse_date(values["due"])
         except ValueError as exc:
-            problems.append(Problem(str(exc), table.where(row, "due"), got=values["due"]))
+            problems.append(
+                Problem(str(exc), table.where(row, "due"), got=values["due"], code="malformed")
+            )
         for column in ("mandatory", "apar"):
             if values.get(column, "").casefold() not in flags:
                 problems.append(
-                    Problem("is not Yes or No", table.where(row, column), got=values[column])
+                    Problem(
+                        "is not Yes or No",
+                        table.where(row, column),
+                        got=values[column],
+                        code="malformed",
+                    )
                 )
         if len(problems) == before and due is not None:
             allocations.append(
@@ -1872,6 +1833,7 @@ def _positions_by_organisation(
                     "names no organisation, and none was given to build for",
                     Location(path=f"positions[{i}].organisation"),
                     expected="the position's organisation, or organisation=",
+                    code="blank",
                 )
             )
         elif organisation is None or org == organisation:
@@ -1884,6 +1846,7 @@ def _positions_by_organisation(
             Location(path="positions"),
             expected="each position of an organisation once",
             got=key,
+            code="repeated",
         )
         for key, times in sorted(ids.items())
         if times > 1
@@ -1907,3 +1870,6 @@ def _needs(
         profile = profiles.get(person.id, CompetencyProfile(person=person.id))
         short |= {gap.competency for gap in find_gaps(profile, position, on=on)}
     return {c: r for c, r in requirements.items() if c in short}
+
+
+__dir__ = presented(__name__, globals(), __all__)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, Type
 import attrs
 import pydantic
 
+from karmayogi._api import presented
 from karmayogi._csv import Source
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._html import Tabular
@@ -234,6 +235,7 @@ class Theme(Document):
                         Location(path="organisation"),
                         expected="no organisation for a " + self.area.value + " theme",
                         got=self.organisation,
+                        code="not-allowed",
                     )
                 ]
             )
@@ -527,6 +529,7 @@ did you mean 'Active Listening'?
                 "is already in the framework; extend adds, it does not change",
                 Location(path=f"{path}.id"),
                 got=item.id,
+                code="repeated",
             )
             for path, item in _items(themes, sub_themes)
             if item.id in self._by_id
@@ -554,6 +557,7 @@ did you mean 'Active Listening'?
                 Location(path=f"labels[{competency!r}]"),
                 expected=_did_you_mean(competency, self._by_id),
                 got=competency,
+                code="unknown",
             )
             for competency in labels
             if competency not in self._by_id
@@ -646,6 +650,7 @@ did you mean 'Active Listening'?
                 Location(path=f"roles[{r}].requirements[{q}].competency"),
                 expected=_did_you_mean(requirement.competency, self._by_id),
                 got=requirement.competency,
+                code="unknown",
             )
             for r, role in enumerate(position.roles)
             for q, requirement in enumerate(role.requirements)
@@ -731,6 +736,7 @@ def _framework_problems(fw: Framework) -> Iterator[Problem]:
                 Location(path=f"{path}.id"),
                 expected="a unique identifier",
                 got=item.id,
+                code="repeated",
             )
         else:
             seen_ids[item.id] = path
@@ -744,6 +750,7 @@ def _framework_problems(fw: Framework) -> Iterator[Problem]:
                 Location(path=f"themes[{i}].name"),
                 expected="a unique name within the area",
                 got=theme.name,
+                code="repeated",
             )
         else:
             theme_names[key] = i
@@ -755,6 +762,7 @@ def _framework_problems(fw: Framework) -> Iterator[Problem]:
                 Location(path=f"sub_themes[{i}].theme"),
                 expected=_did_you_mean(sub.theme, theme_ids),
                 got=sub.theme,
+                code="unknown",
             )
         key2 = (sub.theme, name_key(sub.name))
         if key2 in sub_names:
@@ -764,6 +772,7 @@ def _framework_problems(fw: Framework) -> Iterator[Problem]:
                 Location(path=f"sub_themes[{i}].name"),
                 expected="a unique name within the theme",
                 got=sub.name,
+                code="repeated",
             )
         else:
             sub_names[key2] = i
@@ -1135,6 +1144,7 @@ class Holding(Document):
                         Location(path="expires_on"),
                         expected=f"on or after {self.attained_on.isoformat()}",
                         got=self.expires_on.isoformat(),
+                        code="inconsistent",
                     )
                 ]
             )
@@ -1431,7 +1441,14 @@ mean_deficit=3.0)
         if profiles.setdefault(profile.person, profile) != profile:
             where = Location(path=f"assignments[{i}].person")
             raise ValidationError(
-                [Problem("was given earlier with a different profile", where, got=profile.person)]
+                [
+                    Problem(
+                        "was given earlier with a different profile",
+                        where,
+                        got=profile.person,
+                        code="inconsistent",
+                    )
+                ]
             )
         key = (group_of(profile, needs), profile.person)
         for req in _requirements_of(needs):
@@ -1637,3 +1654,6 @@ def write_designation_csv(
     from karmayogi._designation_csv import write
 
     write(positions, framework, target, with_level=with_level)
+
+
+__dir__ = presented(__name__, globals(), __all__)

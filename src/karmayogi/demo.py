@@ -38,9 +38,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi._atomic import atomic_text, write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._names import slug
+from karmayogi._platform import CBP_REPORT_HEADER, CONSUMPTION_REPORT_HEADER
 from karmayogi.cbp import (
     Catalogue,
     Course,
@@ -309,7 +311,7 @@ class Demo:
         generated = _stamp(self.as_of, 6)
         with atomic_text(path) as handle:
             out = safe_writer(handle)
-            out.writerow(CONSUMPTION_HEADER)
+            out.writerow(CONSUMPTION_REPORT_HEADER)
             for i, record in enumerate(self.records):
                 person, course = people[record.person], courses[record.course]
                 details, office = self._details[record.person], self._office(person)
@@ -366,7 +368,7 @@ class Demo:
         published = {p.id: p.published_at for p in self.plans}
         with atomic_text(path) as handle:
             out = safe_writer(handle)
-            out.writerow(CBP_HEADER)
+            out.writerow(CBP_REPORT_HEADER)
             for a in self.allocations.allocations:
                 person, details = people[a.person], self._details[a.person]
                 record = records.get((a.person, a.course))
@@ -414,21 +416,6 @@ class Demo:
         return path
 
 
-CONSUMPTION_HEADER = [
-    "Full_Name", "Designation", "Email", "Phone_Number", "MDO_Name", "Group", "Tag", "Ministry",
-    "Department", "Organization", "Content_Provider", "Content_Name", "Content_Type",
-    "Content_Duration", "Batch_Id", "Batch_Name", "Batch_Start_Date", "Batch_End_Date",
-    "Enrolled_On", "Status", "Content_Progress_Percentage", "Last_Published_On",
-    "Content_Retired_On", "Completed_On", "Certificate_Generated", "User_Rating", "Gender",
-    "Category", "External_System", "External_System_Id", "mdoid", "Certificate_ID",
-    "Report_Last_Generated_On", "Live_CBP_Plan_Mandate"
-]  # fmt: skip
-CBP_HEADER = [
-    "Name", "Email", "Phone", "MDO_Name", "Group", "Designation", "Ministry", "Department",
-    "Organization", "Name of CBP Allocated Course", "isapar", "Allocated On",
-    "Current Progress", "Due Date of Completion", "Actual Date of Completion", "mdoid",
-    "Report_Last_Generated_On"
-]  # fmt: skip
 _CBP_PROGRESS = {
     Status.NOT_STARTED: "Not Started",
     Status.IN_PROGRESS: "In Progress",
@@ -786,3 +773,6 @@ def _stamp(when: dt.datetime | dt.date, hour: int = 0) -> str:
 def _hms(duration: dt.timedelta) -> str:
     seconds = round(duration.total_seconds())
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+__dir__ = presented(__name__, globals(), __all__)

@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi._csv import Source, read_table
 from karmayogi._names import close_matches, name_key
 from karmayogi.errors import Location, Problem, ValidationError
@@ -200,6 +201,7 @@ class DesignationIndex:
                 Location(path=f"aliases[{written!r}]"),
                 expected=_expected(canonical, self.designations),
                 got=canonical,
+                code="unknown",
             )
             for written, canonical in aliases.items()
             if canonical.strip() not in self.designations
@@ -324,7 +326,7 @@ def read_aliases_csv(
         alias, canonical = values.get("alias", ""), values.get("designation", "")
         if not alias or not canonical:
             column = "alias" if not alias else "designation"
-            problems.append(Problem("is blank", table.where(row, column)))
+            problems.append(Problem("is blank", table.where(row, column), code="blank"))
             continue
         meant = by_key.get(name_key(canonical))
         if meant is None:
@@ -334,6 +336,7 @@ def read_aliases_csv(
                     table.where(row, "designation"),
                     expected=_expected(canonical, known),
                     got=canonical,
+                    code="unknown",
                 )
             )
             continue
@@ -345,6 +348,7 @@ def read_aliases_csv(
                     table.where(row, "designation"),
                     expected=repr(before),
                     got=meant,
+                    code="inconsistent",
                 )
             )
             continue
@@ -352,3 +356,6 @@ def read_aliases_csv(
     if problems:
         raise ValidationError(problems)
     return aliases
+
+
+__dir__ = presented(__name__, globals(), __all__)

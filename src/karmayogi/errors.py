@@ -17,8 +17,9 @@ an error: a rule of thumb not met, or a part of an imported file that could not 
 
 >>> err = ValidationError([
 ...     Problem("must be 1..5", Location(file="roles.csv", row=3, field="Level"),
-...             expected="1..5", got="7"),
-...     Problem("is blank", Location(file="roles.csv", row=9, field="Designation")),
+...             expected="1..5", got="7", code="out-of-range"),
+...     Problem("is blank", Location(file="roles.csv", row=9, field="Designation"),
+...             code="blank"),
 ... ])
 >>> print(err)
 2 problems:
@@ -33,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import attrs
+
+from karmayogi._api import presented
 
 __all__ = [
     "AmbiguousNameError",
@@ -83,12 +86,23 @@ class Location:
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with the input: what, where, what was expected and what was got."""
+    """One thing wrong with the input: what, where, what was expected and what was got.
+
+    ``code`` says the kind of problem and is stable across releases, so that tests and
+    portals match on it rather than on the message: ``blank``, ``malformed`` (not a date,
+    a number, a status...), ``out-of-range``, ``unknown`` (names what is not there),
+    ``repeated``, ``inconsistent`` (fields or rows that disagree), ``missing-column``,
+    ``extra-cells``, ``encoding``, ``not-allowed`` (a rule of the model or a plan's
+    lifecycle), ``empty``, ``limit-exceeded``, ``no-match``; for a document's fields,
+    pydantic's own error type (``missing``, ``int_parsing``...). Every problem karmayogi
+    reports names its code; ``invalid`` is left for problems a caller builds without one.
+    """
 
     message: str
     where: Location = attrs.field(factory=Location)
     expected: str | None = attrs.field(default=None, kw_only=True)
     got: str | None = attrs.field(default=None, kw_only=True)
+    code: str = attrs.field(default="invalid", kw_only=True)
 
     def __str__(self) -> str:
         detail = []
@@ -154,6 +168,7 @@ class LimitExceeded(ValidationError):
                     where,
                     expected=f"at most {allowed:,} {unit}".rstrip(),
                     got=got,
+                    code="limit-exceeded",
                 )
             ]
         )
@@ -235,7 +250,7 @@ pass a catalogue
 
     def __init__(self, match: Match) -> None:
         self.match = match
-        super().__init__([Problem(self._sentence(), Location(path=match.join))])
+        super().__init__([Problem(self._sentence(), Location(path=match.join), code="no-match")])
 
     def _sentence(self) -> str:
         m = self.match
@@ -281,3 +296,6 @@ class AmbiguousNameError(LookupFailed):
     def __str__(self) -> str:
         listed = ", ".join(repr(c) for c in self.candidates)
         return f"{self.name!r} matches more than one {self.what}: {listed}; name it more fully"
+
+
+__dir__ = presented(__name__, globals(), __all__)

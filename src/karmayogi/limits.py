@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi.errors import LimitExceeded
 
 __all__ = ["DEFAULT_LIMITS", "NO_LIMITS", "LimitExceeded", "Limits"]
@@ -64,3 +65,5 @@ field, a thousand columns; and every roll-up, 1,200 periods (a century of months
 
 NO_LIMITS = Limits(file_size=None, rows=None, field_size=None, columns=None, periods=None)
 """No caps at all, for trusted files larger than the defaults allow."""
+
+__dir__ = presented(__name__, globals(), __all__)

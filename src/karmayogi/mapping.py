@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi._catalogue_csv import level_in
 from karmayogi._csv import Source, opened, read_table, safe_writer
 from karmayogi._html import Tabular
@@ -362,6 +363,7 @@ def read_review_csv(
                     table.where(row, "decision"),
                     expected="accepted, rejected or blank",
                     got=values["decision"],
+                    code="malformed",
                 )
             )
             continue
@@ -372,6 +374,7 @@ def read_review_csv(
                     f"is not in framework {framework.id!r}",
                     table.where(row, "competency"),
                     got=competency,
+                    code="unknown",
                 )
             )
             continue
@@ -503,3 +506,6 @@ def coverage(
         if built.get(competency, 0) < level
     ]
     return Coverage(tuple(gaps), len(needed))
+
+
+__dir__ = presented(__name__, globals(), __all__)

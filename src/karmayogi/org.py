@@ -25,8 +25,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi._csv import Source, read_table
-from karmayogi._names import close_matches, identity, name_key, slug
+from karmayogi._names import YES_NO, close_matches, identity, name_key, slug
 from karmayogi.errors import Location, Problem, UnknownNameError, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
@@ -79,8 +80,7 @@ PEOPLE_COLUMNS = {
     "active": ("Active", "Status", "Is Active"),
 }
 
-_ACTIVE = {"true": True, "yes": True, "y": True, "1": True, "active": True}
-_INACTIVE = {"false": False, "no": False, "n": False, "0": False, "inactive": False}
+_ACTIVE = {**YES_NO, "active": True, "inactive": False}
 
 
 def read_people_csv(
@@ -113,26 +113,34 @@ def read_people_csv(
             column: str,
             message: str,
             expected: str,
+            code: str,
+            *,
             values: dict[str, str] = values,
             row: int = row,
         ) -> None:
-            problems.append(
-                Problem(message, table.where(row, column), expected=expected, got=values[column])
-            )
+            where, got = table.where(row, column), values[column]
+            problems.append(Problem(message, where, expected=expected, got=got, code=code))
 
         if not values["id"]:
-            problem("id", "is blank", "a person's identifier")
+            problem("id", "is blank", "a person's identifier", "blank")
         elif values["id"] in first_row:
-            problem("id", f"repeats the person of row {first_row[values['id']]}", "each once")
+            problem(
+                "id",
+                f"repeats the person of row {first_row[values['id']]}",
+                "each once",
+                "repeated",
+            )
         else:
             first_row[values["id"]] = row
         org = values.get("organisation") or organisation
         if not org:
-            problem("organisation", "is blank", "the person's organisation")
+            problem("organisation", "is blank", "the person's organisation", "blank")
         active_text = values.get("active", "").casefold()
-        active = _ACTIVE.get(active_text, _INACTIVE.get(active_text)) if active_text else True
+        active = _ACTIVE.get(active_text) if active_text else True
         if active is None:
-            problem("active", "is not a yes or no", "yes/no, true/false, Active/Inactive")
+            problem(
+                "active", "is not a yes or no", "yes/no, true/false, Active/Inactive", "malformed"
+            )
         if len(problems) == before and org and active is not None:
             people.append(
                 Person(
@@ -162,6 +170,7 @@ def check_unique(people: Iterable[Person]) -> list[Problem]:
                     Location(path=f"people[{i}].id"),
                     expected="one designation and organisation per person",
                     got=person.id,
+                    code="inconsistent",
                 )
             )
     return problems
@@ -249,6 +258,7 @@ class OrgTree:
                         Location(path=f"units[{i}].id"),
                         expected="each unit once",
                         got=unit.id,
+                        code="repeated",
                     )
                 )
             else:
@@ -266,6 +276,7 @@ class OrgTree:
                         Location(path=f"units[{unit.id!r}].parent"),
                         expected="the id of another unit",
                         got=unit.parent,
+                        code="unknown",
                     )
                 )
             elif parent.level >= unit.level:
@@ -275,6 +286,7 @@ class OrgTree:
                         Location(path=f"units[{unit.id!r}].level"),
                         expected=f"a level below {parent.level.name}",
                         got=unit.level.name,
+                        code="not-allowed",
                     )
                 )
             else:
@@ -391,6 +403,7 @@ class OrgTree:
                         Location(path=f"people[{i}].{field}"),
                         expected="the id of a unit",
                         got=place,
+                        code="unknown",
                     )
                 )
         if problems:
@@ -433,7 +446,9 @@ def read_units_csv(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> OrgTre
             )
         except ValueError as exc:
             field = "level" if values["id"] else "id"
-            problems.append(Problem(str(exc), table.where(row, field), got=values[field]))
+            problems.append(
+                Problem(str(exc), table.where(row, field), got=values[field], code="malformed")
+            )
     if problems:
         raise ValidationError(problems)
     try:
@@ -442,3 +457,6 @@ def read_units_csv(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> OrgTre
         raise ValidationError(
             [attrs.evolve(p, where=attrs.evolve(p.where, file=table.file)) for p in exc.problems]
         ) from None
+
+
+__dir__ = presented(__name__, globals(), __all__)

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from karmayogi._api import presented
 from karmayogi._cover import Option, choose
 from karmayogi._html import Tabular
 from karmayogi._joins import join_courses
-from karmayogi._ledger import Status
 from karmayogi.competency import (
     CompetencyProfile,
     EvidenceSource,
@@ -51,6 +51,7 @@ from karmayogi.competency import (
 )
 from karmayogi.errors import Match
 from karmayogi.periods import IST, parse_date, today_in_india
+from karmayogi.progress import Status
 
 if TYPE_CHECKING:
     from karmayogi.cbp import Allocation, Catalogue, Course
@@ -440,3 +441,6 @@ def _minutes(hours: float) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes % 60 else f"{minutes // 60} h"
+
+
+__dir__ = presented(__name__, globals(), __all__)

@@ -30,6 +30,8 @@ import attrs
 import pydantic
 from dateutil import parser as dateutil_parser
 
+from karmayogi._api import presented
+
 __all__ = [
     "IST",
     "PERIOD_KINDS",
@@ -383,3 +385,14 @@ def _india_date_input(value: Any) -> Any:
 
 IndiaDate = Annotated[dt.date, pydantic.BeforeValidator(_india_date_input)]
 """A calendar date in a document, read as files write it (ISO or day-first)."""
+
+
+def plausible_dates() -> tuple[dt.date, dt.date]:
+    """The dates a learning record may plausibly have: from 2015 (before iGOT Karmayogi,
+    for records brought over from older systems) to a year from today, in India."""
+    return _FIRST_PLAUSIBLE, today_in_india() + dt.timedelta(days=366)
+
+
+_FIRST_PLAUSIBLE = dt.date(2015, 1, 1)
+
+__dir__ = presented(__name__, globals(), __all__)

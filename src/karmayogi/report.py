@@ -38,8 +38,10 @@ from typing import Any
 
 import attrs
 
+from karmayogi._api import presented
+from karmayogi._figures import GAP_ROWS, indian_number
+from karmayogi._figures import day as day_text
 from karmayogi._joins import join_people
-from karmayogi._reports import plausible_dates
 from karmayogi.cbp import Allocation, Catalogue, Resolution
 from karmayogi.competency import (
     CompetencyProfile,
@@ -51,7 +53,7 @@ from karmayogi.competency import (
 from karmayogi.designations import DesignationIndex
 from karmayogi.errors import Match
 from karmayogi.org import OrgTree, Person
-from karmayogi.periods import IST, FinancialYear, PeriodKind, today_in_india
+from karmayogi.periods import IST, FinancialYear, PeriodKind, plausible_dates, today_in_india
 from karmayogi.progress import (
     ComplianceTable,
     CountingPolicy,
@@ -64,10 +66,6 @@ from karmayogi.progress import (
 )
 
 __all__ = ["Report", "charts_available", "choose_year", "indian_number", "make_report"]
-
-GAP_ROWS = 15
-"""The heat map shows the competencies with the most people short, at most this many."""
-
 
 _COMPLIANCE_TOTALS = (
     "cbp_allocated",
@@ -85,23 +83,6 @@ def charts_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def indian_number(value: float, digits: int = 0) -> str:
-    """A number grouped as India writes it: thousands, then lakhs and crores by pairs.
-
-    >>> indian_number(12345678), indian_number(1234.5, 1), indian_number(-999)
-    ('1,23,45,678', '1,234.5', '-999')
-    """
-    text = f"{abs(value):.{digits}f}"
-    whole, _, fraction = text.partition(".")
-    head, tail = whole[:-3], whole[-3:]
-    pairs: list[str] = []
-    while head:
-        pairs.insert(0, head[-2:])
-        head = head[:-2]
-    grouped = ",".join([*pairs, tail])
-    return ("-" if value < 0 else "") + grouped + (f".{fraction}" if fraction else "")
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -137,7 +118,7 @@ class Report:
     def summary(self) -> str:
         """A few lines for a terminal: the headline numbers."""
         row = self.headline
-        lines = [f"{self.title}: plan year {self.year}, data as of {_day(self.as_of)}"]
+        lines = [f"{self.title}: plan year {self.year}, data as of {day_text(self.as_of)}"]
         enrolled = row.enrolled_users
         if row.users is not None:
             share = f" ({enrolled / row.users:.0%})" if row.users and enrolled is not None else ""
@@ -282,7 +263,7 @@ def make_report(
         )
         if past:
             why += f" ({past} later date(s), past any plausible one, left out of it)"
-        choices.append(f"data as of {_day(as_of)}: {why}")
+        choices.append(f"data as of {day_text(as_of)}: {why}")
     allocated = (
         (allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations))
         if allocations is not None
@@ -408,11 +389,11 @@ def choose_year(
     others = [y for y in sorted(began, key=lambda y: y.start) if y != fy]
     if others and others[-1].start > fy.start:
         tail = others[-1]
-        why += f"; {tail} has {began[tail]:,}, from {_day(first[tail])}"
+        why += f"; {tail} has {began[tail]:,}, from {day_text(first[tail])}"
     elif as_of is not None and as_of > fy.end:
         later = FinancialYear.of(as_of)
         days = (as_of - later.start).days + 1
-        why += f"; {later} has only {days} days of data, to {_day(as_of)}, and no enrolment"
+        why += f"; {later} has only {days} days of data, to {day_text(as_of)}, and no enrolment"
     return fy, why
 
 
@@ -515,6 +496,4 @@ def _names(
     return names
 
 
-def _day(when: dt.date) -> str:
-    """A date as India writes it, day first."""
-    return f"{when:%d/%m/%Y}"
+__dir__ = presented(__name__, globals(), __all__)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 from karmayogi._publish import Chain, Sum, hidden_cells, unchained
+from karmayogi.progress._rules import METRICS
 
 if TYPE_CHECKING:
     from karmayogi.org import OrgTree
-    from karmayogi.progress import ComplianceTable, ProgressTable
+    from karmayogi.progress._tables import ComplianceTable, ProgressTable
 
 
 class Cell(NamedTuple):
@@ -44,17 +45,8 @@ class Cell(NamedTuple):
 _OVER_TIME = ("enrolments", "completions", "certificates", "learning_hours")
 """The metrics that add up over time: a year's are its quarters'."""
 
-_PROGRESS = (
-    "users",
-    "enrolled_users",
-    "started_users",
-    "completed_users",
-    "enrolments",
-    "completions",
-    "certificates",
-    "learning_hours",
-    "enrolments_completed",
-)
+_PROGRESS = (*(m for m in METRICS if m != "completion_rate"), "enrolments_completed")
+"""The counts of a progress table (a rate is not a count: it is hidden with its parts)."""
 COMPLIANCE_COUNTS = (
     "users",
     "cbp_allocated",

@@ -12,62 +12,21 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, cast
 
-import attrs
 import pydantic
 
 from karmayogi._csv import Source
+from karmayogi._durations import within_longest
 from karmayogi._json import JSONSource, NotJSON, array_items, is_json_source, json_text, parse_json
-from karmayogi._ledger import Enrolment, Ledger, Origin, Status
-from karmayogi._lrs import LRS
 from karmayogi._names import identity
-from karmayogi._reports import _LONGEST, _NO_CERTIFICATES, Import, _record
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import IST, parse_datetime
+from karmayogi.progress._account import Import
+from karmayogi.progress._consumption import NO_CERTIFICATES
+from karmayogi.progress._lrs import LRS
+from karmayogi.progress._records import Enrolment, Origin, StatementLog, Status, checked_record
 
-__all__ = ["VERBS", "StatementLog", "Verb", "read_xapi"]
-
-
-@attrs.define
-class StatementLog:
-    """What xAPI statements say, as two grow-only sets: each statement's record, by its
-    id (an id-less statement by its content), and the ids voided. Each is a
-    join-semilattice under union, so their product is one: merging logs in any order,
-    any number of times, gives one log, and :meth:`ledger` derives the entries from the
-    difference. A voiding statement removes its target whichever arrives first, in one
-    read or across pulls.
-
-    >>> first = read_xapi([{"id": "s-1", "actor": {"mbox": "mailto:a@x.in"},
-    ...     "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
-    ...     "object": {"id": "do_1"}, "timestamp": "2025-06-01T10:00:00Z"}])
-    >>> later = read_xapi([{"id": "s-2", "actor": {"mbox": "mailto:lrs@x.in"},
-    ...     "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
-    ...     "object": {"objectType": "StatementRef", "id": "s-1"},
-    ...     "timestamp": "2025-06-02T10:00:00Z"}])
-    >>> log = first.statements
-    >>> len(log.ledger()), log.merge(later.statements), len(log.ledger())
-    (1, None, 0)
-    """
-
-    records: dict[str, Enrolment] = attrs.Factory(dict)
-    voided: set[str] = attrs.Factory(set)
-    latest: dt.datetime | None = None
-    """The latest time an LRS stored one of the statements: the next pull's ``since``."""
-
-    def merge(self, other: StatementLog) -> None:
-        """Take in another log (a later pull, another LRS): the union of both sets, and the
-        later of the two latest times."""
-        self.records.update(other.records)
-        self.voided |= other.voided
-        self._stored(other.latest)
-
-    def _stored(self, when: dt.datetime | None) -> None:
-        if when is not None and (self.latest is None or when > self.latest):
-            self.latest = when
-
-    def ledger(self) -> Ledger:
-        """The entries the statements not voided make, each joined as the ledger joins."""
-        return Ledger(r for key, r in self.records.items() if key not in self.voided)
+__all__ = ["VERBS", "Verb", "read_xapi"]
 
 
 class _Voids(NamedTuple):
@@ -201,7 +160,7 @@ def read_xapi(
             where = Location(file=file, row=number, path=f"statements[{number - 1}].id")
             message = f"was given to another statement, at row {first[1]}: a conflict"
             result._reject(number, [Problem(message, where, expected="one statement per id",
-                                            got=key)])  # fmt: skip
+                                            got=key, code="repeated")])  # fmt: skip
         elif first[1] != number:
             result.duplicates += 1
         elif isinstance(taken, _Voids):
@@ -266,6 +225,7 @@ def _statements(
                     Location(file=file),
                     expected="a JSON array of xAPI statements",
                     got=type(data).__name__,
+                    code="malformed",
                 )
             ]
         )
@@ -288,7 +248,12 @@ def _each_line(lines: list[tuple[int, str]], file: str | None) -> Iterator[Any]:
         except ValidationError as exc:
             where = Location(file=file, row=number)
             problems = [
-                Problem(f"is not JSON lines: {problem.message}", where, got=problem.got)
+                Problem(
+                    f"is not JSON lines: {problem.message}",
+                    where,
+                    got=problem.got,
+                    code="malformed",
+                )
                 for problem in exc.problems
             ]
             raise ValidationError(problems) from None
@@ -327,12 +292,12 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     person_of: Callable[[Mapping[str, Any]], str | None] | None,
     unreadable: list[int],
 ) -> Enrolment | _Voids | None:
-    def bad(path: str, message: str, expected: str, got: object) -> None:
+    def bad(path: str, message: str, expected: str, got: object, code: str) -> None:
         where = Location(file=file, row=number, path=f"statements[{number - 1}].{path}")
-        problems.append(Problem(message, where, expected=expected, got=str(got)))
+        problems.append(Problem(message, where, expected=expected, got=str(got), code=code))
 
     if not isinstance(statement, Mapping):
-        bad("", "is not a statement", "a JSON object", type(statement).__name__)
+        bad("", "is not a statement", "a JSON object", type(statement).__name__, "malformed")
         return None
     actor = statement.get("actor")
     if person_of is not None and isinstance(actor, Mapping):
@@ -340,7 +305,13 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     else:
         person, why = _actor(actor)
     if person is None:
-        bad("actor", why, "mbox, mbox_sha1sum, openid or account (homePage, name)", actor)
+        bad(
+            "actor",
+            why,
+            "mbox, mbox_sha1sum, openid or account (homePage, name)",
+            actor,
+            "malformed",
+        )
     verb_id = (
         statement.get("verb", {}).get("id") if isinstance(statement.get("verb"), Mapping) else None
     )
@@ -349,20 +320,26 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     if verb_name == "voided":
         return _voiding(statement, bad, problems)
     if verb is None:
-        bad("verb.id", "is not a verb that is read", ", ".join(VERBS), verb_id)
+        bad("verb.id", "is not a verb that is read", ", ".join(VERBS), verb_id, "unknown")
     target = statement.get("object")
     course = target.get("id") if isinstance(target, Mapping) else None
     kind = target.get("objectType", "Activity") if isinstance(target, Mapping) else None
     if isinstance(target, Mapping) and kind != "Activity":
-        bad("object.objectType", "is not an activity: no course to count", "Activity", kind)
+        bad(
+            "object.objectType",
+            "is not an activity: no course to count",
+            "Activity",
+            kind,
+            "not-allowed",
+        )
     elif not isinstance(course, str) or not course.strip():
-        bad("object.id", "is missing", "the activity's id", course)
+        bad("object.id", "is missing", "the activity's id", course, "blank")
     when = None
     stamp = statement.get("timestamp") or statement.get("stored")
     with contextlib.suppress(ValueError):
         when = parse_datetime(str(stamp)).astimezone(IST) if stamp else None
     if when is None:
-        bad("timestamp", "is not a time", "ISO 8601", stamp)
+        bad("timestamp", "is not a time", "ISO 8601", stamp, "malformed")
     given = statement.get("result")
     result: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
     status = verb.status if verb is not None else Status.NOT_STARTED
@@ -386,26 +363,26 @@ def _statement(  # noqa: PLR0915 - one statement's every field, in the spec's or
     if problems:
         return None
     assert person is not None
-    record = _record(
+    record = checked_record(
         person,
         str(course).strip(),
         status,
         progress,
         when,
         when if status is Status.COMPLETED else None,
-        ("xapi:passed",) if certified else _NO_CERTIFICATES,
+        ("xapi:passed",) if certified else NO_CERTIFICATES,
         duration,
         Origin(file, number, says),
     )
     if isinstance(record, str):
-        bad("", record, "a consistent statement", verb_id)
+        bad("", record, "a consistent statement", verb_id, "inconsistent")
         return None
     return record
 
 
 def _voiding(
     statement: Mapping[str, Any],
-    bad: Callable[[str, str, str, object], None],
+    bad: Callable[[str, str, str, object, str], None],
     problems: list[Problem],
 ) -> _Voids | None:
     """A voiding statement's target: the id of the statement its StatementRef names."""
@@ -413,9 +390,9 @@ def _voiding(
     kind = target.get("objectType") if isinstance(target, Mapping) else None
     target_id = target.get("id") if isinstance(target, Mapping) else None
     if kind != "StatementRef":
-        bad("object.objectType", "voids only a statement", "StatementRef", kind)
+        bad("object.objectType", "voids only a statement", "StatementRef", kind, "not-allowed")
     elif not isinstance(target_id, str) or not target_id.strip():
-        bad("object.id", "names no statement to void", "a statement id", target_id)
+        bad("object.id", "names no statement to void", "a statement id", target_id, "blank")
     return None if problems else _Voids(str(target_id).strip())
 
 
@@ -428,4 +405,4 @@ def _seconds(value: Any) -> int | None:
         seconds = round(_DURATION.validate_python(value).total_seconds())
     except pydantic.ValidationError:
         return None
-    return seconds if 0 <= seconds <= _LONGEST else None
+    return seconds if within_longest(seconds) else None

@@ -20,59 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import ClassVar, Literal, NamedTuple
+from typing import NamedTuple
 
-import attrs
-
-from karmayogi._ledger import Enrolment, Ledger, Status, bulk
 from karmayogi.periods import PeriodKind, period_index
+from karmayogi.progress._records import Enrolment, Ledger, Status, bulk
+from karmayogi.progress._rules import CountingPolicy
 
-__all__ = ["CountingPolicy", "Engine", "Slot", "Unplaced"]
-
-
-@attrs.frozen(kw_only=True)
-class CountingPolicy:
-    """The rules of what counts, named so that every result can say which it used.
-
-    >>> print(CountingPolicy.PLATFORM)
-    platform: learning hours from completions with a certificate; inactive people left out
-    """
-
-    name: str
-    hours_from: Literal["certified", "completed"] = "certified"
-    """Learning hours from completions with a certificate (as the platform counts them) or
-    from every completion."""
-    include_inactive: bool = False
-    """Whether people marked inactive, and their records, count."""
-
-    PLATFORM: ClassVar[CountingPolicy]
-    """As the platform counts: hours only from certified completions; inactive people out."""
-    ALL_COMPLETIONS: ClassVar[CountingPolicy]
-    """Hours from every completion; inactive people out."""
-
-    def counts_hours(self, entry: Enrolment) -> bool:
-        if entry.completed_at is None or not entry.duration:
-            return False
-        return self.hours_from == "completed" or bool(entry.certificates)
-
-    def __str__(self) -> str:
-        hours = {
-            "certified": "learning hours from completions with a certificate",
-            "completed": "learning hours from every completion",
-        }[self.hours_from]
-        people = "inactive people counted" if self.include_inactive else "inactive people left out"
-        return f"{self.name}: {hours}; {people}"
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "hours_from": self.hours_from,
-            "include_inactive": self.include_inactive,
-        }
-
-
-CountingPolicy.PLATFORM = CountingPolicy(name="platform")
-CountingPolicy.ALL_COMPLETIONS = CountingPolicy(name="all-completions", hours_from="completed")
+__all__ = ["Engine", "Slot", "Unplaced"]
 
 
 class Slot:

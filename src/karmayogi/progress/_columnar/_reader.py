@@ -27,27 +27,23 @@ import polars as pl
 
 from karmayogi._csv import Source, Table, opened, stream_records
 from karmayogi._deprecation import deprecated
-from karmayogi._ledger import Status
-from karmayogi._reports import (
-    _YES,
-    REJECTIONS_KEPT,
-    Import,
-    Rejection,
-    _consumption_table,
-    _ConsumptionRows,
-    _seconds,
-    _summary,
-    _time,
-    _unit_named,
-    implausible_finding,
-    plausible_dates,
-    read_consumption_report,
-)
-from karmayogi.cbp import Catalogue
+from karmayogi._durations import duration_seconds
+from karmayogi._joins import CourseNames
 from karmayogi.errors import Finding, LimitExceeded, Location, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree
-from karmayogi.periods import IST
+from karmayogi.periods import IST, plausible_dates
+from karmayogi.progress._account import REJECTIONS_KEPT, Import, RowAccount
+from karmayogi.progress._consumption import (
+    CERTIFIED,
+    ConsumptionRows,
+    consumption_table,
+    implausible_finding,
+    parse_time,
+    unit_named,
+)
+from karmayogi.progress._readers import read_consumption_report
+from karmayogi.progress._records import Status
 
 __all__ = ["FrameImport", "read_consumption_frame"]
 
@@ -55,45 +51,25 @@ Backend = Literal["polars", "pandas", "pyarrow"]
 
 
 @attrs.define
-class FrameImport:
+class FrameImport(RowAccount):
     """What :func:`read_consumption_frame` made of an export: the records as a frame, each
-    person's unit as a frame, the tree, and what became of every row, as
-    :class:`karmayogi.Import` counts them."""
+    person's unit as a frame, the tree, and the row account the reference reader keeps
+    (:mod:`karmayogi.progress` states the contract)."""
 
-    file: str | None
-    records: Any
+    records: Any = attrs.field(kw_only=True)
     """One row per record used or merged (:data:`RECORD_COLUMNS`, and ``progress``)."""
-    places: Any
+    places: Any = attrs.field(kw_only=True)
     """``person`` and ``place``: each placed person's unit, that of their latest enrolment,
     as :attr:`karmayogi.Import.places` gives it. Pass it to :func:`rollup_frame` as
     ``places=``: it says where people are, not how many there are (no users)."""
-    tree: OrgTree
+    tree: OrgTree = attrs.field(kw_only=True)
     """The organisation tree the rows' Ministry / Department / Organization columns spell."""
-    rows: int = 0
-    used: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = attrs.Factory(list)
-    findings: list[Finding] = attrs.Factory(list)
-
-    rejected_rows: int = 0
-    """Every rejected row, counted; :attr:`rejected` lists the first of them."""
-
-    @property
-    def accounted(self) -> bool:
-        """Whether every row read is used, a duplicate or rejected (always, by design)."""
-        return self.rows == self.used + self.duplicates + self.rejected_rows
 
     @property
     def people(self) -> Any:
         """Deprecated: :attr:`places`, by the name the reference reader gives it."""
         deprecated("FrameImport.people", since="0.2", removal="0.3", instead="FrameImport.places")
         return self.places
-
-    def summary(self) -> str:
-        return _summary(
-            self.file, self.rows, self.used, self.duplicates, self.rejected_rows,
-            len(self.rejected),
-        )  # fmt: skip
 
 
 _RECORD_SCHEMA = pl.Schema(
@@ -120,7 +96,7 @@ def read_consumption_frame(
     source: Source,
     *,
     person_key: str = "Email",
-    catalogue: Catalogue | None = None,
+    catalogue: CourseNames | None = None,
     backend: Backend = "polars",
     limits: Limits = DEFAULT_LIMITS,
 ) -> FrameImport:
@@ -148,7 +124,7 @@ def read_consumption_frame(
         path = str(source) if isinstance(source, str | os.PathLike) else None
         text = None if path is not None else handle.read()
         header = _header(io.StringIO(text) if text is not None else handle, file, limits)
-    table, key_column = _consumption_table(file, header, person_key, limits)
+    table, key_column = consumption_table(file, header, person_key, limits)
     data: str | bytes = path if path is not None else (text or "").encode()
     cells = _cells(data, table.width, sorted({i for i, _title in table.columns.values()}))
     if cells is None:  # not split as the reference reader splits it: let that reader read it
@@ -162,7 +138,7 @@ def read_consumption_frame(
     frame, long_rows = cells
     _hold_to(limits, frame, long_rows, file)
     frame = frame.drop("longest")
-    reader = _ConsumptionRows(table, Import(file), key_column, catalogue)
+    reader = ConsumptionRows(table, Import(file), key_column, catalogue)
     result = _Reading(table, reader, frame, long_rows).read()
     return _converted(result, backend)
 
@@ -317,7 +293,7 @@ class _Reading:
     def __init__(
         self,
         table: Table,
-        reader: _ConsumptionRows,
+        reader: ConsumptionRows,
         frame: pl.DataFrame,
         long_rows: dict[int, list[str]],
     ) -> None:
@@ -406,7 +382,7 @@ class _Reading:
         columns = ("ministry", "department", "organisation", "mdo")
         written = self.frame.select(*(self.cells(c).alias(c) for c in columns))
         distinct = written.unique().with_row_index("spelling")
-        named = [_unit_named((m, d, o), mdo) for _, m, d, o, mdo in distinct.iter_rows()]
+        named = [unit_named((m, d, o), mdo) for _, m, d, o, mdo in distinct.iter_rows()]
         distinct = distinct.with_columns(
             pl.Series("unit", [unit for unit, _names in named], dtype=pl.String)
         )
@@ -544,7 +520,7 @@ def _times(cells: pl.Series, *, required: bool) -> tuple[pl.Series, pl.Series]:
     return _or_each(cells, plain, times, lambda t: _india(t, required=required))
 
 
-def _person(cells: pl.Series, reader: _ConsumptionRows) -> tuple[pl.Series, pl.Series]:
+def _person(cells: pl.Series, reader: ConsumptionRows) -> tuple[pl.Series, pl.Series]:
     """People's keys: printable ASCII without spaces as written (emails in lower case),
     any other cell as the reference reader reads it."""
     plain = cells.str.contains(r"^[!-~]+$")
@@ -572,7 +548,7 @@ def _india(text: str, *, required: bool) -> dt.datetime | None:
         if required:
             raise ValueError("a time is required")
         return None
-    return _time(text).replace(tzinfo=None)
+    return parse_time(text).replace(tzinfo=None)
 
 
 def _known(value: Any) -> Any:
@@ -589,14 +565,14 @@ def _number(text: str) -> float | None:
 
 def _certified(text: str) -> bool:
     try:
-        return _YES[text.strip().casefold()]
+        return CERTIFIED[text.strip().casefold()]
     except KeyError:
         raise ValueError(text) from None
 
 
 def _duration(text: str) -> int | None:
     text = text.strip()
-    return _seconds(text) if text else None
+    return duration_seconds(text) if text else None
 
 
 # --- Into the user's library -------------------------------------------------------------------

@@ -1,0 +1,413 @@
+"""The roll-up: a ledger counted over the organisation tree and periods by the reference
+engine, one record at a time or in bulk, with every number explainable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Concatenate, ParamSpec, TypeVar
+
+import attrs
+
+from karmayogi._allocation import (
+    Allocation,
+    Allocations,
+    allocations_of,
+    apar_compliant,
+    completed_for_apar,
+    completed_on_time,
+)
+from karmayogi._joins import CourseNames, join_courses, people_placed
+from karmayogi.limits import DEFAULT_LIMITS, Limits
+from karmayogi.org import OrgTree, Person
+from karmayogi.periods import (
+    PERIOD_KINDS,
+    FinancialYear,
+    Period,
+    PeriodKind,
+    period_at,
+    period_index,
+)
+from karmayogi.progress._engine import Engine, Slot
+from karmayogi.progress._records import Enrolment, Ledger, Status
+from karmayogi.progress._release import COMPLIANCE_COUNTS
+from karmayogi.progress._rules import (
+    INACTIVE,
+    METRICS,
+    NOT_PLACED,
+    CountingPolicy,
+    View,
+    check_periods,
+    parse_period,
+    placement,
+)
+from karmayogi.progress._tables import (
+    ComplianceTable,
+    Explanation,
+    Learners,
+    PersonCompliance,
+    ProgressRow,
+    ProgressTable,
+    UnitCompliance,
+)
+
+__all__ = ["Rollup"]
+
+# --- The roll-up -------------------------------------------------------------------------------
+
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+def _locked(method: Callable[Concatenate[Rollup, _P], _T]) -> Callable[Concatenate[Rollup, _P], _T]:
+    """The method, run holding the roll-up's lock: one thread at a time adds or reads."""
+
+    @functools.wraps(method)
+    def locked(self: Rollup, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class Rollup:
+    """Progress counted for every unit of a tree (with its descendants) and every period.
+
+    Place people by giving them (``people``: then ``users`` counts them, and inactive
+    people are left out unless the policy counts them) or by a mapping of person to unit
+    (``places``, as a report reader derives it). Records of people who are not placed
+    are left out, and the tables say how many.
+
+    A roll-up is safe to use from several threads: each call holds its lock, so records
+    added at once from a portal's request threads give the tables one thread would. Its
+    :attr:`ledger` is its own: read it only while no other thread adds.
+    """
+
+    def __init__(
+        self,
+        tree: OrgTree,
+        *,
+        people: Iterable[Person] | None = None,
+        places: Mapping[str, str] | None = None,
+        by: PeriodKind = "quarter",
+        policy: CountingPolicy = CountingPolicy.PLATFORM,
+        records: Iterable[Enrolment] = (),
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        if by not in PERIOD_KINDS:
+            raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
+        if (people is None) == (places is None):
+            raise TypeError("give either people or places, to place each person in a unit")
+        self.tree = tree
+        self.by: PeriodKind = by
+        self.policy = policy
+        self._places, self._users, self._inactive = placement(tree, people, places, policy)
+        self._paths = {unit.id: tree.path(unit.id) for unit in tree}
+        self._ledger = Ledger()
+        self._engine = Engine(self._paths, self._places, by, policy, self._ledger)
+        self._excluded: dict[str, int] = {}
+        self._undated = 0
+        self._lock = threading.RLock()
+        self._limits = limits
+        self.extend(records)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The joined records (every record given, placed or not)."""
+        return self._ledger
+
+    @_locked
+    def add(self, record: Enrolment) -> None:
+        """Count_co one record: only the counters of its person's unit and the unit's ancestors
+        change, and they change to what a recount of everything would give. If counting
+        it fails, nothing changed."""
+        before, after = self._ledger.put(record)
+        if after == before:
+            return
+        unit = self._places.get(after.person)
+        if unit is not None:
+            try:
+                self._engine.update(unit, before, after)
+            except BaseException:
+                self._ledger._restore(before, after)
+                raise
+        # Only bookkeeping from here, which cannot fail.
+        if unit is None:
+            self._unit_of(after.person, new=before is None)
+        elif before is None and after.enrolled_at is None:
+            self._undated += 1
+        elif before is not None and before.enrolled_at is None and after.enrolled_at:
+            self._undated -= 1
+
+    @_locked
+    def extend(self, records: Iterable[Enrolment]) -> None:
+        """Count_co many records: in bulk into an empty roll-up, else one at a time. If the
+        bulk count fails, the roll-up is left empty, as it was."""
+        if self._ledger:
+            for record in records:
+                self.add(record)
+            return
+        try:
+            self._ledger.update(records)
+            unplaced, self._undated = self._engine.load()
+        except BaseException:
+            self._ledger = Ledger()
+            self._engine = Engine(self._paths, self._places, self.by, self.policy, self._ledger)
+            raise
+        for person, entries in unplaced.items():
+            reason = INACTIVE if person in self._inactive else NOT_PLACED
+            self._excluded[reason] = self._excluded.get(reason, 0) + entries
+
+    def _unit_of(self, person: str, *, new: bool) -> str | None:
+        unit = self._places.get(person)
+        if unit is None and new:
+            reason = INACTIVE if person in self._inactive else NOT_PLACED
+            self._excluded[reason] = self._excluded.get(reason, 0) + 1
+        return unit
+
+    # --- reading the numbers ----------------------------------------------------------------
+
+    @_locked
+    def periods(self) -> tuple[Period, ...]:
+        """Every period with anything counted, in order: as many as the data has, however
+        far apart its dates."""
+        return tuple(period_at(self.by, i) for i in self._engine.periods())
+
+    @_locked
+    def table(
+        self,
+        view: View = "flow",
+        periods: Iterable[Period | str] | FinancialYear | None = None,
+    ) -> ProgressTable[int]:
+        """Every unit (parents first) in every period: by default each period with
+        anything counted; or the periods given; or those of a financial year. A
+        cumulative period counts everything up to its end, before the first shown period
+        too."""
+        indexes = self._indexes(periods)
+        rows: list[ProgressRow[int]] = []
+        for unit in self.tree:
+            counters: Iterable[tuple[int, list[int]]]
+            if view == "flow":
+                counters = ((i, self._engine.flow(unit.id, i)) for i in indexes)
+            else:
+                counters = self._engine.running(unit.id, indexes)
+            rows.extend(self._row(unit.id, i, c, view) for i, c in counters)
+        return ProgressTable(
+            by=self.by,
+            view=view,
+            policy=self.policy,
+            rows=tuple(rows),
+            excluded=dict(self._excluded),
+            undated=self._undated,
+            tree=self.tree,
+        )
+
+    @_locked
+    def row(self, unit: str, period: Period | str, view: View = "flow") -> ProgressRow[int]:
+        """One unit (with its descendants) in one period."""
+        index = period_index(self.by, parse_period(self.by, period).start)
+        self.tree[unit]  # an unknown unit raises, with close matches
+        if view == "flow":
+            return self._row(unit, index, self._engine.flow(unit, index), view)
+        ((_i, counters),) = self._engine.running(unit, [index])
+        return self._row(unit, index, counters, view)
+
+    def _row(self, unit: str, index: int, c: list[int], view: View) -> ProgressRow[int]:
+        flow = view == "flow"
+        enrolled = c[Slot.ENROLLED_USERS if flow else Slot.FIRST_ENROLLED]
+        started = c[Slot.STARTED_USERS if flow else Slot.FIRST_STARTED]
+        completed = c[Slot.COMPLETED_USERS if flow else Slot.FIRST_COMPLETED]
+        done = c[Slot.COHORT_FLOW if flow else Slot.COHORT_UP_TO]
+        enrolments = c[Slot.ENROLMENTS]
+        return ProgressRow(
+            unit=unit,
+            name=self.tree[unit].name,
+            period=period_at(self.by, index),
+            users=None if self._users is None else self._users.get(unit, 0),
+            enrolled_users=enrolled,
+            started_users=started,
+            completed_users=completed,
+            enrolments=enrolments,
+            completions=c[Slot.COMPLETIONS],
+            completion_rate=done / enrolments if enrolments else None,
+            certificates=c[Slot.CERTIFICATES],
+            learning_hours=c[Slot.SECONDS] / 3600,
+            enrolments_completed=done,
+            policy=self.policy,
+        )
+
+    def _indexes(self, periods: Iterable[Period | str] | FinancialYear | None) -> list[int]:
+        if periods is None:
+            found = list(self._engine.periods())
+            check_periods(len(found), self._limits)
+            return found
+        if isinstance(periods, FinancialYear):
+            first = period_index(self.by, periods.start)
+            return list(range(first, period_index(self.by, periods.end) + 1))
+        return sorted({period_index(self.by, parse_period(self.by, p).start) for p in periods})
+
+    @_locked
+    def explain(
+        self, unit: str, period: Period | str, metric: str, view: View = "flow"
+    ) -> Explanation:
+        """The records that made one number of :meth:`row`."""
+        if metric not in METRICS:
+            raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
+        wanted = parse_period(self.by, period)
+        index = period_index(self.by, wanted.start)
+        value = getattr(self.row(unit, wanted, view), metric)
+        inside = set(self.tree.descendants(unit))
+        if metric == "users":
+            people = sorted(p for p, u in self._places.items() if u in inside)
+            return Explanation(
+                unit=unit, period=wanted, metric=metric, view=view, value=value, records=(),
+                people=tuple(people), policy=self.policy,
+            )  # fmt: skip
+
+        def within(when: dt.datetime | None) -> bool:
+            if when is None:
+                return False
+            at = self._engine.period(when)
+            assert at is not None
+            return at == index if view == "flow" else at <= index
+
+        records = []
+        for entry in self._ledger:
+            if self._places.get(entry.person) not in inside:
+                continue
+            if metric in ("enrolments", "enrolled_users", "completion_rate"):
+                counted = within(entry.enrolled_at)
+            elif metric == "started_users":
+                counted = within(entry.enrolled_at) and entry.status is not Status.NOT_STARTED
+            elif metric in ("completions", "completed_users"):
+                counted = within(entry.completed_at)
+            elif metric == "certificates":
+                counted = within(entry.completed_at) and bool(entry.certificates)
+            else:  # learning_hours
+                counted = within(entry.completed_at) and self.policy.counts_hours(entry)
+            if counted:
+                records.append(entry)
+        records.sort(key=lambda r: (r.person, r.course))
+        return Explanation(
+            unit=unit,
+            period=wanted,
+            metric=metric,
+            view=view,
+            value=value,
+            records=tuple(records),
+            people=tuple(sorted({r.person for r in records})),
+            policy=self.policy,
+        )
+
+    @_locked
+    def learners_with_hours(self, hours: float, start: dt.date, end: dt.date) -> Learners:
+        """For every unit, the people with at least ``hours`` learning hours from
+        completions dated ``start`` to ``end`` (both whole days, in India), as a learning
+        week counts its "4+ hours" learners. Hours follow the counting policy, which the
+        result carries with its threshold and dates."""
+        seconds: dict[str, int] = {}
+        for entry in self._ledger:
+            if entry.person not in self._places or not self.policy.counts_hours(entry):
+                continue
+            assert entry.completed_at is not None
+            if start <= entry.completed_at.date() <= end:
+                seconds[entry.person] = seconds.get(entry.person, 0) + (entry.duration or 0)
+        counts = dict.fromkeys(self._paths, 0)
+        for person, total in seconds.items():
+            if total >= hours * 3600:
+                for ancestor in self._paths[self._places[person]]:
+                    counts[ancestor] += 1
+        return Learners(counts, hours=hours, start=start, end=end, policy=self.policy)
+
+    @_locked
+    def compliance(
+        self,
+        allocations: Allocations | Iterable[Allocation],
+        *,
+        catalogue: CourseNames | None = None,
+    ) -> ComplianceTable[int]:
+        """Plan compliance of the allocations (as :func:`karmayogi.cbp.resolve` gives them)
+        against this roll-up's records, per person and per unit.
+
+        An allocation's course is found in the records as written, by its name compared
+        tolerantly, or through ``catalogue`` (an id to its title, or back), and its
+        person among the placed people. :attr:`ComplianceTable.matched` says how well
+        both joins went; where the records hold enrolments and none of the allocations'
+        courses (or people) is among them, :class:`~karmayogi.errors.NoMatchError` says
+        why and what to pass, rather than a table of zeros.
+        """
+        allocations = allocations_of(allocations)
+        courses, by_course = join_courses(
+            (a.course for a in allocations),
+            {entry.course for entry in self._ledger},
+            catalogue=catalogue,
+        )
+        by_person = people_placed(
+            sum(a.person in self._places for a in allocations), len(allocations)
+        )
+        if self._ledger:
+            by_course.check()
+            by_person.check()
+        excluded: dict[str, int] = {}
+        per_person: dict[str, list[Allocation]] = {}
+        for allocation in allocations:
+            if allocation.person not in self._places:
+                reason = INACTIVE if allocation.person in self._inactive else NOT_PLACED
+                excluded[reason] = excluded.get(reason, 0) + 1
+                continue
+            course = courses.get(allocation.course, allocation.course)
+            per_person.setdefault(allocation.person, []).append(
+                attrs.evolve(allocation, course=course)
+            )
+        people = [self._person_compliance(p, a) for p, a in sorted(per_person.items())]
+        totals: dict[str, list[int]] = {unit: [0] * 6 for unit in self._paths}
+        for row in people:
+            adds = (
+                1,
+                row.cbp_allocated,
+                row.cbp_completed,
+                row.cbp_completed_on_time,
+                int(row.apar_compliant is not None),
+                int(bool(row.apar_compliant)),
+            )
+            for ancestor in self._paths[row.unit]:
+                for i, value in enumerate(adds):
+                    totals[ancestor][i] += value
+        units = tuple(
+            UnitCompliance(
+                unit=u.id, name=u.name, **dict(zip(COMPLIANCE_COUNTS, totals[u.id], strict=True))
+            )
+            for u in self.tree
+        )
+        return ComplianceTable(
+            policy=self.policy,
+            people=tuple(people),
+            units=units,
+            excluded=excluded,
+            matched=(by_course, by_person),
+            tree=self.tree,
+        )
+
+    def _person_compliance(self, person: str, allocations: list[Allocation]) -> PersonCompliance:
+        completed = on_time = apar = apar_done = 0
+        for allocation in allocations:
+            entry = self._ledger.get(person, allocation.course)
+            done = entry.completed_at if entry is not None else None
+            completed += done is not None
+            on_time += completed_on_time(done, allocation.due)
+            if allocation.apar:
+                apar += 1
+                apar_done += completed_for_apar(done, allocation.due)
+        return PersonCompliance(
+            person=person,
+            unit=self._places[person],
+            cbp_allocated=len(allocations),
+            cbp_completed=completed,
+            cbp_completed_on_time=on_time,
+            apar_allocated=apar,
+            apar_completed=apar_done,
+            apar_compliant=apar_compliant(apar_done, apar),
+        )
