@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
+from karmayogi._catalogue import Catalogue, Course
 from karmayogi._csv import Source, Table, read_table
-from karmayogi.cbp import Catalogue, Course
 from karmayogi.competency import (
     CompetencyArea,
     Framework,
@@ -18,7 +18,7 @@ from karmayogi.competency import (
 from karmayogi.errors import Finding, Location, LookupFailed, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["level_in", "read"]
+__all__ = ["level_in", "read_catalogue_csv"]
 
 COLUMNS = {
     "id": ("Course Id", "Course ID", "Identifier", "do_id", "Content Id", "Course"),
@@ -53,12 +53,23 @@ class _Course:
     competencies: dict[str, tuple[ProficiencyLevel, int]] = attrs.Factory(dict)
 
 
-def read(
+def read_catalogue_csv(
     source: Source,
-    framework: Framework | None,
-    default_level: ProficiencyLevel,
+    framework: Framework | None = None,
+    *,
+    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[Catalogue]:
+    """A catalogue from CSV, one row per course and competency it builds: ``Course Id,
+    Course Name, Provider, Duration, Content Type, Languages, Competency, Level``.
+
+    The competency is an identifier (``Competency``), or, given ``framework``, names in
+    ``Competency Area, Competency Theme, Competency SubTheme`` as the platform writes
+    them. The platform tags content without a level, so a blank ``Level`` is
+    ``default_level``. A course's rows must agree on its details. Every bad row is
+    reported at once; ignored columns are findings.
+    """
+    default_level = ProficiencyLevel.parse(default_level)
     table = read_table(source, COLUMNS, ("id", "name", "duration"), limits)
     problems: list[Problem] = []
     courses: dict[str, _Course] = {}

@@ -27,8 +27,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
-import functools
-import graphlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
@@ -38,18 +36,15 @@ import pydantic
 
 from karmayogi._allocation import Allocation
 from karmayogi._api import presented
+from karmayogi._catalogue import Catalogue, Course, CourseCompetency
+from karmayogi._catalogue_csv import read_catalogue_csv
 from karmayogi._cover import Option, choose
 from karmayogi._csv import Source, opened, read_table, safe_writer
-from karmayogi._document import Document, Identifier, Name, Text, duplicates
-from karmayogi._durations import Duration
+from karmayogi._document import Document, Identifier, Name, duplicates
 from karmayogi._html import Tabular
 from karmayogi._names import YES_NO, close_matches, identity, name_key, slug
 from karmayogi.competency import (
     CompetencyProfile,
-    Framework,
-    Imported,
-    Level,
-    LevelLike,
     Position,
     ProficiencyLevel,
     Requirement,
@@ -107,231 +102,6 @@ __all__ = [
 
 
 D = TypeVar("D", bound=Document)
-
-
-# --- The catalogue ------------------------------------------------------------------------
-
-
-class CourseCompetency(Document):
-    """A course builds this competency up to this level."""
-
-    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
-
-        def __init__(self, *, competency: str, level: LevelLike) -> None: ...
-
-    competency: Identifier
-    level: Level
-
-
-class Course(Document):
-    """A course (or any content) on the platform, and what it builds."""
-
-    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
-
-        def __init__(
-            self,
-            *,
-            id: str,
-            name: str,
-            provider: str | None = ...,
-            duration: dt.timedelta | int | str,
-            competencies: Sequence[CourseCompetency | Mapping[str, Any]] = ...,
-            languages: Sequence[str] = ...,
-            content_type: str = ...,
-            description: str | None = ...,
-            prerequisites: Sequence[str] = ...,
-        ) -> None: ...
-
-    id: Identifier
-    """The platform's identifier, such as ``do_1137731307613716481136``."""
-    name: Name
-    provider: Text = None
-    duration: Duration
-    competencies: tuple[CourseCompetency, ...] = ()
-    languages: tuple[Name, ...] = ()
-    content_type: Name = "Course"
-    description: Text = None
-    """What the course teaches, in the provider's words."""
-    prerequisites: tuple[Identifier, ...] = ()
-    """Courses of the catalogue to complete before this one."""
-
-    @pydantic.model_validator(mode="after")
-    def _unique(self) -> Course:
-        problems = duplicates(
-            "competencies", [c.competency for c in self.competencies], "competency"
-        )
-        problems += duplicates("prerequisites", list(self.prerequisites))
-        problems += [
-            Problem(
-                "is the course itself",
-                Location(path=f"prerequisites[{i}]"),
-                got=p,
-                code="not-allowed",
-            )
-            for i, p in enumerate(self.prerequisites)
-            if p == self.id
-        ]
-        if problems:
-            raise ValidationError(problems)
-        return self
-
-    @property
-    def hours(self) -> float:
-        return self.duration.total_seconds() / 3600
-
-    def builds(self, competency: str, level: ProficiencyLevel | int = 1) -> bool:
-        """Whether this course builds ``competency`` to ``level`` or above."""
-        return any(c.competency == competency and c.level >= level for c in self.competencies)
-
-
-class Catalogue(Document):
-    """The courses a plan may use.
-
-    >>> catalogue = Catalogue(courses=[
-    ...     Course(id="do_1", name="RTI basics", duration=3600,
-    ...            competencies=[{"competency": "KCM-F05", "level": 1}]),
-    ...     Course(id="do_2", name="RTI in depth", duration="04:00:00",
-    ...            competencies=[{"competency": "KCM-F05", "level": 3}]),
-    ... ])
-    >>> [c.id for c in catalogue.for_competency("KCM-F05", level=2)]
-    ['do_2']
-    """
-
-    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
-
-        def __init__(self, *, courses: Sequence[Course | Mapping[str, Any]] = ...) -> None: ...
-
-    courses: tuple[Course, ...] = ()
-
-    @pydantic.model_validator(mode="after")
-    def _unique(self) -> Catalogue:
-        problems = duplicates("courses", [c.id for c in self.courses], "id")
-        ids = {c.id for c in self.courses}
-        problems += [
-            Problem(
-                "is not a course of the catalogue",
-                Location(path=f"courses[{i}].prerequisites[{j}]"),
-                expected=_course_expected(prerequisite, ids),
-                got=prerequisite,
-                code="unknown",
-            )
-            for i, course in enumerate(self.courses)
-            for j, prerequisite in enumerate(course.prerequisites)
-            if prerequisite not in ids
-        ]
-        problems += _prerequisite_cycles(self.courses)
-        if problems:
-            raise ValidationError(problems)
-        return self
-
-    def before(self, course: str) -> tuple[str, ...]:
-        """Every course to complete before ``course``: its prerequisites, theirs, and
-        so on, each before the courses that need it."""
-        order: list[str] = []
-
-        def visit(course_id: str) -> None:
-            for prerequisite in self.get(course_id).prerequisites:
-                if prerequisite not in order:
-                    visit(prerequisite)
-                    order.append(prerequisite)
-
-        visit(course)
-        return tuple(order)
-
-    @functools.cached_property
-    def _by_id(self) -> dict[str, Course]:
-        return {course.id: course for course in self.courses}
-
-    def __contains__(self, course: object) -> bool:
-        return isinstance(course, str) and course in self._by_id
-
-    def __len__(self) -> int:
-        return len(self.courses)
-
-    def get(self, course: str) -> Course:
-        """The course with this identifier, or :class:`UnknownNameError`."""
-        found = self._by_id.get(course)
-        if found is None:
-            raise UnknownNameError("course", course, close_matches(course, self._by_id))
-        return found
-
-    def for_competency(
-        self, competency: str, level: ProficiencyLevel | int | str = 1
-    ) -> tuple[Course, ...]:
-        """Courses that build ``competency`` to ``level`` or above, shortest first."""
-        needed = ProficiencyLevel.parse(level)
-        found = [c for c in self.courses if c.builds(competency, needed)]
-        return tuple(sorted(found, key=lambda c: (c.duration, c.id)))
-
-    def check(self, framework: Framework) -> None:
-        """Raise :class:`ValidationError` naming every competency that ``framework`` does
-        not have."""
-        problems = [
-            Problem(
-                f"is not in framework {framework.id!r}",
-                Location(path=f"courses[{i}].competencies[{j}].competency"),
-                got=built.competency,
-                code="unknown",
-            )
-            for i, course in enumerate(self.courses)
-            for j, built in enumerate(course.competencies)
-            if built.competency not in framework
-        ]
-        if problems:
-            raise ValidationError(problems)
-
-
-def _course_expected(course: str, ids: Iterable[str]) -> str:
-    near = close_matches(course, ids)
-    return "one of " + ", ".join(map(repr, near)) if near else "a course id of the catalogue"
-
-
-def _prerequisite_cycles(courses: Sequence[Course]) -> list[Problem]:
-    """A problem for each circle of prerequisites (a course needed, at some remove,
-    before itself)."""
-    index = {course.id: i for i, course in enumerate(courses)}
-    needs = {course.id: set(course.prerequisites) for course in courses}
-    problems = []
-    while True:
-        try:
-            graphlib.TopologicalSorter(needs).prepare()
-        except graphlib.CycleError as exc:
-            circle: list[str] = exc.args[1]
-            first = min(circle, key=index.__getitem__)
-            problems.append(
-                Problem(
-                    "is needed, at some remove, before itself (each course here needs the next)",
-                    Location(path=f"courses[{index[first]}].prerequisites"),
-                    expected="prerequisites that end",
-                    got=" -> ".join(reversed(circle)),
-                    code="not-allowed",
-                )
-            )
-            for course in circle:  # look past this circle for another
-                needs.pop(course, None)
-            continue
-        return problems
-
-
-def read_catalogue_csv(
-    source: Source,
-    framework: Framework | None = None,
-    *,
-    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Imported[Catalogue]:
-    """A catalogue from CSV, one row per course and competency it builds: ``Course Id,
-    Course Name, Provider, Duration, Content Type, Languages, Competency, Level``.
-
-    The competency is an identifier (``Competency``), or, given ``framework``, names in
-    ``Competency Area, Competency Theme, Competency SubTheme`` as the platform writes
-    them. The platform tags content without a level, so a blank ``Level`` is
-    ``default_level``. A course's rows must agree on its details. Every bad row is
-    reported at once; ignored columns are findings.
-    """
-    from karmayogi._catalogue_csv import read
-
-    return read(source, framework, ProficiencyLevel.parse(default_level), limits)
 
 
 # --- The plan document --------------------------------------------------------------------

@@ -1,19 +1,6 @@
-"""The Karmayogi Competency Model: areas, themes, sub-themes and proficiency levels; the
-framework that holds them; role profiles (FRAC); a person's competency profile; and the
-gap between what a role needs and what a person holds.
-
-The model has three **areas** (Behavioural, Functional, Domain). Each area has
-**themes**, each theme **sub-themes**; Domain themes belong to one organisation (MDO).
-A **competency** is a theme or a sub-theme, named by a stable identifier. Levels run from
-1 Basic to 5 Ustad.
-
->>> from karmayogi.competency import default_framework, ProficiencyLevel
->>> kcm = default_framework()
->>> kcm.find("communication", "reading and comprehension").path
-'Behavioural / Communication / Reading & Comprehension'
->>> ProficiencyLevel.parse("L3")
-<ProficiencyLevel.ADVANCED: 3>
-"""
+"""The competency model built on the taxonomy: the framework that holds the themes and
+sub-themes, role profiles (FRAC), a person's competency profile, the gap between what a
+role needs and what a person holds, and what a framework read from CASE keeps."""
 
 from __future__ import annotations
 
@@ -21,20 +8,28 @@ import datetime as dt
 import enum
 import functools
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TextIO, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TextIO, TypeVar, cast
 
 import attrs
 import pydantic
 
-from karmayogi._api import presented
-from karmayogi._csv import Source
 from karmayogi._document import Document, Identifier, Name, Text, duplicates
 from karmayogi._html import Tabular
+from karmayogi._json import is_json_source, load_json
 from karmayogi._names import close_matches, name_key, slug
+from karmayogi.competency._case import CasePackage, framework_to_case, items_below, read_case
+from karmayogi.competency._taxonomy import (
+    Competency,
+    CompetencyArea,
+    Level,
+    LevelLike,
+    ProficiencyLevel,
+    SubTheme,
+    Theme,
+)
 from karmayogi.errors import (
     AmbiguousNameError,
     Finding,
@@ -46,262 +41,7 @@ from karmayogi.errors import (
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import today_in_india
 
-if TYPE_CHECKING:
-    from karmayogi._case import CasePackage
-
-__all__ = [
-    "PLATFORM_MINIMUM",
-    "Activity",
-    "CaseSource",
-    "Change",
-    "Competency",
-    "CompetencyArea",
-    "CompetencyProfile",
-    "EvidenceSource",
-    "FracStatus",
-    "Framework",
-    "FrameworkDiff",
-    "Gap",
-    "GapCell",
-    "GapTable",
-    "Holding",
-    "Importance",
-    "Imported",
-    "Position",
-    "ProficiencyLevel",
-    "Requirement",
-    "Role",
-    "SubTheme",
-    "Theme",
-    "check_rule_of_thumb",
-    "default_framework",
-    "find_gaps",
-    "gap_table",
-    "read_designation_csv",
-    "read_labels_csv",
-    "write_designation_csv",
-]
-
 T = TypeVar("T")
-
-
-# --- Areas and levels ----------------------------------------------------------------
-
-
-class CompetencyArea(enum.StrEnum):
-    """The three areas of the Karmayogi Competency Model.
-
-    >>> CompetencyArea.parse("behavioral")
-    <CompetencyArea.BEHAVIOURAL: 'Behavioural'>
-    >>> CompetencyArea.parse("COMAREA-000003").platform_id
-    'COMAREA-000003'
-    """
-
-    BEHAVIOURAL = "Behavioural"
-    FUNCTIONAL = "Functional"
-    DOMAIN = "Domain"
-
-    @property
-    def platform_id(self) -> str:
-        """The identifier the iGOT platform gives this area."""
-        return _AREA_PLATFORM_IDS[self]
-
-    @classmethod
-    def parse(cls, value: str | CompetencyArea) -> CompetencyArea:
-        """The area written as its name (any case, British or American spelling) or as
-        the platform's identifier."""
-        if isinstance(value, CompetencyArea):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(f"competency area must be text, got {type(value).__name__}")
-        area = _AREA_BY_KEY.get(name_key(value))
-        if area is None:
-            names = ", ".join(a.value for a in cls)
-            raise ValueError(f"competency area must be one of {names}; got {value!r}")
-        return area
-
-
-_AREA_PLATFORM_IDS = {
-    CompetencyArea.BEHAVIOURAL: "COMAREA-000001",
-    CompetencyArea.DOMAIN: "COMAREA-000002",
-    CompetencyArea.FUNCTIONAL: "COMAREA-000003",
-}
-_AREA_BY_KEY = {name_key(area.value): area for area in CompetencyArea} | {
-    "behavioral": CompetencyArea.BEHAVIOURAL,
-    **{name_key(pid): area for area, pid in _AREA_PLATFORM_IDS.items()},
-}
-
-
-class ProficiencyLevel(enum.IntEnum):
-    """Proficiency levels of the FRAC service, 1 (Basic) to 5 (Ustad).
-
-    >>> [ProficiencyLevel.parse(v) for v in (3, "L3", "Level 3", "advanced")]
-    [<ProficiencyLevel.ADVANCED: 3>, <ProficiencyLevel.ADVANCED: 3>, \
-<ProficiencyLevel.ADVANCED: 3>, <ProficiencyLevel.ADVANCED: 3>]
-    >>> ProficiencyLevel.USTAD.label
-    'Ustad'
-    """
-
-    BASIC = 1
-    PROFICIENT = 2
-    ADVANCED = 3
-    EXPERT = 4
-    USTAD = 5
-
-    @property
-    def label(self) -> str:
-        """The level's name as people write it: Basic, Proficient, ..."""
-        return self.name.capitalize()
-
-    @classmethod
-    def parse(cls, value: int | float | str | ProficiencyLevel) -> ProficiencyLevel:
-        """A level written as ``3``, ``"3"``, ``"L3"``, ``"Level 3"`` or ``"Advanced"``
-        (or ``3.0``, as spreadsheets write numbers)."""
-        if isinstance(value, ProficiencyLevel):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if value in (1, 2, 3, 4, 5):
-                return cls(int(value))
-        elif isinstance(value, str):
-            match = _LEVEL_TEXT.fullmatch(value.strip())
-            if match:
-                return cls(int(match.group(1)))
-            by_name = _LEVEL_BY_NAME.get(name_key(value))
-            if by_name is not None:
-                return by_name
-        raise ValueError(
-            "proficiency level must be 1-5, written as 3, 'L3', 'Level 3' or a name "
-            f"(Basic, Proficient, Advanced, Expert, Ustad); got {value!r}"
-        )
-
-
-_LEVEL_TEXT = re.compile(r"(?:l|lvl|level)?\s*[-:.]?\s*([1-5])(?:\.0+)?", re.IGNORECASE)
-_LEVEL_BY_NAME = {name_key(level.name): level for level in ProficiencyLevel}
-
-
-def _parse_level(value: Any) -> ProficiencyLevel:
-    return ProficiencyLevel.parse(value)
-
-
-def _parse_area(value: Any) -> CompetencyArea:
-    return CompetencyArea.parse(value)
-
-
-Level: TypeAlias = Annotated[ProficiencyLevel, pydantic.BeforeValidator(_parse_level)]
-LevelLike: TypeAlias = ProficiencyLevel | int | str
-"""A level as a caller may write it: ``3``, ``"L3"``, ``"Advanced"``."""
-Area: TypeAlias = Annotated[CompetencyArea, pydantic.BeforeValidator(_parse_area)]
-Labels: TypeAlias = dict[Annotated[str, pydantic.StringConstraints(min_length=2)], Name]
-"""Names in other languages, keyed by language code (``"hi"`` for Hindi)."""
-
-
-# --- Themes, sub-themes, competencies -------------------------------------------------
-
-
-class Theme(Document):
-    """A theme of one area (``Communication`` in Behavioural). A Domain theme may belong
-    to one organisation, named by ``organisation``."""
-
-    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
-
-        def __init__(
-            self,
-            *,
-            id: str,
-            area: CompetencyArea | str,
-            name: str,
-            description: str | None = ...,
-            labels: Mapping[str, str] = ...,
-            organisation: str | None = ...,
-        ) -> None: ...
-
-    id: Identifier
-    area: Area
-    name: Name
-    description: Text = None
-    labels: Labels = pydantic.Field(default_factory=dict)
-    organisation: Identifier | None = None
-
-    def __hash__(self) -> int:  # labels is a dict; equal themes share an identifier
-        return hash((Theme, self.id))
-
-    @pydantic.model_validator(mode="after")
-    def _only_domain_has_owner(self) -> Theme:
-        if self.organisation is not None and self.area is not CompetencyArea.DOMAIN:
-            raise ValidationError(
-                [
-                    Problem(
-                        "only Domain themes belong to an organisation",
-                        Location(path="organisation"),
-                        expected="no organisation for a " + self.area.value + " theme",
-                        got=self.organisation,
-                        code="not-allowed",
-                    )
-                ]
-            )
-        return self
-
-
-class SubTheme(Document):
-    """A sub-theme, under the theme named by ``theme`` (its identifier)."""
-
-    if TYPE_CHECKING:  # what a caller may pass; the fields say what is kept
-
-        def __init__(
-            self,
-            *,
-            id: str,
-            theme: str,
-            name: str,
-            description: str | None = ...,
-            labels: Mapping[str, str] = ...,
-        ) -> None: ...
-
-    id: Identifier
-    theme: Identifier
-    name: Name
-    description: Text = None
-    labels: Labels = pydantic.Field(default_factory=dict)
-
-    def __hash__(self) -> int:  # labels is a dict; equal sub-themes share an identifier
-        return hash((SubTheme, self.id))
-
-
-@attrs.frozen
-class Competency:
-    """A theme or a sub-theme of a framework, found by identifier or by name."""
-
-    theme: Theme
-    sub_theme: SubTheme | None = None
-
-    @property
-    def id(self) -> str:
-        """The identifier of the sub-theme, or of the theme when there is none."""
-        return self.sub_theme.id if self.sub_theme is not None else self.theme.id
-
-    @property
-    def name(self) -> str:
-        """The name of the sub-theme, or of the theme when there is none."""
-        return self.sub_theme.name if self.sub_theme is not None else self.theme.name
-
-    @property
-    def area(self) -> CompetencyArea:
-        """The area the competency's theme is in."""
-        return self.theme.area
-
-    @property
-    def path(self) -> str:
-        """``Area / Theme / Sub-theme``, as people read it."""
-        parts = [self.area.value, self.theme.name]
-        if self.sub_theme is not None:
-            parts.append(self.sub_theme.name)
-        return " / ".join(parts)
-
-    def label(self, language: str) -> str:
-        """The name in ``language`` (a code such as ``"hi"``), where the framework has
-        one; else the name."""
-        labels = (self.sub_theme or self.theme).labels
-        return labels.get(language, self.name)
 
 
 # --- The framework --------------------------------------------------------------------
@@ -679,8 +419,6 @@ did you mean 'Active Listening'?
         sub-themes, every association and every attribute kept; removed themes and
         sub-themes go with what hangs below them; only new ones get new identifiers.
         """
-        from karmayogi._case import framework_to_case
-
         return framework_to_case(self, base_uri=base_uri, changed_at=changed_at)
 
     @classmethod
@@ -706,18 +444,25 @@ did you mean 'Active Listening'?
         package that has no usable ``CFDocument`` raises
         :class:`~karmayogi.errors.ValidationError`.
         """
-        from karmayogi._case import framework_from_case
-        from karmayogi._json import is_json_source, load_json
-
         file, data = None, cast(Any, package)  # a mapping, or what it says is no package
         if not isinstance(package, Mapping) and is_json_source(package):
             file, data = load_json(package, limits)
-        return framework_from_case(
+        read = read_case(
             data,
             default_area=CompetencyArea.parse(default_area),
             organisation=organisation,
             file=file,
         )
+        try:
+            framework = cls(**read.fields)
+        except ValidationError as exc:  # said of the framework made: placed in the file read
+            raise ValidationError(
+                attrs.evolve(p, where=attrs.evolve(p.where, file=file)) for p in exc.problems
+            ) from None
+        source = CaseSource(
+            package=read.package, items=read.items, areas=read.areas, as_read=framework
+        )
+        return Imported(framework.model_copy(update={"case": source}), read.findings)
 
     def _fields(self) -> dict[str, Any]:
         return {
@@ -1577,8 +1322,6 @@ class CaseSource(Document):
     def below(self, competency: str) -> tuple[dict[str, Any], ...]:
         """The CFItems below a theme or sub-theme that are not competencies themselves,
         at every depth, each before its own children, siblings in their sequence."""
-        from karmayogi._case import items_below
-
         return items_below(self, self.item(competency)["identifier"])
 
 
@@ -1591,69 +1334,3 @@ class Imported(Generic[T]):
 
     value: T
     findings: tuple[Finding, ...] = ()
-
-
-def read_labels_csv(
-    source: Source, framework: Framework, *, limits: Limits = DEFAULT_LIMITS
-) -> Framework:
-    """``framework`` with a state's names for its competencies in other languages, from
-    a CSV of ``Competency, Language, Label`` (one row a name; the language a code such
-    as ``hi``). Every bad row is reported at once, with its row number.
-
-    >>> import io
-    >>> kcm = read_labels_csv(io.StringIO("Competency,Language,Label\\nKCM-B04,hi,संचार\\n"),
-    ...                       default_framework())
-    >>> kcm.find("संचार").path
-    'Behavioural / Communication'
-    """
-    from karmayogi._labels_csv import read
-
-    return read(source, framework, limits)
-
-
-def read_designation_csv(
-    source: Source,
-    framework: Framework,
-    *,
-    organisation: str | None = None,
-    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Imported[tuple[Position, ...]]:
-    """Positions from the platform's designation-to-competency CSV
-    (``Designation, Competency Area, Competency Theme, Competency SubTheme``).
-
-    Each designation becomes a position with one role. The platform's file has no
-    level; an optional ``Proficiency Level`` column (or ``Level``) gives one, else
-    ``default_level`` applies; an optional ``Importance`` column says mandatory or
-    desirable. Every bad row is reported, with its row number, in one
-    :class:`~karmayogi.errors.ValidationError`. Repeated rows and ignored columns are
-    reported as findings. ``limits`` caps the file's size, rows, field size and columns
-    (:mod:`karmayogi.limits`).
-    """
-    from karmayogi._designation_csv import read
-
-    return read(
-        source,
-        framework,
-        organisation=organisation,
-        default_level=ProficiencyLevel.parse(default_level),
-        limits=limits,
-    )
-
-
-def write_designation_csv(
-    positions: Iterable[Position],
-    framework: Framework,
-    target: str | os.PathLike[str] | TextIO,
-    *,
-    with_level: bool = True,
-) -> None:
-    """Write positions in the platform's designation-to-competency CSV, one row per
-    required competency; ``with_level`` adds the ``Proficiency Level`` and
-    ``Importance`` columns, which the platform's own upload does not have."""
-    from karmayogi._designation_csv import write
-
-    write(positions, framework, target, with_level=with_level)
-
-
-__dir__ = presented(__name__, globals(), __all__)

@@ -13,26 +13,35 @@ import math
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
 from karmayogi._names import name_key, slug
-from karmayogi.competency import (
-    CaseSource,
-    Competency,
-    CompetencyArea,
-    Framework,
-    Imported,
-    SubTheme,
-    Theme,
-)
+from karmayogi.competency._taxonomy import Competency, CompetencyArea, SubTheme, Theme
 from karmayogi.errors import Finding, Location, Problem, ValidationError
 from karmayogi.periods import IST
 
-__all__ = ["CasePackage", "framework_from_case", "framework_to_case"]
+if TYPE_CHECKING:
+    from karmayogi.competency._model import CaseSource, Framework
+
+__all__ = ["CasePackage", "CaseRead", "framework_to_case", "items_below", "read_case"]
 
 CasePackage: TypeAlias = dict[str, Any]
+
+
+@attrs.frozen
+class CaseRead:
+    """What a CASE package gave: the framework's fields, the package kept whole, each
+    competency's CFItem and each area's, and the findings. The framework is made of them
+    by :meth:`karmayogi.competency.Framework.from_case`, which owns the model."""
+
+    fields: dict[str, Any]
+    package: CasePackage
+    items: dict[str, str]
+    areas: dict[CompetencyArea, str]
+    findings: tuple[Finding, ...]
+
 
 # karmayogi's own namespace for the UUIDs it derives; never change it, or every
 # exported identifier changes with it.
@@ -499,13 +508,13 @@ class _Findings:
         return tuple(out)
 
 
-def framework_from_case(
+def read_case(
     package: Mapping[str, Any],
     *,
     default_area: CompetencyArea,
     organisation: str | None,
     file: str | None = None,
-) -> Imported[Framework]:
+) -> CaseRead:
     found = _Findings()
     document = package.get("CFDocument") if isinstance(package, Mapping) else None
     if not isinstance(document, Mapping) or not _text(document.get("title")):
@@ -538,23 +547,17 @@ def framework_from_case(
     roots = _tree(kept, document, nodes, found)
     mapped = _Mapper(nodes, default_area, organisation, found).map(roots)
     extension = _extension(document)
-    try:
-        framework = Framework(
-            id=_identifier(extension.get("id")) or slug(str(document["title"])) or "imported",
-            name=str(document["title"]),
-            version=_version(document, found),
-            released_on=_date(extension.get("released_on")),
-            publisher=_text(document.get("publisher")),
-            description=_text(document.get("description")),
-            themes=mapped.themes,
-            sub_themes=mapped.subs,
-        )
-    except ValidationError as exc:  # said of the framework made: placed in the file read
-        raise ValidationError(
-            attrs.evolve(p, where=attrs.evolve(p.where, file=file)) for p in exc.problems
-        ) from None
-    source = CaseSource(package=kept, items=mapped.items, areas=mapped.areas, as_read=framework)
-    return Imported(framework.model_copy(update={"case": source}), found.all())
+    fields = {
+        "id": _identifier(extension.get("id")) or slug(str(document["title"])) or "imported",
+        "name": str(document["title"]),
+        "version": _version(document, found),
+        "released_on": _date(extension.get("released_on")),
+        "publisher": _text(document.get("publisher")),
+        "description": _text(document.get("description")),
+        "themes": mapped.themes,
+        "sub_themes": mapped.subs,
+    }
+    return CaseRead(fields, kept, mapped.items, mapped.areas, found.all())
 
 
 def _check_document(document: Mapping[str, Any], found: _Findings) -> None:

@@ -7,11 +7,11 @@ import re
 
 from karmayogi._csv import Source, read_table
 from karmayogi._names import close_matches
-from karmayogi.competency import Framework
+from karmayogi.competency._model import Framework
 from karmayogi.errors import Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["read"]
+__all__ = ["read_labels_csv"]
 
 COLUMNS = {
     "competency": ("Competency", "Competency Id", "Competency ID", "Identifier"),
@@ -22,7 +22,20 @@ LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 """A language code as BCP 47 writes one: ``hi``, ``ta``, ``hi-Latn``."""
 
 
-def read(source: Source, framework: Framework, limits: Limits = DEFAULT_LIMITS) -> Framework:
+def read_labels_csv(
+    source: Source, framework: Framework, *, limits: Limits = DEFAULT_LIMITS
+) -> Framework:
+    """``framework`` with a state's names for its competencies in other languages, from
+    a CSV of ``Competency, Language, Label`` (one row a name; the language a code such
+    as ``hi``). Every bad row is reported at once, with its row number.
+
+    >>> import io
+    >>> from karmayogi.competency import default_framework
+    >>> kcm = read_labels_csv(io.StringIO("Competency,Language,Label\\nKCM-B04,hi,संचार\\n"),
+    ...                       default_framework())
+    >>> kcm.find("संचार").path
+    'Behavioural / Communication'
+    """
     table = read_table(source, COLUMNS, ("competency", "language", "label"), limits)
     problems: list[Problem] = []
     labels: dict[str, dict[str, str]] = {}

@@ -3,28 +3,27 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Protocol, TextIO
 
 import attrs
 
 from karmayogi._csv import Source, Table, opened, read_table, safe_writer, unguarded
 from karmayogi._names import name_key, slug
-from karmayogi.competency import (
-    Competency,
-    CompetencyArea,
+from karmayogi.competency._model import (
     Framework,
     Importance,
     Imported,
     Position,
-    ProficiencyLevel,
     Requirement,
     Role,
 )
+from karmayogi.competency._taxonomy import Competency, CompetencyArea, ProficiencyLevel
 from karmayogi.errors import Finding, Location, LookupFailed, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["read", "write"]
+__all__ = ["read_designation_csv", "write_designation_csv"]
 
 HEADER = ("Designation", "Competency Area", "Competency Theme", "Competency SubTheme")
 EXTRA = ("Proficiency Level", "Importance")
@@ -47,14 +46,26 @@ class _Designation:
     requirements: dict[str, tuple[Requirement, int]] = attrs.Factory(dict)
 
 
-def read(
+def read_designation_csv(
     source: Source,
     framework: Framework,
     *,
-    organisation: str | None,
-    default_level: ProficiencyLevel,
+    organisation: str | None = None,
+    default_level: ProficiencyLevel | int | str = ProficiencyLevel.BASIC,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Imported[tuple[Position, ...]]:
+    """Positions from the platform's designation-to-competency CSV
+    (``Designation, Competency Area, Competency Theme, Competency SubTheme``).
+
+    Each designation becomes a position with one role. The platform's file has no
+    level; an optional ``Proficiency Level`` column (or ``Level``) gives one, else
+    ``default_level`` applies; an optional ``Importance`` column says mandatory or
+    desirable. Every bad row is reported, with its row number, in one
+    :class:`~karmayogi.errors.ValidationError`. Repeated rows and ignored columns are
+    reported as findings. ``limits`` caps the file's size, rows, field size and columns
+    (:mod:`karmayogi.limits`).
+    """
+    default_level = ProficiencyLevel.parse(default_level)
     table = read_table(source, COLUMNS, REQUIRED, limits)
     reader = _Reader(framework, organisation, default_level, table)
     designations: dict[str, _Designation] = {}
@@ -228,13 +239,16 @@ _LONGEST_ID = 150
 """Room in an identifier's 200 characters for a ``-role`` or ``-2`` after the slug."""
 
 
-def write(
+def write_designation_csv(
     positions: Iterable[Position],
     framework: Framework,
-    target: Source,
+    target: str | os.PathLike[str] | TextIO,
     *,
-    with_level: bool,
+    with_level: bool = True,
 ) -> None:
+    """Write positions in the platform's designation-to-competency CSV, one row per
+    required competency; ``with_level`` adds the ``Proficiency Level`` and
+    ``Importance`` columns, which the platform's own upload does not have."""
     positions = list(positions)
     problems: list[Problem] = []
     for i, position in enumerate(positions):
