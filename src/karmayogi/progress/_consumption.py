@@ -17,7 +17,13 @@ from karmayogi.limits import Limits
 from karmayogi.org import OrgTree
 from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_datetime, plausible_dates
 from karmayogi.progress._account import Import
-from karmayogi.progress._records import COMPLETED, Origin, Status, checked_record
+from karmayogi.progress._records import (
+    COMPLETED,
+    Origin,
+    Status,
+    checked_record,
+    entries_by_person,
+)
 
 __all__ = [
     "CERTIFIED",
@@ -191,7 +197,7 @@ class ConsumptionRows:
         imi, ide, ior = (at[c] for c in ("ministry", "department", "organisation"))
         learners, course_of, units = self.learners, self.course_of, self.units
         statuses, numbers, durations = self.statuses, self.numbers, self.durations
-        people = self.result.ledger._people
+        people = entries_by_person(self.result.ledger)
         time, make, origin = parse_time, checked_record, _origin
         used = duplicates = rows = 0
         for row, cells in records:
@@ -199,14 +205,14 @@ class ConsumptionRows:
             count = len(cells)
             if count != width:
                 if count > width:
-                    self._diagnose(row, cells)
+                    self.diagnose(row, cells)
                     continue
                 cells.extend([""] * (width - count))
             cells.append("")  # where absent columns point
-            learner = learners.get(cells[ip]) or self._learner(cells[ip])
-            course = course_of.get(cells[ic]) or self._course(cells[ic])
+            learner = learners.get(cells[ip]) or self.learner_named(cells[ip])
+            course = course_of.get(cells[ic]) or self.course_named(cells[ic])
             if learner is None or course is None:
-                self._diagnose(row, cells[:width])
+                self.diagnose(row, cells[:width])
                 continue
             person = learner.person
             try:
@@ -223,7 +229,7 @@ class ConsumptionRows:
                 text = cells[idu].strip()
                 duration = durations[text] if text else None
             except (KeyError, ValueError):
-                self._diagnose(row, cells[:width])
+                self.diagnose(row, cells[:width])
                 continue
             record = make(person, course, status, progress, enrolled_at, completed_at,
                           certificates, duration, origin(Origin, (file, row, None)))  # fmt: skip
@@ -266,7 +272,7 @@ class ConsumptionRows:
         self.result.used += used
         self.result.duplicates += duplicates
 
-    def _diagnose(self, row: int, cells: list[str]) -> None:
+    def diagnose(self, row: int, cells: list[str]) -> None:
         """The careful path: every problem of the row, or the row taken after all (when the
         fast path only missed a cache, such as a status or duration not seen before)."""
         problems: list[Problem] = []
@@ -395,7 +401,7 @@ class ConsumptionRows:
             self.renormalised.add(person)
         return person.casefold() if self.email else person
 
-    def _learner(self, text: str) -> _Learner | None:
+    def learner_named(self, text: str) -> _Learner | None:
         """The person a cell names (None if blank), known from now on by the cell as
         written too."""
         person = self._key(text)
@@ -407,7 +413,7 @@ class ConsumptionRows:
         self.learners[text] = learner
         return learner
 
-    def _course(self, text: str) -> str | None:
+    def course_named(self, text: str) -> str | None:
         """The course a cell names (None if blank), known from now on by the cell."""
         course = text.strip()
         if not course:

@@ -23,7 +23,16 @@ from karmayogi._html import Tabular
 from karmayogi._names import name_key
 from karmayogi.periods import IST
 
-__all__ = ["Enrolment", "Ledger", "Origin", "StatementLog", "Status", "bulk", "checked_record"]
+__all__ = [
+    "Enrolment",
+    "Ledger",
+    "Origin",
+    "StatementLog",
+    "Status",
+    "bulk",
+    "checked_record",
+    "entries_by_person",
+]
 
 
 @contextlib.contextmanager
@@ -447,6 +456,13 @@ class Ledger(Tabular):
 
     def _html_title(self) -> str:
         return "Ledger"
+
+
+def entries_by_person(ledger: Ledger) -> dict[str, dict[str, Enrolment]]:
+    """The ledger's own entries, person to course to entry, for a reader's fast path to
+    join records into in place (a reader that does must join as :meth:`Ledger.add` does:
+    a new entry as it is, a second by :meth:`Enrolment.join`)."""
+    return ledger._people
 
 
 # --- Making records fast ---------------------------------------------------------------------

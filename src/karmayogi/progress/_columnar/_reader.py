@@ -311,10 +311,12 @@ class _Reading:
         if "course_id" in self.table.columns:  # an id, or where it is blank the name
             both = self.frame.select(cells("course_id").alias("id"), cells("course").alias("name"))
             course, course_ok = _each_row(
-                both, lambda i, n: _known(reader._course(i) or reader._course(n)), pl.String
+                both,
+                lambda i, n: _known(reader.course_named(i) or reader.course_named(n)),
+                pl.String,
             )
         else:
-            course, course_ok = _each(cells("course"), lambda t: _known(reader._course(t)),
+            course, course_ok = _each(cells("course"), lambda t: _known(reader.course_named(t)),
                                       pl.String)  # fmt: skip
         status, status_ok = _each(cells("status"), lambda t: Status.parse(t.strip()).value, pl.Int8)
         enrolled, enrolled_ok = _times(cells("enrolled"), required=True)
@@ -399,7 +401,7 @@ class _Reading:
             row = values["row"]
             # The columns not read are blank here: the careful path does not read them.
             written = [values.get(f"c{i}", "") for i in range(self.table.width)]
-            self.reader._diagnose(row, self.long_rows.get(row) or written)
+            self.reader.diagnose(row, self.long_rows.get(row) or written)
         if scratch.used or scratch.duplicates:  # a row this reader refused, that one took
             raise AssertionError(
                 f"the frame reader refused a row the reference reader takes: {scratch.ledger}"
@@ -525,7 +527,7 @@ def _person(cells: pl.Series, reader: ConsumptionRows) -> tuple[pl.Series, pl.Se
     any other cell as the reference reader reads it."""
     plain = cells.str.contains(r"^[!-~]+$")
     keys = cells.str.to_lowercase() if reader.email else cells
-    return _or_each(cells, plain, keys, lambda t: _known(reader._learner(t)))
+    return _or_each(cells, plain, keys, lambda t: _known(reader.learner_named(t)))
 
 
 def _or_each(
