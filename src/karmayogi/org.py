@@ -83,6 +83,18 @@ PEOPLE_COLUMNS = {
 _ACTIVE = {**YES_NO, "active": True, "inactive": False}
 
 
+def not_in_tree(unit: str, path: str) -> Problem:
+    """The problem of a place (at ``path``) that is not a unit of the organisation tree:
+    said alike wherever people are placed, by list, by mapping or by frame."""
+    return Problem(
+        "names a unit that is not in the organisation tree",
+        Location(path=path),
+        expected="the id of a unit",
+        got=unit,
+        code="unknown",
+    )
+
+
 def read_people_csv(
     source: Source, *, organisation: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Person, ...]:
@@ -397,15 +409,7 @@ class OrgTree:
             place = places[person.id] = person.place
             if place not in units:
                 field = "unit" if person.unit else "organisation"
-                problems.append(
-                    Problem(
-                        "names a unit that is not in the organisation tree",
-                        Location(path=f"people[{i}].{field}"),
-                        expected="the id of a unit",
-                        got=place,
-                        code="unknown",
-                    )
-                )
+                problems.append(not_in_tree(place, f"people[{i}].{field}"))
         if problems:
             raise ValidationError(problems)
         return places

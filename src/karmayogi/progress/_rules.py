@@ -10,9 +10,9 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from karmayogi.errors import LimitExceeded, Location, Problem, ValidationError
+from karmayogi.errors import LimitExceeded, Location, ValidationError
 from karmayogi.limits import Limits
-from karmayogi.org import OrgTree, Person
+from karmayogi.org import OrgTree, Person, not_in_tree
 from karmayogi.periods import FinancialYear, Month, Period, PeriodKind, Quarter
 from karmayogi.progress._records import Enrolment
 
@@ -113,13 +113,7 @@ def placement(
     if people is None:
         assert places is not None
         problems = [
-            Problem(
-                "names a unit that is not in the organisation tree",
-                Location(path=f"places[{person!r}]"),
-                expected="the id of a unit",
-                got=unit,
-                code="unknown",
-            )
+            not_in_tree(unit, f"places[{person!r}]")
             for person, unit in places.items()
             if unit not in tree
         ]

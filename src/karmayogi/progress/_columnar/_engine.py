@@ -20,7 +20,7 @@ from karmayogi._allocation import APAR_YEAR_END
 from karmayogi._joins import CourseNames, join_courses, people_placed
 from karmayogi.errors import Location, Match, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
-from karmayogi.org import OrgTree, Person, Unit
+from karmayogi.org import OrgTree, Person, Unit, not_in_tree
 from karmayogi.periods import PERIOD_KINDS, PeriodKind, period_at
 from karmayogi.progress._release import COMPLIANCE_COUNTS
 from karmayogi.progress._rules import (
@@ -695,15 +695,7 @@ def _check_people(placed: nw.LazyFrame[Any], what: str) -> None:
                 )
             )
         else:
-            problems.append(
-                Problem(
-                    "names a unit that is not in the organisation tree",
-                    Location(path=f"{what}[{person!r}].unit"),
-                    expected="the id of a unit",
-                    got=row["unit"],
-                    code="unknown",
-                )
-            )
+            problems.append(not_in_tree(row["unit"], f"{what}[{person!r}].unit"))
     if problems:
         raise ValidationError(problems)
 
