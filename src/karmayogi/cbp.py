@@ -232,7 +232,8 @@ class Assignment(Document):
         index = designations or DesignationIndex(self.names)
         if person.designation is None:
             return None
-        held = next((n for n in self.names if index.key(n) == index.key(person.designation)), None)
+        key = index.key(person.designation)
+        held = next((n for n in self.names if index.key(n) == key), None)
         if held is None:
             return None
         if name_key(held) == name_key(person.designation):
@@ -1285,42 +1286,42 @@ def _inverse(text: str) -> str:
 
 @attrs.frozen
 class _PeopleIndex:
-    by_org: Mapping[str, frozenset[str]]
-    by_designation: Mapping[tuple[str, str], frozenset[str]]
-    ids: frozenset[str]
+    """The people by organisation and by id, to find whom a plan names without asking
+    every person: :meth:`Assignment.matches` (the one rule, which ``why()`` and the plan
+    check use too) is asked only of the people of the plan's organisation and those it
+    names by id."""
 
+    by_org: Mapping[str, tuple[Person, ...]]
+    by_id: Mapping[str, Person]
     designations: DesignationIndex
 
     @classmethod
     def of(cls, people: Iterable[Person], designations: DesignationIndex) -> _PeopleIndex:
-        by_org: dict[str, set[str]] = {}
-        by_designation: dict[tuple[str, str], set[str]] = {}
-        ids = set()
+        by_org: dict[str, list[Person]] = {}
+        by_id: dict[str, Person] = {}
         for p in people:
-            ids.add(p.id)
-            by_org.setdefault(p.organisation, set()).add(p.id)
-            if p.designation is not None:
-                key = (p.organisation, designations.key(p.designation))
-                by_designation.setdefault(key, set()).add(p.id)
-        return cls(
-            {k: frozenset(v) for k, v in by_org.items()},
-            {k: frozenset(v) for k, v in by_designation.items()},
-            frozenset(ids),
-            designations,
-        )
+            by_id[p.id] = p
+            by_org.setdefault(p.organisation, []).append(p)
+        return cls({k: tuple(v) for k, v in by_org.items()}, by_id, designations)
 
     def named_by(self, plan: Plan) -> set[str]:
-        named: set[str] = set()
-        for a in plan.assignments:
-            if a.type is AssignmentType.ALL_USERS:
-                named |= self.by_org.get(plan.organisation, frozenset())
-            elif a.type is AssignmentType.DESIGNATION:
-                for name in a.names:
-                    key = (plan.organisation, self.designations.key(name))
-                    named |= self.by_designation.get(key, set())
-            else:
-                named |= self.ids & set(a.names)
-        return named
+        """The ids of the people the plan's assignments name."""
+        named_by_id = [
+            self.by_id[name]
+            for a in plan.assignments
+            if a.type is AssignmentType.CUSTOM_USERS
+            for name in a.names
+            if name in self.by_id
+        ]
+        candidates = (*self.by_org.get(plan.organisation, ()), *named_by_id)
+        return {
+            person.id
+            for person in candidates
+            if any(
+                a.matches(person, plan.organisation, self.designations) is not None
+                for a in plan.assignments
+            )
+        }
 
 
 def write_allocations_csv(allocations: Iterable[Allocation] | Resolution, target: Source) -> None:

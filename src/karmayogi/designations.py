@@ -193,6 +193,7 @@ class DesignationIndex:
         self.fuzzy = fuzzy
         self._scorer = _rapidfuzz() if fuzzy is not None else None
         self._seen: dict[str, DesignationMatch] = {}  # a state writes each one many times
+        self._keys: dict[str, str] = {}
 
     def _checked(self, aliases: Mapping[str, str]) -> dict[str | tuple[str, ...], str]:
         problems = [
@@ -231,8 +232,11 @@ class DesignationIndex:
         canonical one's key if ``written`` matches one, else its own (so that two ways of
         writing a designation the index does not hold still meet when only case and
         punctuation differ)."""
-        meant = self.match(written).designation
-        return name_key(meant if meant is not None else written)
+        key = self._keys.get(written)
+        if key is None:
+            meant = self.match(written).designation
+            key = self._keys[written] = name_key(meant if meant is not None else written)
+        return key
 
     def match(self, written: str) -> DesignationMatch:
         """The canonical designation ``written`` stands for, how, and how surely."""
