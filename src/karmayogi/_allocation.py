@@ -20,6 +20,17 @@ import attrs
 
 from karmayogi.periods import FinancialYear, deadline
 
+__all__ = [
+    "APAR_YEAR_END",
+    "Allocation",
+    "Allocations",
+    "allocations_of",
+    "apar_compliant",
+    "apar_year_end",
+    "completed_for_apar",
+    "completed_on_time",
+]
+
 APAR_YEAR_END = (3, 31)
 """The month and day an APAR year ends (the financial year's last day), for engines that
 compare dates as numbers."""

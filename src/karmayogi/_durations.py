@@ -11,6 +11,17 @@ from typing import Annotated, Any
 
 import pydantic
 
+__all__ = [
+    "LONGEST_COURSE",
+    "LONGEST_SECONDS",
+    "Duration",
+    "duration_seconds",
+    "duration_text",
+    "format_duration",
+    "parse_duration",
+    "within_longest",
+]
+
 _HMS = re.compile(r"(\d+):([0-5]?\d):([0-5]?\d)")
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE)
 LONGEST_COURSE = dt.timedelta(hours=1000)

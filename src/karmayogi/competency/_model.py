@@ -41,6 +41,31 @@ from karmayogi.errors import (
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import today_in_india
 
+__all__ = [
+    "PLATFORM_MINIMUM",
+    "Activity",
+    "CaseSource",
+    "Change",
+    "CompetencyProfile",
+    "EvidenceSource",
+    "FracStatus",
+    "Framework",
+    "FrameworkDiff",
+    "Gap",
+    "GapCell",
+    "GapTable",
+    "Holding",
+    "Importance",
+    "Imported",
+    "Position",
+    "Requirement",
+    "Role",
+    "check_rule_of_thumb",
+    "default_framework",
+    "find_gaps",
+    "gap_table",
+]
+
 T = TypeVar("T")
 
 

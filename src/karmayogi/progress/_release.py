@@ -16,6 +16,8 @@ import attrs
 from karmayogi._publish import Chain, Sum, hidden_cells, unchained
 from karmayogi.progress._rules import METRICS
 
+__all__ = ["COMPLIANCE_COUNTS", "suppress"]
+
 if TYPE_CHECKING:
     from karmayogi.org import OrgTree
     from karmayogi.progress._tables import ComplianceTable, ProgressTable
