@@ -1,0 +1,319 @@
+"""The whole path, from the platform's CSV export to the progress table, side by side.
+
+    python benchmarks/whole_path.py                     # 400,000 people, 5,000,000 rows
+    python benchmarks/whole_path.py --records 1000000 --people 80000
+
+It writes ``ConsumptionReport.csv`` as ``progress_reference.py`` does (the same seed, tree,
+people and records, all 34 columns), then goes from that file to the table of enrolments,
+completions, certificates, learning hours and the people enrolling and completing, per
+unit (with the units below it) and quarter, five ways, each in a fresh process so that
+each reports its own peak memory:
+
+- ``cli``: ``karmayogi progress ConsumptionReport.csv --by quarter --format csv``, the
+  command as a user runs it (its own process; its peak is the command's);
+- ``library``: :func:`karmayogi.progress.roll_up_export` and the table's CSV;
+- ``duckdb``: one SQL query written by hand, as an analyst would: read the CSV, key
+  people by e-mail, merge a person's rows on a course, place each person in the unit of
+  their latest enrolment, count per unit and quarter;
+- ``polars``: the same written by hand as one lazy polars query;
+- ``floor``: polars reading and parsing the columns used (person, course, the three
+  units, the duration, the two times, status, progress, certificate), nothing more.
+
+Before any figure is printed, the command's CSV is checked to be the library's, and the
+hand-written tables equal to the library's on every unit and quarter (counts exactly,
+hours to 1e-9). Each way runs ``--repeat`` times (3 unless told) and counts by its median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from progress_reference import peak_mib, run_phase, timed, write_report
+
+WAYS = ("cli", "library", "duckdb", "polars", "floor")
+METRICS = (
+    "enrolments",
+    "completions",
+    "certificates",
+    "learning_hours",
+    "enrolled_users",
+    "completed_users",
+)
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+# One query, as an analyst writes it: every column text, parsed as needed.
+DUCKDB_SQL = """
+WITH rows AS (
+    SELECT lower(trim(Email)) AS person,
+           trim(Content_Name) AS course,
+           trim(Ministry) AS m, trim(Department) AS d, trim(Organization) AS o,
+           strptime(trim(Enrolled_On), '{stamp}') AS enrolled,
+           strptime(nullif(trim(Completed_On), ''), '{stamp}') AS completed,
+           lower(trim(Certificate_Generated)) IN ('yes', 'y', 'true', '1') AS certified,
+           CAST(split_part(Content_Duration, ':', 1) AS BIGINT) * 3600
+             + CAST(split_part(Content_Duration, ':', 2) AS BIGINT) * 60
+             + CAST(split_part(Content_Duration, ':', 3) AS BIGINT) AS seconds
+    FROM read_csv('{path}', header = true, all_varchar = true)
+),
+entries AS (
+    SELECT person, course, min(enrolled) AS enrolled, min(completed) AS completed,
+           bool_or(certified) AS certified, max(seconds) AS seconds
+    FROM rows GROUP BY person, course
+),
+places AS (
+    SELECT person, arg_max(m, enrolled) AS m, arg_max(d, enrolled) AS d,
+           arg_max(o, enrolled) AS o
+    FROM rows GROUP BY person
+),
+events AS (
+    SELECT e.person, p.m, p.d, p.o, 'enrolled' AS what, e.enrolled AS happened,
+           false AS certified, 0 AS seconds
+    FROM entries e JOIN places p USING (person)
+    UNION ALL
+    SELECT e.person, p.m, p.d, p.o, 'completed', e.completed, e.certified, e.seconds
+    FROM entries e JOIN places p USING (person) WHERE e.completed IS NOT NULL
+),
+dated AS (
+    SELECT *, year(happened) - CASE WHEN month(happened) < 4 THEN 1 ELSE 0 END AS fy,
+           (month(happened) + 8) % 12 // 3 + 1 AS q
+    FROM events
+)
+SELECT m, d, o, fy, q,
+       count(*) FILTER (WHERE what = 'enrolled') AS enrolments,
+       count(*) FILTER (WHERE what = 'completed') AS completions,
+       count(*) FILTER (WHERE what = 'completed' AND certified) AS certificates,
+       coalesce(sum(seconds) FILTER (WHERE what = 'completed' AND certified), 0) / 3600.0
+         AS learning_hours,
+       count(DISTINCT person) FILTER (WHERE what = 'enrolled') AS enrolled_users,
+       count(DISTINCT person) FILTER (WHERE what = 'completed') AS completed_users
+FROM dated
+GROUP BY GROUPING SETS ((m, fy, q), (m, d, fy, q), (m, d, o, fy, q))
+"""
+
+
+def way_cli(path: Path) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "karmayogi", "progress", str(path), "--by", "quarter",
+         "--format", "csv"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def way_library(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
+    from karmayogi.progress import roll_up_export
+
+    done = roll_up_export(path, by="quarter")
+    tree = done.report.tree
+    rows = []
+    for row in done.table:
+        names = tuple(tree[unit].name for unit in tree.path(row.unit))
+        values = [getattr(row, metric) for metric in METRICS]
+        if any(values):
+            rows.append((names, str(row.period), *values))
+    return str(done.table.to_csv()), rows
+
+
+def way_duckdb(path: Path) -> list[tuple[Any, ...]]:
+    import duckdb
+
+    query = DUCKDB_SQL.format(path=str(path).replace("'", "''"), stamp=STAMP)
+    result = duckdb.connect().sql(query).fetchall()
+    rows = []
+    for m, d, o, fy, q, *values in result:
+        names = tuple(n for n in (m, d, o) if n is not None)
+        rows.append((names, f"{fy}-{str(fy + 1)[2:]} Q{q}", *values))
+    return rows
+
+
+def way_polars(path: Path) -> list[tuple[Any, ...]]:
+    import polars as pl
+
+    text = pl.col
+    rows = pl.scan_csv(path, infer_schema=False).select(
+        text("Email").str.strip_chars().str.to_lowercase().alias("person"),
+        text("Content_Name").str.strip_chars().alias("course"),
+        text("Ministry").str.strip_chars().alias("m"),
+        text("Department").str.strip_chars().alias("d"),
+        text("Organization").str.strip_chars().alias("o"),
+        text("Enrolled_On").str.strip_chars().str.to_datetime(STAMP).alias("enrolled"),
+        text("Completed_On").str.strip_chars().str.to_datetime(STAMP, strict=False)
+        .alias("completed"),
+        text("Certificate_Generated").str.strip_chars().str.to_lowercase()
+        .is_in(["yes", "y", "true", "1"]).alias("certified"),
+        text("Content_Duration").str.split(":").list.eval(pl.element().cast(pl.Int64))
+        .list.eval(pl.element() * pl.Series([3600, 60, 1])).list.sum().alias("seconds"),
+    )  # fmt: skip
+    entries = rows.group_by("person", "course").agg(
+        text("enrolled").min(),
+        text("completed").min(),
+        text("certified").any(),
+        text("seconds").max(),
+    )
+    places = rows.group_by("person").agg(
+        text(c).sort_by("enrolled").last() for c in ("m", "d", "o")
+    )
+    placed = entries.join(places, on="person")
+    enrolled = placed.select(
+        "person", "m", "d", "o", text("enrolled").alias("at"),
+        pl.lit("enrolled").alias("what"), pl.lit(value=False).alias("certified"),
+        pl.lit(0, pl.Int64).alias("seconds"),
+    )  # fmt: skip
+    completed = placed.filter(text("completed").is_not_null()).select(
+        "person", "m", "d", "o", text("completed").alias("at"),
+        pl.lit("completed").alias("what"), "certified", "seconds",
+    )  # fmt: skip
+    at = text("at")
+    events = pl.concat([enrolled, completed]).with_columns(
+        fy=at.dt.year() - (at.dt.month() < 4).cast(pl.Int32),
+        q=(at.dt.month().cast(pl.Int32) + 8) % 12 // 3 + 1,
+    )
+    done, certified = text("what") == "completed", text("certified")
+    metrics = [
+        (text("what") == "enrolled").sum().alias("enrolments"),
+        done.sum().alias("completions"),
+        (done & certified).sum().alias("certificates"),
+        (text("seconds").filter(done & certified).sum() / 3600.0).alias("learning_hours"),
+        text("person").filter(text("what") == "enrolled").n_unique().alias("enrolled_users"),
+        text("person").filter(done).n_unique().alias("completed_users"),
+    ]
+    levels = [["m"], ["m", "d"], ["m", "d", "o"]]
+    tables = [events.group_by(*level, "fy", "q").agg(metrics) for level in levels]
+    found = pl.collect_all(tables)
+    rows_out = []
+    for level, frame in zip(levels, found, strict=True):
+        for row in frame.iter_rows(named=True):
+            names = tuple(row[c] for c in level)
+            period = f"{row['fy']}-{str(row['fy'] + 1)[2:]} Q{row['q']}"
+            rows_out.append((names, period, *(row[m] for m in METRICS)))
+    return rows_out
+
+
+def way_floor(path: Path) -> int:
+    import polars as pl
+
+    text = pl.col
+    frame = (
+        pl.scan_csv(path, infer_schema=False)
+        .select(
+            text("Email").str.strip_chars().str.to_lowercase(),
+            text("Content_Name").str.strip_chars(),
+            text("Ministry", "Department", "Organization").str.strip_chars(),
+            text("Content_Duration").str.split(":"),
+            text("Enrolled_On", "Completed_On")
+            .str.strip_chars()
+            .str.to_datetime(STAMP, strict=False),
+            text("Status").str.strip_chars(),
+            text("Content_Progress_Percentage").cast(pl.Float64, strict=False),
+            text("Certificate_Generated").str.strip_chars(),
+        )
+        .collect()
+    )
+    return frame.height
+
+
+def phase(way: str, path: Path, repeat: int) -> None:
+    """One way, in this process: its runs' seconds, its peak memory, what it made."""
+    made: dict[str, Any] = {}
+    if way == "cli":
+        seconds, text = timed(lambda: way_cli(path), repeat)
+        made["csv"] = text
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    else:
+        run = {
+            "library": way_library,
+            "duckdb": way_duckdb,
+            "polars": way_polars,
+            "floor": way_floor,
+        }[way]
+        seconds, result = timed(lambda: run(path), repeat)
+        if way == "library":
+            assert isinstance(result, tuple)
+            made["csv"], made["rows"] = result
+        elif way != "floor":
+            made["rows"] = result
+        peak = peak_mib()
+    (path.parent / f"{way}.json").write_text(json.dumps(made, default=str))
+    print(json.dumps({"seconds": seconds, "peak_mib": peak}))
+
+
+def _table(rows: list[list[Any]]) -> dict[tuple[str, ...], list[float]]:
+    return {(*row[0], row[1]): [float(v) for v in row[2:]] for row in rows}
+
+
+def agree(made: dict[str, dict[str, Any]]) -> str:
+    """That the command's CSV is the library's and the hand-written tables its numbers;
+    else exit saying where they differ."""
+    if made["cli"]["csv"] != made["library"]["csv"]:
+        sys.exit("the command's CSV is not the library's")
+    reference = _table(made["library"]["rows"])
+    for way in ("duckdb", "polars"):
+        table = _table(made[way]["rows"])
+        if table.keys() != reference.keys():
+            missing = sorted(reference.keys() - table.keys())[:3]
+            extra = sorted(table.keys() - reference.keys())[:3]
+            sys.exit(f"{way}: other rows (missing {missing}, extra {extra})")
+        for key, values in reference.items():
+            if any(abs(a - b) > 1e-9 for a, b in zip(values, table[key], strict=True)):
+                sys.exit(f"{way} differs at {key}: {table[key]} against {values}")
+    rows = sum(1 for _ in csv.reader(io.StringIO(made["library"]["csv"]))) - 1
+    return f"the table agrees: command and library ({rows:,} rows), DuckDB and polars by hand"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=5_000_000)
+    parser.add_argument("--people", type=int, default=400_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each way")
+    parser.add_argument("--ways", nargs="+", choices=WAYS, default=list(WAYS))
+    parser.add_argument("--phase", choices=("data", *WAYS), help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "data":
+        write_report(Path(args.data), args.records, args.people)
+        return
+    if args.phase:
+        phase(args.phase, Path(args.data), args.repeat)
+        return
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "ConsumptionReport.csv"
+        started = time.perf_counter()
+        run_phase(__file__, "data", path, args)
+        print(
+            f"ConsumptionReport.csv: {args.records:,} rows of {args.people:,} people, "
+            f"{path.stat().st_size / 2**20:,.0f} MiB (written in "
+            f"{time.perf_counter() - started:,.0f} s); Python {sys.version.split()[0]}; "
+            f"{os.cpu_count()} cores; median of {args.repeat} runs"
+        )
+        results: dict[str, dict[str, Any]] = {}
+        made: dict[str, dict[str, Any]] = {}
+        for way in args.ways:
+            results[way] = json.loads(run_phase(__file__, way, path, args))
+            made[way] = json.loads((path.parent / f"{way}.json").read_text())
+    if set(args.ways) >= {"cli", "library", "duckdb", "polars"}:
+        print(agree(made))
+    floor = statistics.median(results["floor"]["seconds"]) if "floor" in results else None
+    duck = statistics.median(results["duckdb"]["seconds"]) if "duckdb" in results else None
+    print(f"\n{'way':8} {'median s':>9} {'x duckdb':>9} {'x floor':>8} {'peak MiB':>9}  runs (s)")
+    for way, result in results.items():
+        median = statistics.median(result["seconds"])
+        runs = ", ".join(f"{s:.2f}" for s in result["seconds"])
+        by_duck = f"{median / duck:9.2f}" if duck else f"{'':9}"
+        by_floor = f"{median / floor:8.2f}" if floor else f"{'':8}"
+        print(f"{way:8} {median:9.2f} {by_duck} {by_floor} {result['peak_mib']:9,.0f}  {runs}")
+
+
+if __name__ == "__main__":
+    main()
