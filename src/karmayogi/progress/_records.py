@@ -276,10 +276,12 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(a) | set(b))) if a else b
 
 
-def _origin_order(origin: Origin) -> tuple[str, int, str]:
-    # Every field: two origins of one row that say different things have an order too,
-    # or the first few kept would depend on the order of the join.
-    return (origin.file or "", origin.row, origin.says or "")
+def _origin_order(origin: Origin) -> tuple[str, bool, int, str, bool]:
+    # A total order: two origins of one row that say different things (an empty word
+    # and none at all too) have an order, or the first few kept would depend on the
+    # order of the join.
+    file, says = origin.file, origin.says
+    return (file or "", file is not None, origin.row, says or "", says is not None)
 
 
 ORIGINS_KEPT = 10
