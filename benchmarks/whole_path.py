@@ -78,27 +78,33 @@ places AS (
     FROM rows GROUP BY person
 ),
 events AS (
-    SELECT e.person, p.m, p.d, p.o, 'enrolled' AS what, e.enrolled AS happened,
-           false AS certified, 0 AS seconds
-    FROM entries e JOIN places p USING (person)
+    SELECT person, 'enrolled' AS what, enrolled AS happened, false AS certified, 0 AS seconds
+    FROM entries
     UNION ALL
-    SELECT e.person, p.m, p.d, p.o, 'completed', e.completed, e.certified, e.seconds
-    FROM entries e JOIN places p USING (person) WHERE e.completed IS NOT NULL
+    SELECT person, 'completed', completed, certified, seconds
+    FROM entries WHERE completed IS NOT NULL
 ),
-dated AS (
-    SELECT *, year(happened) - CASE WHEN month(happened) < 4 THEN 1 ELSE 0 END AS fy,
-           (month(happened) + 8) % 12 // 3 + 1 AS q
-    FROM events
+-- Each person once per quarter (a person sits in one unit, so a unit's people are its
+-- children's added up, as the library counts them).
+per_person AS (
+    SELECT person,
+           year(happened) - CASE WHEN month(happened) < 4 THEN 1 ELSE 0 END AS fy,
+           (month(happened) + 8) % 12 // 3 + 1 AS q,
+           count(*) FILTER (WHERE what = 'enrolled') AS enrolments,
+           count(*) FILTER (WHERE what = 'completed') AS completions,
+           count(*) FILTER (WHERE what = 'completed' AND certified) AS certificates,
+           coalesce(sum(seconds) FILTER (WHERE what = 'completed' AND certified), 0)
+             AS seconds
+    FROM events GROUP BY ALL
 )
 SELECT m, d, o, fy, q,
-       count(*) FILTER (WHERE what = 'enrolled') AS enrolments,
-       count(*) FILTER (WHERE what = 'completed') AS completions,
-       count(*) FILTER (WHERE what = 'completed' AND certified) AS certificates,
-       coalesce(sum(seconds) FILTER (WHERE what = 'completed' AND certified), 0) / 3600.0
-         AS learning_hours,
-       count(DISTINCT person) FILTER (WHERE what = 'enrolled') AS enrolled_users,
-       count(DISTINCT person) FILTER (WHERE what = 'completed') AS completed_users
-FROM dated
+       sum(enrolments) AS enrolments,
+       sum(completions) AS completions,
+       sum(certificates) AS certificates,
+       sum(seconds) / 3600.0 AS learning_hours,
+       count(*) FILTER (WHERE enrolments > 0) AS enrolled_users,
+       count(*) FILTER (WHERE completions > 0) AS completed_users
+FROM per_person JOIN places USING (person)
 GROUP BY GROUPING SETS ((m, fy, q), (m, d, fy, q), (m, d, o, fy, q))
 """
 
@@ -165,32 +171,42 @@ def way_polars(path: Path) -> list[tuple[Any, ...]]:
     places = rows.group_by("person").agg(
         text(c).sort_by("enrolled").last() for c in ("m", "d", "o")
     )
-    placed = entries.join(places, on="person")
-    enrolled = placed.select(
-        "person", "m", "d", "o", text("enrolled").alias("at"),
-        pl.lit("enrolled").alias("what"), pl.lit(value=False).alias("certified"),
-        pl.lit(0, pl.Int64).alias("seconds"),
+    enrolled = entries.select(
+        "person", text("enrolled").alias("at"), pl.lit(value=False).alias("done"),
+        pl.lit(value=False).alias("certified"), pl.lit(0, pl.Int64).alias("seconds"),
     )  # fmt: skip
-    completed = placed.filter(text("completed").is_not_null()).select(
-        "person", "m", "d", "o", text("completed").alias("at"),
-        pl.lit("completed").alias("what"), "certified", "seconds",
+    completed = entries.filter(text("completed").is_not_null()).select(
+        "person", text("completed").alias("at"), pl.lit(value=True).alias("done"),
+        "certified", "seconds",
     )  # fmt: skip
-    at = text("at")
-    events = pl.concat([enrolled, completed]).with_columns(
-        fy=at.dt.year() - (at.dt.month() < 4).cast(pl.Int32),
-        q=(at.dt.month().cast(pl.Int32) + 8) % 12 // 3 + 1,
+    at, done, certified = text("at"), text("done"), text("certified")
+    # Each person once per quarter (a person sits in one unit, so a unit's people are
+    # its children's added up, as the library counts them).
+    per_person = (
+        pl.concat([enrolled, completed])
+        .with_columns(
+            fy=at.dt.year() - (at.dt.month() < 4).cast(pl.Int32),
+            q=(at.dt.month().cast(pl.Int32) + 8) % 12 // 3 + 1,
+        )
+        .group_by("person", "fy", "q")
+        .agg(
+            (~done).sum().alias("enrolments"),
+            done.sum().alias("completions"),
+            (done & certified).sum().alias("certificates"),
+            text("seconds").filter(done & certified).sum().alias("seconds"),
+        )
+        .join(places, on="person")
     )
-    done, certified = text("what") == "completed", text("certified")
     metrics = [
-        (text("what") == "enrolled").sum().alias("enrolments"),
-        done.sum().alias("completions"),
-        (done & certified).sum().alias("certificates"),
-        (text("seconds").filter(done & certified).sum() / 3600.0).alias("learning_hours"),
-        text("person").filter(text("what") == "enrolled").n_unique().alias("enrolled_users"),
-        text("person").filter(done).n_unique().alias("completed_users"),
+        text("enrolments").sum(),
+        text("completions").sum(),
+        text("certificates").sum(),
+        (text("seconds").sum() / 3600.0).alias("learning_hours"),
+        (text("enrolments") > 0).sum().alias("enrolled_users"),
+        (text("completions") > 0).sum().alias("completed_users"),
     ]
     levels = [["m"], ["m", "d"], ["m", "d", "o"]]
-    tables = [events.group_by(*level, "fy", "q").agg(metrics) for level in levels]
+    tables = [per_person.group_by(*level, "fy", "q").agg(metrics) for level in levels]
     found = pl.collect_all(tables)
     rows_out = []
     for level, frame in zip(levels, found, strict=True):
