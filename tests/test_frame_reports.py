@@ -27,17 +27,21 @@ columnar = pytest.importorskip("karmayogi.columnar")
 # Cells as exports (and the people who edit them) write them: the platform's forms, the
 # spreadsheet's, padding, other cases, and wrong ones.
 EMAILS = ["ravi@cg.gov.in", "RAVI@cg.gov.in ", " asha@cg.gov.in", "Straße@cg.gov.in",
-          "STRASSE@cg.gov.in", "", "  "]  # fmt: skip
-COURSES = ["RTI Act, 2005", "Ethics", " ethics ", "", 'Noting "and" drafting']
+          "STRASSE@cg.gov.in", "", "  ", "\u00a0om@cg.gov.in", "om@cg.gov.in\u200b"]  # fmt: skip
+COURSES = ["RTI Act, 2005", "Ethics", " ethics ", "", 'Noting "and" drafting', "\u3000Ethics",
+           "\u0928\u0948\u0924\u093f\u0915\u0924\u093e", "\x1cEthics"]  # fmt: skip
+UNQUOTED = {"RTI Act, 2005": "RTI Act 2005", 'Noting "and" drafting': "Noting and drafting"}
 STATUSES = ["completed", "in-progress", "not-started", "Completed", " In Progress ",
-            "Not Started", "2", "1", "0", "finished", ""]  # fmt: skip
+            "Not Started", "2", "1", "0", "finished", "", "COMPLETED", "In_Progress",
+            "\u00a0completed"]  # fmt: skip
 TIMES = ["2025-04-05 10:30:00", "2025-04-05 10:30:00", "2026-03-31 23:59:59",
          "2025-06-30 18:30:00", " 2025-07-01 09:00:00 ", "06/04/2025", "01/05/2025 17:30",
          "2025-04-05T10:30:00Z", "2025-02-30 10:00:00", "2025-04-05 24:00:00",
          "0000-01-01 00:00:00", "yesterday", ""]  # fmt: skip
 PROGRESS = ["", "0", "40", "100", "100.0", " 50 ", "-5", "x", "nan", "1e2"]
-CERTIFICATES = ["Yes", "No", "", "yes", " TRUE ", "maybe"]
-DURATIONS = ["", "01:30:00", "00:30:00", "-1", "bad", "1000:00:01"]
+CERTIFICATES = ["Yes", "No", "", "yes", " TRUE ", "maybe", "\u00a0Yes", "N"]
+DURATIONS = ["", "01:30:00", "00:30:00", "-1", "bad", "1000:00:01", "5400", " 5400 ", "1:30:00",
+             "5400.0", "PT1H30M", "3600000", "3600001", "999:59:59", "01:30:00\u00a0"]  # fmt: skip
 PLACES = [
     ("Chhattisgarh", "Revenue", "Collectorate Raipur", "Revenue"),
     ("Chhattisgarh", "Revenue", "Revenue", "Revenue"),
@@ -53,9 +57,12 @@ def mostly(draw: st.DrawFn, good: list[str], every: list[str]) -> str:
 
 
 @st.composite
-def export_row(draw: st.DrawFn) -> dict[str, str]:
+def export_row(draw: st.DrawFn, *, quoted: bool = True) -> dict[str, str]:
+    """A row; without quotes where ``quoted`` is false (no comma or quote in a cell), as
+    most exports are, so that polars reads the columns used alone."""
     ministry, department, organisation, mdo = draw(st.sampled_from(PLACES))
     status = mostly(draw, STATUSES[:9], STATUSES)
+    course = mostly(draw, COURSES[:3], COURSES)
     done = status.strip().lower() in ("completed", "2")
     started = status.strip().lower() in ("in-progress", "in progress", "1")
     return {
@@ -64,7 +71,7 @@ def export_row(draw: st.DrawFn) -> dict[str, str]:
         "Department": department,
         "Organization": organisation,
         "MDO_Name": mdo,
-        "Content_Name": mostly(draw, COURSES[:3], COURSES),
+        "Content_Name": course if quoted else UNQUOTED.get(course, course),
         "Content_Id": draw(st.sampled_from(["", "do_1", "do_2"])),
         "Content_Duration": mostly(draw, DURATIONS[:3], DURATIONS),
         "Enrolled_On": mostly(draw, TIMES[:8], TIMES),
@@ -90,8 +97,9 @@ def exports(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=ending)
     writer.writerow(header)
-    for values in draw(st.lists(export_row(), max_size=25)):
-        if draw(st.integers(0, 9)) == 0:
+    quoted = draw(st.booleans())
+    for values in draw(st.lists(export_row(quoted=quoted), max_size=25)):
+        if quoted and draw(st.integers(0, 9)) == 0:
             values["Organization"] += "\nDurg"  # a quoted field over two lines
         cells = [values.get(column, "") for column in header]
         shape = draw(st.integers(0, 19))
@@ -163,6 +171,49 @@ def test_the_frame_reader_means_what_the_reference_reader_means(
     reference = read_consumption_report(io.StringIO(text), **options)
     framed = columnar.read_consumption_frame(io.StringIO(text), **options)
     same_import(framed, reference)
+    # Joined as the ledger joins them: one row per person and course.
+    joined = columnar.read_consumption_frame(io.StringIO(text), joined=True, **options)
+    same_import(joined, reference)
+    assert joined.records.height == len(reference.ledger)
+
+
+GOOD_ROW = {
+    "Email": "ravi@cg.gov.in", "Ministry": "Chhattisgarh", "Department": "Revenue",
+    "Organization": "", "MDO_Name": "", "Content_Name": "Ethics", "Content_Id": "",
+    "Content_Duration": "01:30:00", "Enrolled_On": "2025-04-05 10:30:00",
+    "Status": "completed", "Content_Progress_Percentage": "100",
+    "Completed_On": "2025-05-01 17:30:00", "Certificate_Generated": "Yes",
+}  # fmt: skip
+FORMS = [
+    *(("Email", cell) for cell in EMAILS),
+    *(("Content_Name", cell) for cell in COURSES),
+    *(("Status", cell) for cell in STATUSES),
+    *(("Enrolled_On", cell) for cell in TIMES),
+    *(("Completed_On", cell) for cell in TIMES),
+    *(("Content_Progress_Percentage", cell) for cell in PROGRESS),
+    *(("Certificate_Generated", cell) for cell in CERTIFICATES),
+    *(("Content_Duration", cell) for cell in DURATIONS),
+]
+
+
+@pytest.mark.parametrize(("column", "cell"), FORMS)
+def test_each_form_of_a_cell_means_what_the_reference_reader_means(column: str, cell: str) -> None:
+    header = [*GOOD_ROW]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerow(GOOD_ROW.values())
+    writer.writerow({**GOOD_ROW, "Email": "asha@cg.gov.in", column: cell}.values())
+    text = buffer.getvalue()
+    for joined in (False, True):
+        framed = columnar.read_consumption_frame(io.StringIO(text), joined=joined)
+        same_import(framed, read_consumption_report(io.StringIO(text)))
+
+
+def test_the_spaces_polars_strips_are_those_python_strips() -> None:
+    from karmayogi.progress._columnar._reader import _SPACE
+
+    assert set(_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
 
 
 def test_a_file_is_read_from_its_path_and_rolls_up_as_the_reference(tmp_path: Path) -> None:

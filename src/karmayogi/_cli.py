@@ -43,6 +43,7 @@ from karmayogi.competency import (
 )
 from karmayogi.designations import DesignationIndex, read_aliases_csv
 from karmayogi.errors import KarmayogiError, ValidationError
+from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
@@ -734,6 +735,11 @@ def _progress_parser(commands: Any) -> None:
         default="auto",
         help="columnar (needs the columnar extra) or reference; auto: columnar if installed",
     )
+    progress.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="read a trusted export past the default limits (2 GiB, ten million rows)",
+    )
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -759,6 +765,7 @@ def _progress(args: argparse.Namespace) -> int:
             catalogue=catalogue,
             policy=policy,
             engine=args.engine,
+            limits=NO_LIMITS if args.no_limits else DEFAULT_LIMITS,
         )
     return _progress_done(args, done)
 

@@ -13,6 +13,7 @@ from karmayogi._allocation import Allocation, Allocations, allocations_of
 from karmayogi._csv import Source
 from karmayogi._joins import CourseNames, join_people, join_places
 from karmayogi.errors import Match
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import PeriodKind
 from karmayogi.progress._account import Import
@@ -62,9 +63,12 @@ def roll_up_export(
     catalogue: CourseNames | None = None,
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     engine: Engine = "auto",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RolledUpExport:
     """The platform's ``ConsumptionReport.csv`` read and rolled up over units and periods
     by ``by``, read as ``view``, on ``engine``; with ``allocations``, plan compliance too.
+    The export is held to ``limits`` (:data:`~karmayogi.limits.NO_LIMITS` for a trusted
+    national file past the defaults).
 
     Units are the ``tree`` given, or else the one the export's Ministry / Department /
     Organization columns spell. People are counted from ``people`` (each in their unit,
@@ -90,19 +94,21 @@ def roll_up_export(
         raise ValueError("people need a tree: the units their unit ids name")
     chosen = _engine(engine)
     if chosen == "columnar":
-        return _columnar(source, by, view, tree, people, allocations, catalogue, policy)
-    report = read_consumption_report(source)
+        return _columnar(source, by, view, tree, people, allocations, catalogue, policy, limits)
+    report = read_consumption_report(source, limits=limits)
     tree = tree if tree is not None else report.tree
     matched: list[Match] = []
     if people is not None:
         people = list(people)
         in_records = [person for person, _entries in report.ledger.by_person()]
         matched.append(join_people(in_records, [p.id for p in people]).check())
-        rollup = Rollup(tree, people=people, by=by, policy=policy, records=report.ledger)
+        rollup = Rollup(tree, people=people, by=by, policy=policy, records=report.ledger,
+                        limits=limits)  # fmt: skip
     else:
         places, placed = join_places(report.places, tree)
         matched.append(placed.check())
-        rollup = Rollup(tree, places=places, by=by, policy=policy, records=report.ledger)
+        rollup = Rollup(tree, places=places, by=by, policy=policy, records=report.ledger,
+                        limits=limits)  # fmt: skip
     compliance = None
     if allocations is not None:
         compliance = rollup.compliance(allocations, catalogue=catalogue)
@@ -141,14 +147,17 @@ def _columnar(  # noqa: PLR0917 - roll_up_export's choices, passed on
     allocations: Allocations | Iterable[Allocation] | None,
     catalogue: CourseNames | None,
     policy: CountingPolicy,
+    limits: Limits,
 ) -> RolledUpExport:
-    """:func:`roll_up_export` on the columnar engine: the export read by polars."""
+    """:func:`roll_up_export` on the columnar engine: the export read by polars as one
+    streamed query, its records joined as the ledger joins them (memory follows the
+    ledger, not the file)."""
     import polars as pl  # in the columnar extra
 
     from karmayogi.progress._columnar._engine import compliance_table, rollup_table
     from karmayogi.progress._columnar._reader import read_consumption_frame
 
-    report = read_consumption_frame(source)
+    report = read_consumption_frame(source, joined=True, limits=limits)
     tree = tree if tree is not None else report.tree
     placed: dict[str, Any]
     matched: list[Match] = []
@@ -162,7 +171,9 @@ def _columnar(  # noqa: PLR0917 - roll_up_export's choices, passed on
         _kept, by_unit = join_places(places, tree)
         matched.append(by_unit.check())
         placed = {"places": report.places.filter(pl.col("place").is_in([u.id for u in tree]))}
-    table = rollup_table(report.records, tree, by=by, policy=policy, view=view, **placed)
+    table = rollup_table(
+        report.records, tree, by=by, policy=policy, view=view, limits=limits, **placed
+    )
     compliance = None
     if allocations is not None:
         given = allocations_of(allocations)

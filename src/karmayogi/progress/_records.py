@@ -24,6 +24,7 @@ from karmayogi._names import name_key
 from karmayogi.periods import IST
 
 __all__ = [
+    "STATUS_WORDS",
     "Enrolment",
     "Ledger",
     "Origin",
@@ -71,7 +72,7 @@ class Status(enum.IntEnum):
         """
         if isinstance(value, int):
             return cls(value)
-        status = _STATUS_WORDS.get(name_key(value))
+        status = STATUS_WORDS.get(name_key(value))
         if status is None:
             raise ValueError(
                 f"a status is not-started, in-progress or completed (or 0, 1, 2), got {value!r}"
@@ -82,7 +83,7 @@ class Status(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-_STATUS_WORDS = {
+STATUS_WORDS = {
     **{name_key(str(s)): s for s in Status},
     **{str(s.value): s for s in Status},
     "notstarted": Status.NOT_STARTED,
@@ -90,6 +91,7 @@ _STATUS_WORDS = {
     "started": Status.IN_PROGRESS,
     "completed": Status.COMPLETED,
 }
+"""A status's words by :func:`name_key`, as :meth:`Status.parse` reads them."""
 
 
 class Origin(NamedTuple):

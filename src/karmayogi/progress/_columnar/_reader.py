@@ -16,9 +16,8 @@ import csv
 import datetime as dt
 import functools
 import io
-import operator
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
@@ -27,7 +26,7 @@ import polars as pl
 
 from karmayogi._csv import Source, Table, opened, stream_records
 from karmayogi._deprecation import deprecated
-from karmayogi._durations import duration_seconds
+from karmayogi._durations import LONGEST_SECONDS, duration_seconds
 from karmayogi._joins import CourseNames
 from karmayogi.errors import Finding, LimitExceeded, Location, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -43,7 +42,7 @@ from karmayogi.progress._consumption import (
     unit_named,
 )
 from karmayogi.progress._readers import read_consumption_report
-from karmayogi.progress._records import Status
+from karmayogi.progress._records import STATUS_WORDS, Ledger, Status
 
 __all__ = ["FrameImport", "read_consumption_frame"]
 
@@ -99,6 +98,7 @@ def read_consumption_frame(
     catalogue: CourseNames | None = None,
     backend: Backend = "polars",
     limits: Limits = DEFAULT_LIMITS,
+    joined: bool = False,
 ) -> FrameImport:
     """The platform's enrolment export, ``ConsumptionReport.csv``, read into frames of
     ``backend`` (polars, pandas or pyarrow): the records, for
@@ -106,6 +106,11 @@ def read_consumption_frame(
     :func:`karmayogi.read_consumption_report` means, row for row: the same values, people
     known by the same key, each placed in the unit of their latest enrolment, and every
     row accounted for (used, merged as a duplicate, or rejected with its row and reasons).
+
+    The file is read once, as one query that polars runs in bounded chunks (only the
+    columns used are kept). With ``joined``, the records come joined as the ledger joins
+    them, one row per person and course (in no particular order), so that memory follows
+    the ledger, not the file: a national export of fifty million rows is read so.
 
     >>> import io
     >>> report = read_consumption_frame(io.StringIO(
@@ -126,8 +131,9 @@ def read_consumption_frame(
         header = _header(io.StringIO(text) if text is not None else handle, file, limits)
     table, key_column = consumption_table(file, header, person_key, limits)
     data: str | bytes = path if path is not None else (text or "").encode()
-    cells = _cells(data, table.width, sorted({i for i, _title in table.columns.values()}))
-    if cells is None:  # not split as the reference reader splits it: let that reader read it
+    reader = ConsumptionRows(table, Import(file), key_column, catalogue)
+    result = _Plan(table, reader, data, limits).read(joined=joined)
+    if result is None:  # not split as the reference reader splits it: let that reader read it
         reference = read_consumption_report(
             source if path is not None else io.StringIO(text or ""),
             person_key=person_key,
@@ -135,34 +141,7 @@ def read_consumption_frame(
             limits=limits,
         )
         return _from_reference(reference, backend)
-    frame, long_rows = cells
-    _hold_to(limits, frame, long_rows, file)
-    frame = frame.drop("longest")
-    reader = ConsumptionRows(table, Import(file), key_column, catalogue)
-    result = _Reading(table, reader, frame, long_rows).read()
     return _converted(result, backend)
-
-
-def _hold_to(
-    limits: Limits, frame: pl.DataFrame, long_rows: dict[int, list[str]], file: str | None
-) -> None:
-    """Refuse the records as :func:`stream_records` would: at the first row with a field
-    over the limit or past the limit on rows, whichever comes first."""
-    rows = None
-    if limits.rows is not None and frame.height > limits.rows:
-        rows = int(frame["row"][limits.rows])
-    if limits.field_size is not None:
-        over = frame.filter(pl.col("longest") > limits.field_size)
-        longest = {int(r): int(n) for r, n in zip(over["row"], over["longest"], strict=True)}
-        for row, cells in long_rows.items():
-            longest[row] = max(longest.get(row, 0), *map(len, cells))
-        first = min((r for r, n in longest.items() if n > limits.field_size), default=None)
-        if first is not None and (rows is None or first <= rows):
-            where = Location(file=file, row=first)
-            got = f"{longest[first]:,} characters"
-            raise LimitExceeded("field_size", limits.field_size, where, got)
-    if rows is not None and limits.rows is not None:
-        raise LimitExceeded("rows", limits.rows, Location(file=file, row=rows), "more")
 
 
 def _header(handle: TextIO, file: str | None, limits: Limits) -> list[str] | None:
@@ -170,73 +149,42 @@ def _header(handle: TextIO, file: str | None, limits: Limits) -> list[str] | Non
     return first[1] if first else None
 
 
-def _cells(
-    data: str | bytes, width: int, used: list[int]
-) -> tuple[pl.DataFrame, dict[int, list[str]]] | None:
-    """The cells of the columns read (``c0``...), as text, of every record that is not
-    blank, with its row number (``row``; the header is 1); and the cells of each row
-    longer than the header. None when polars does not split the file as
-    :func:`stream_records` does."""
-    schema = {f"c{i}": pl.String for i in range(width)}
-
-    def blank(columns: Iterable[int]) -> pl.Expr:
-        cells = [pl.col(f"c{i}").is_null() | pl.col(f"c{i}").str.contains(_BLANK_CELL)
-                 for i in columns]  # fmt: skip
-        return pl.all_horizontal(cells) if cells else pl.lit(value=True)
-
-    def read(*, truncate: bool) -> pl.DataFrame:
-        # Streamed, every column looked at for blank records (and, by polars, for rows
-        # longer than the header), only the columns read kept: a state's export has five
-        # million rows of some thirty columns.
-        scanned = pl.scan_csv(
-            data if isinstance(data, str) else io.BytesIO(data),
-            has_header=False,  # the header is a record too: it fixes the width
-            schema=schema,
-            infer_schema=False,
-            truncate_ragged_lines=truncate,
-            encoding="utf8",
-        )
-        # Records are numbered as the reference reader numbers them: the header is 1, and
-        # a blank record or one over several lines counts once.
-        return (
-            scanned.with_row_index("row", offset=1)
-            .select(
-                pl.col("row").cast(pl.Int64),
-                *(pl.col(f"c{i}").fill_null("") for i in used),
-                blank(range(width)).alias("blank"),
-                pl.max_horizontal(pl.col(f"c{i}").str.len_chars() for i in range(width))
-                .fill_null(0)
-                .alias("longest"),
-            )
-            .collect(engine="streaming")
-        )
-
-    long_rows: dict[int, list[str]] = {}
-    try:
-        try:
-            frame = read(truncate=False)
-        except pl.exceptions.ComputeError as error:
-            if "more fields" not in str(error):
-                raise
-            # Rows longer than the header are rejected: their cells are found in Python.
-            long_rows = {row: cells for row, cells in _records(data) if len(cells) > width}
-            frame = read(truncate=True)
-    except (pl.exceptions.PolarsError, ValidationError):
-        return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
-    if not _splits_alike(data, frame.height) or _ends_in_a_comma(data):
-        return None
-    return frame.slice(1).filter(~pl.col("blank")).drop("blank"), long_rows
+# --- The file's shape ------------------------------------------------------------------------
 
 
-def _ends_in_a_comma(data: str | bytes) -> bool:
-    """Whether the last line, without a line end, ends in a comma: Python's csv reads one
-    more (empty) cell there than polars does."""
-    with _binary(data) as handle:
-        handle.seek(0, io.SEEK_END)
-        if handle.tell() == 0:
-            return False
-        handle.seek(-1, io.SEEK_END)
-        return handle.read(1) == b","
+@attrs.frozen
+class _Shape:
+    """What a look at a file's bytes tells before polars reads it (a few finds a block)."""
+
+    quotes: bool
+    """A double quote somewhere: a quoted field may span lines."""
+    returns: bool
+    """A carriage return somewhere (a bare one ends a line for Python, not for polars)."""
+    nul: bool
+    """A NUL byte somewhere (lines are read whole split at NUL)."""
+    ends_in_a_comma: bool
+    """The last line, without a line end, ends in a comma: Python's csv reads one more
+    (empty) cell there than polars does."""
+
+    @classmethod
+    def of(cls, data: str | bytes) -> _Shape:
+        block = bytearray(1 << 22)
+        quotes = returns = nul = False
+        last = b""
+        with _binary(data) as handle:
+            while size := handle.readinto(block):  # type: ignore[attr-defined]
+                quotes = quotes or block.find(b'"', 0, size) >= 0
+                returns = returns or block.find(b"\r", 0, size) >= 0
+                nul = nul or block.find(b"\0", 0, size) >= 0
+                last = bytes(block[size - 1 : size])
+        return cls(quotes, returns, nul, last == b",")
+
+    def splits_alike(self, data: str | bytes, records: int) -> bool:
+        """Whether :func:`stream_records` finds as many records as polars did: surely so
+        with one record a line and no bare carriage return (polars keeps blank lines)."""
+        if not self.quotes and not self.returns:
+            return True
+        return _splits_alike(data, records)
 
 
 def _records(data: str | bytes) -> Iterator[tuple[int, list[str]]]:
@@ -284,154 +232,495 @@ def _counts(data: str | bytes) -> tuple[int, int, int]:
     return lines + (last != b"" and not last.endswith(b"\n")), quotes, returns - pairs
 
 
-# --- Reading the cells -----------------------------------------------------------------------
+# --- One query ---------------------------------------------------------------------------------
+
+_UNITS = ("ministry", "department", "organisation", "mdo")
+"""The columns that name a row's unit (:func:`unit_named`)."""
 
 
-class _Reading:
-    """One export's cells parsed, checked, accounted for and placed."""
+@attrs.frozen
+class _Found:
+    """What the query gathered: the counts, the first wrong rows with their cells, the
+    records (or entries), and each person's latest enrolment in each spelling of a unit."""
+
+    counts: dict[str, Any]
+    wrong: pl.DataFrame
+    """The first rows refused for sure, with their cells."""
+    odd: pl.DataFrame
+    """Every row with a cell in a form only the reference reader reads, with its cells."""
+    records: pl.DataFrame
+    latest: pl.DataFrame
+    first_long: tuple[int, int] | None
+    """The first row with a field over the limit, and its longest field's characters."""
+    rows: pl.LazyFrame
+    """The rows that are not blank, should the limit on rows be passed (read again)."""
+    long_rows: dict[int, list[str]]
+    """The cells of each row longer than the header."""
+    lines: dict[str, int | None] | None
+    """The most fields of a line (``widest``) and its bytes (``longest``), where the
+    columns used alone were read."""
+
+
+class _Plan:
+    """One export read as one lazy polars query, run once by the streaming engine: the
+    cells of the columns used, parsed (the platform's own forms by polars, any other cell
+    once per distinct text by the reference reader's functions), checked, and gathered."""
 
     def __init__(
-        self,
-        table: Table,
-        reader: ConsumptionRows,
-        frame: pl.DataFrame,
-        long_rows: dict[int, list[str]],
+        self, table: Table, reader: ConsumptionRows, data: str | bytes, limits: Limits
     ) -> None:
-        self.table, self.reader, self.frame, self.long_rows = table, reader, frame, long_rows
+        self.table, self.reader, self.data, self.limits = table, reader, data, limits
+        self.used = sorted({i for i, _title in table.columns.values()})
 
-    def cells(self, column: str) -> pl.Series:
+    def read(self, *, joined: bool) -> FrameImport | None:
+        """The import, or None where polars cannot read the file as the reference reader
+        does (bytes that are not UTF-8, a bare carriage return, quotes amiss)."""
+        shape = _Shape.of(self.data)
+        if shape.ends_in_a_comma:
+            return None
+        # The columns used are read, and each line is looked at whole for what could make
+        # its row other than it seems there (more fields than the header, a long field, a
+        # blank record): if any could, or a quoted field could span lines, every column is.
+        every = shape.quotes or shape.nul
+        limit = self.limits.field_size
+        try:
+            found = self._attempt(joined=joined, every=every)
+            lines = found.lines
+            if lines and (
+                (lines["widest"] or 0) > self.table.width
+                or (limit is not None and (lines["longest"] or 0) > limit)
+                or found.counts["blank"]
+            ):
+                found = self._attempt(joined=joined, every=True)
+        except (pl.exceptions.PolarsError, ValidationError):
+            return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
+        if not shape.splits_alike(self.data, found.counts["records"]):
+            return None
+        self._hold_to(found)
+        return self._imported(found, joined=joined)
+
+    def _attempt(self, *, joined: bool, every: bool) -> _Found:
+        try:
+            return self._run(joined=joined, every=every, long_rows=None)
+        except pl.exceptions.ComputeError as error:
+            if "more fields" not in str(error):
+                raise
+        # Rows longer than the header are rejected: their cells are found in Python.
+        long_rows = {row: cells for row, cells in _records(self.data)
+                     if len(cells) > self.table.width}  # fmt: skip
+        return self._run(joined=joined, every=every, long_rows=long_rows)
+
+    # -- the query
+
+    def cell(self, column: str) -> pl.Expr:
         """A column's cells as written ("" where the header lacks it)."""
         if column not in self.table.columns:
-            return pl.repeat("", self.frame.height, dtype=pl.String, eager=True)
-        return self.frame[f"c{self.table.columns[column][0]}"]
+            return pl.lit("", pl.String)
+        return pl.col(f"c{self.table.columns[column][0]}")
 
-    def read(self) -> FrameImport:
-        reader, cells = self.reader, self.cells
-        person, person_ok = _person(self.frame[f"c{reader.key_index}"], reader)
-        if "course_id" in self.table.columns:  # an id, or where it is blank the name
-            both = self.frame.select(cells("course_id").alias("id"), cells("course").alias("name"))
-            course, course_ok = _each_row(
-                both,
-                lambda i, n: _known(reader.course_named(i) or reader.course_named(n)),
-                pl.String,
+    def _run(self, *, joined: bool, every: bool, long_rows: dict[int, list[str]] | None) -> _Found:
+        width, limits, used = self.table.width, self.limits, self.used
+        scanned = pl.scan_csv(
+            self.data if isinstance(self.data, str) else io.BytesIO(self.data),
+            has_header=False,  # the header is a record too: it fixes the width
+            schema={f"c{i}": pl.String for i in range(width)},
+            infer_schema=False,
+            truncate_ragged_lines=long_rows is not None,
+            encoding="utf8",
+        )
+        watched = range(width) if every else used
+        # Records are numbered as the reference reader numbers them: the header is 1, and
+        # a blank record or one over several lines counts once.
+        body = (
+            scanned.with_row_index("row", offset=1)
+            .select(
+                pl.col("row").cast(pl.Int64),
+                *(pl.col(f"c{i}").fill_null("") for i in used),
+                pl.max_horizontal(pl.col(f"c{i}").str.len_chars() for i in watched)
+                .fill_null(0)
+                .alias("longest"),
+                _blank(i for i in watched if i not in used).alias("others_blank"),
             )
-        else:
-            course, course_ok = _each(cells("course"), lambda t: _known(reader.course_named(t)),
-                                      pl.String)  # fmt: skip
-        status, status_ok = _each(cells("status"), lambda t: Status.parse(t.strip()).value, pl.Int8)
-        enrolled, enrolled_ok = _times(cells("enrolled"), required=True)
-        completed, completed_ok = _times(cells("completed"), required=False)
-        progress, progress_ok = _each(cells("progress"), _number, pl.Float64)
-        certificate, certificate_ok = _each(cells("certificate"), _certified, pl.Boolean)
-        duration, duration_ok = _each(cells("duration"), _duration, pl.Int64)
-        unit, spelling, spellings = self._units()
-        parsed = pl.DataFrame(
-            {
-                "row": self.frame["row"],
-                "person": person,
-                "course": course,
-                "status": status,
-                "progress": progress,
-                "enrolled_at": enrolled,
-                "completed_at": completed,
-                "certificate": certificate,
-                "duration": duration,
-                "unit": unit,
-                "spelling": spelling,
-                "parsed": functools.reduce(
-                    operator.and_,
-                    (
-                        person_ok,
-                        course_ok,
-                        status_ok,
-                        enrolled_ok,
-                        completed_ok,
-                        progress_ok,
-                        certificate_ok,
-                        duration_ok,
-                    ),
-                ),
-            }
+            .filter(pl.col("row") > 1)
+        )
+        read = _Fields(self.table, self.reader).read()
+        checked = (
+            body.with_columns(
+                **{n: e for field in read.values() for n, e in field.parts.items()}
+            ).with_columns(
+                **{name: field.value for name, field in read.items()},
+                exact=pl.all_horizontal(field.exact for field in read.values()),
+                ok=pl.all_horizontal(field.ok for field in read.values()),
+            )
         ).with_columns(
             # A blank progress is that of the status: 100 completed, else 0.
-            pl.col("progress").fill_null(pl.when(pl.col("status") == 2).then(100.0).otherwise(0.0))
+            pl.col("progress").fill_null(
+                pl.when(pl.col("status") == Status.COMPLETED.value).then(100.0).otherwise(0.0)
+            )
         )
-        parsed = parsed.with_columns(
-            good=(
-                pl.col("parsed") & _consistent() & ~pl.col("row").is_in(list(self.long_rows))
-            ).fill_null(value=False)
+        good = pl.col("exact") & pl.col("ok") & _consistent()
+        if long_rows:
+            good &= ~pl.col("row").is_in(list(long_rows))
+        # One stream for every output below (polars would otherwise compute it for each).
+        checked = checked.with_columns(good.fill_null(value=False).alias("good")).cache()
+        # A good row has a person, so it is not blank: blank records are looked for among
+        # the rest (a few), which polars reads as the reference reader would (exact) or not.
+        is_blank = _blank(used) & pl.col("others_blank")
+        rest = checked.filter(~pl.col("good")).with_columns(is_blank.alias("blank"))
+        blank, exact = pl.col("blank"), pl.col("exact")
+        over = pl.lit(value=False)
+        if limits.field_size is not None:
+            over = pl.col("longest") > limits.field_size
+        counts = pl.concat(
+            [
+                checked.select((pl.len() + 1).alias("records"), pl.col("good").sum()),
+                rest.select(blank.sum().alias("blank"), (exact & ~blank).sum().alias("wrong")),
+            ],
+            how="horizontal",
         )
+        written = ["row", *(f"c{i}" for i in used)]
+        kept = checked.filter("good")
+        records = kept.select(*_RECORD_SCHEMA)
+        if joined:
+            records = _joined(records)
+        latest = kept.group_by("person", *(self.cell(c).alias(c) for c in _UNITS)).agg(
+            pl.col("enrolled_at").max()
+        )
+        # Each line whole (with no quotes, a line is a record): its fields and bytes.
+        lines = pl.scan_csv(
+            self.data if isinstance(self.data, str) else io.BytesIO(self.data),
+            has_header=False,
+            separator="\0",
+            quote_char=None,
+            schema={"line": pl.String},
+            truncate_ragged_lines=True,
+            encoding="utf8",
+        ).select(
+            (pl.col("line").str.count_matches(",", literal=True).max() + 1).alias("widest"),
+            pl.col("line").str.len_bytes().max().alias("longest"),
+        )
+        counted, wrong, odd, made, places, long, widths = pl.collect_all(
+            [
+                counts,
+                # Wrong rows are refused for sure: the reference reader gives the first
+                # ones' reasons. Odd rows have a cell in a form only it reads: it reads all.
+                rest.filter(exact & ~blank).select(written).bottom_k(REJECTIONS_KEPT, by="row"),
+                rest.filter(~exact & ~blank).select(written),
+                records,
+                latest,
+                checked.filter(over)
+                .filter(~is_blank)
+                .select("row", "longest")
+                .bottom_k(1, by="row"),
+                lines.head(0) if every else lines,
+            ],
+            engine="streaming",
+        )
+        counts_made = counted.row(0, named=True)
+        counts_made["rows"] = counts_made["records"] - 1 - counts_made["blank"]
+        return _Found(
+            counts=counts_made,
+            wrong=wrong,
+            odd=odd,
+            records=made,
+            latest=places,
+            first_long=long.rows()[0] if long.height else None,
+            rows=checked.filter(pl.col("good") | ~is_blank).select("row"),
+            long_rows=long_rows or {},
+            lines=widths.row(0, named=True) if widths.height else None,
+        )
+
+    # -- into the import
+
+    def _hold_to(self, found: _Found) -> None:
+        """Refuse the records as :func:`stream_records` would: at the first row with a
+        field over the limit or past the limit on rows, whichever comes first."""
+        limits, file = self.limits, self.table.file
+        rows = None
+        if limits.rows is not None and found.counts["rows"] > limits.rows:
+            rows = found.rows.slice(limits.rows, 1).collect(engine="streaming").item()
+        if limits.field_size is not None:
+            longest = dict([found.first_long] if found.first_long else [])
+            for row, cells in found.long_rows.items():  # cells past the header's: not read
+                longest[row] = max(longest.get(row, 0), *map(len, cells))
+            first = min((r for r, n in longest.items() if n > limits.field_size), default=None)
+            if first is not None and (rows is None or first <= rows):
+                where = Location(file=file, row=first)
+                got = f"{longest[first]:,} characters"
+                raise LimitExceeded("field_size", limits.field_size, where, got)
+        if rows is not None and limits.rows is not None:
+            raise LimitExceeded("rows", limits.rows, Location(file=file, row=rows), "more")
+
+    def _imported(self, found: _Found, *, joined: bool) -> FrameImport:
+        table, counts, reader = self.table, found.counts, self.reader
+        self._diagnose(found)
+        taken = reader.result  # the odd rows the reference reader took, and those it refused
+        records = found.records
+        if len(taken.ledger):
+            records = pl.concat([records, _entries_frame(taken.ledger)])
+            records = _joined(records) if joined else records
         result = FrameImport(
-            self.table.file,
-            records=parsed.filter("good").select(*_RECORD_SCHEMA),
+            table.file,
+            records=records,
             places=None,
             tree=OrgTree([]),
-            rows=self.frame.height,
-            findings=list(self.table.findings),
+            rows=counts["rows"],
+            findings=list(table.findings),
+            rejected=taken.rejected,
+            # The wrong rows past those diagnosed are counted, not listed.
+            rejected_rows=taken.rejected_rows + counts["wrong"] - found.wrong.height,
         )
         result.findings += reader.renormalised_finding()
-        result.findings += implausible_finding(_implausible(result.records), self.table.file)
-        self._reject(parsed.filter(~pl.col("good"))["row"], result)
-        result.used = result.records.select("person", "course").n_unique()
-        result.duplicates = result.records.height - result.used
-        self._place(parsed.filter("good"), spellings, result)
+        result.findings += implausible_finding(_implausible(records), table.file)
+        result.used = records.height if joined else records.select("person", "course").n_unique()
+        result.duplicates = counts["good"] + taken.used + taken.duplicates - result.used
+        self._place(found.latest, result)
         return result
 
-    def _units(self) -> tuple[pl.Series, pl.Series, list[tuple[str, ...]]]:
-        """Each row's unit (null if it names none), and which of the distinct spellings of
-        units (the names in Ministry, Department, Organization, else MDO_Name) it has:
-        each spelling read once, its unit and names kept for the tree."""
-        columns = ("ministry", "department", "organisation", "mdo")
-        written = self.frame.select(*(self.cells(c).alias(c) for c in columns))
-        distinct = written.unique().with_row_index("spelling")
-        named = [unit_named((m, d, o), mdo) for _, m, d, o, mdo in distinct.iter_rows()]
-        distinct = distinct.with_columns(
-            pl.Series("unit", [unit for unit, _names in named], dtype=pl.String)
-        )
-        found = written.join(distinct, on=list(columns), how="left", maintain_order="left")
-        return found["unit"], found["spelling"], [names for _unit, names in named]
-
-    def _reject(self, rows: pl.Series, result: FrameImport) -> None:
-        """Each wrong row's every problem, as the reference reader's careful path finds
-        them: given the row's cells, that reader rejects it with its own words."""
-        # Only the rows the reference reader would list are diagnosed; the rest are counted.
-        wanted = self.frame.filter(pl.col("row").is_in(rows.implode())).head(REJECTIONS_KEPT)
-        scratch = self.reader.result
-        for values in wanted.iter_rows(named=True):
-            row = values["row"]
+    def _diagnose(self, found: _Found) -> None:
+        """The odd rows, and the first wrong ones, read by the reference reader's careful
+        path in the order of the file: it takes a row, or refuses it with its own words."""
+        taken, width = self.reader.result, self.table.width
+        sure = set(found.wrong["row"].to_list())
+        for values in pl.concat([found.wrong, found.odd]).sort("row").iter_rows(named=True):
+            row, before = values["row"], taken.used + taken.duplicates
             # The columns not read are blank here: the careful path does not read them.
-            written = [values.get(f"c{i}", "") for i in range(self.table.width)]
-            self.reader.diagnose(row, self.long_rows.get(row) or written)
-        if scratch.used or scratch.duplicates:  # a row this reader refused, that one took
-            raise AssertionError(
-                f"the frame reader refused a row the reference reader takes: {scratch.ledger}"
-            )
-        result.rejected, result.rejected_rows = scratch.rejected, len(rows)
+            written = [values.get(f"c{i}", "") for i in range(width)]
+            self.reader.diagnose(row, found.long_rows.get(row) or written)
+            if row in sure and taken.used + taken.duplicates > before:
+                raise AssertionError(
+                    f"the frame reader refused row {row}, which the reference reader takes"
+                )
 
-    def _place(
-        self, good: pl.DataFrame, spellings: list[tuple[str, ...]], result: FrameImport
-    ) -> None:
+    def _place(self, latest: pl.DataFrame, result: FrameImport) -> None:
         """Each person in the unit of their latest enrolment (the greatest unit, if two are
         that late); a finding for each person in several units; the tree the names spell."""
-        placed = good.filter(pl.col("unit").is_not_null())
-        latest = pl.col("enrolled_at") == pl.col("enrolled_at").max()
+        spellings = latest.select(*_UNITS).unique()
+        named = [unit_named((m, d, o), mdo) for m, d, o, mdo in spellings.iter_rows()]
+        units = spellings.with_columns(
+            pl.Series("unit", [unit for unit, _names in named], dtype=pl.String)
+        )
+        placed = latest.join(units, on=list(_UNITS)).select("person", "unit", "enrolled_at")
+        # The odd rows the reference reader took, placed by it: each person's latest unit
+        # at its time, their other units before any.
+        reader = self.reader
+        odd = [(p.person, p.unit, _wall(p.at)) for p in reader.by_person.values() if p.unit]
+        odd += [(p, unit, _FIRST) for p, units in reader.other_units.items()
+                for unit in units]  # fmt: skip
+        placed = (
+            pl.concat([placed, pl.DataFrame(odd, schema=placed.schema, orient="row")])
+            .filter(pl.col("unit").is_not_null())
+            .group_by("person", "unit")
+            .agg(pl.col("enrolled_at").max())
+        )
         per_person = placed.group_by("person").agg(
-            pl.col("unit").filter(latest).max(),
-            pl.col("unit").unique().alias("units"),
+            pl.col("unit").sort_by("enrolled_at", "unit").last(),
+            pl.col("unit").alias("units"),
         )
         result.places = per_person.select("person", pl.col("unit").alias("place")).sort("person")
         several = per_person.filter(pl.col("units").list.len() > 1).sort("person")
-        for person, unit, units in several.iter_rows():
+        for person, unit, units_of in several.iter_rows():
             result.findings.append(
                 Finding(
                     "person-in-several-units",
-                    f"{person} appears in {len(units)} units ({', '.join(sorted(units))}); "
+                    f"{person} appears in {len(units_of)} units "
+                    f"({', '.join(sorted(units_of))}); "
                     f"placed in {unit}, the unit of their latest enrolment",
                     Location(file=self.table.file),
                 )
             )
-        paths = {spellings[i] for i in placed["spelling"].unique()}
+        paths = {names for unit, names in named if unit} | reader.paths
         result.tree = OrgTree.from_paths(sorted(paths))
+
+
+_TIME = pl.Datetime("us")
+_FIRST = dt.datetime(1, 1, 1)  # noqa: DTZ001 - before any wall-clock time of India
+_FORM = "%Y-%m-%d %H:%M:%S"
+
+_Plain = Callable[[pl.Series], tuple[pl.Series, pl.Series]]
+"""Which cells are in a plain form polars parses as Python would, and their values."""
+
+
+def _plain_times(cells: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The platform's own form, parsed by polars."""
+    times = cells.str.strptime(_TIME, _FORM, strict=False)
+    return (cells.str.contains(_PLAIN_TIME) & times.is_not_null()).fill_null(value=False), times
+
+
+def _blank(columns: Iterable[int]) -> pl.Expr:
+    """Whether every cell is one that Python's ``str.strip`` empties."""
+    cells = [pl.col(f"c{i}").str.strip_chars(_SPACE).str.len_bytes().fill_null(0) == 0
+             for i in columns]  # fmt: skip
+    return pl.all_horizontal(cells) if cells else pl.lit(value=True)
+
+
+_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character Python's ``str.strip`` takes away (a test holds the two equal)."""
+_NUMBER = r"^[0-9]+(\.[0-9]+)?$"
+_SECONDS = r"^[0-9]{1,12}$"
+_HMS = r"^[0-9]{2}:[0-5][0-9]:[0-5][0-9]$"
+
+
+@functools.cache
+def _spellings(words: tuple[str, ...], parse: Callable[[str], Any]) -> dict[str, Any]:
+    """The ways files write a few words (as written, in capitals, title case, with
+    spaces or hyphens), each with its value by the reference reader's ``parse``."""
+    forms = set()
+    for word in words:
+        for spaced in (word, word.replace("-", " "), word.replace(" ", "-")):
+            forms |= {spaced, spaced.upper(), spaced.title(), spaced.capitalize()}
+    return {form: parse(form) for form in sorted(forms)}
+
+
+@attrs.frozen
+class _Read:
+    """A field read by polars, in two steps so that no part is computed twice: its
+    ``parts`` (columns made from the cells), then from them its ``value``, whether polars
+    read the cell as the reference reader would (``exact``: right or wrong, in a form both
+    know), and whether it is right (``ok``, where exact)."""
+
+    parts: dict[str, pl.Expr]
+    value: pl.Expr
+    exact: pl.Expr
+    ok: pl.Expr
+
+
+_TRUE = pl.lit(value=True)
+
+
+class _Fields:
+    """The record fields as polars expressions over the cells: exact on the forms the
+    platform writes, and marked inexact on any other, which the reference reader reads.
+    Words (a status, a yes or no) are looked up as written, a hash a cell."""
+
+    def __init__(self, table: Table, reader: ConsumptionRows) -> None:
+        self.table, self.reader = table, reader
+
+    def cell(self, column: str) -> pl.Expr:
+        if column not in self.table.columns:
+            return pl.lit("", pl.String)
+        return pl.col(f"c{self.table.columns[column][0]}")
+
+    def text(self, column: str) -> pl.Expr:
+        """A cell as Python's ``str.strip`` leaves it."""
+        return self.cell(column).str.strip_chars(_SPACE)
+
+    def read(self) -> dict[str, _Read]:
+        return {
+            "person": self.person(),
+            "course": self.course(),
+            "status": self.word("status", (*map(str, Status), *STATUS_WORDS), _status, pl.Int8),
+            "progress": self.progress(),
+            "enrolled_at": self.time("enrolled_at", "enrolled", required=True),
+            "completed_at": self.time("completed_at", "completed", required=False),
+            "certificate": self.word("certificate", tuple(CERTIFIED), _certified, pl.Boolean),
+            "duration": self.duration(),
+        }
+
+    def person(self) -> _Read:
+        # Printable ASCII without spaces is a key as written (an email in lower case).
+        column = "email" if self.reader.email else "person"
+        cell = self.cell(column)
+        key = cell.str.to_lowercase() if self.reader.email else cell
+        plain = pl.col("_person_plain")
+        parts = {"_person_plain": cell.str.contains(r"^[!-~]+$"), "_person_key": key,
+                 "_person_blank": self.text(column) == ""}  # fmt: skip
+        return _Read(parts, pl.col("_person_key"), plain | pl.col("_person_blank"), plain)
+
+    def course(self) -> _Read:
+        """A course's id, or where it is blank its name; by the catalogue's names, when
+        a catalogue is given and the export has no ids."""
+        reader = self.reader
+        exact = _TRUE
+        values = []
+        for column in ("course_id", "course"):
+            text = self.text(column)
+            value: pl.Expr = pl.when(text != "").then(text)
+            if column == "course" and reader.by_name:
+                courses = reader.courses
+                exact = text.str.contains(r"^[ -~]*$")  # name keys of ASCII, in polars
+                value = _name_key(text).replace_strict(
+                    list(courses), list(courses.values()), default=value
+                )
+            values.append(value)
+        parts = {
+            "_course": pl.coalesce(*values),
+            "_course_exact": exact | (self.text("course_id") != ""),
+        }
+        course = pl.col("_course")
+        return _Read(parts, course, pl.col("_course_exact"), course.is_not_null())
+
+    def word(
+        self, column: str, words: tuple[str, ...], parse: Callable[[str], Any], dtype: Any
+    ) -> _Read:
+        """A word, looked up as written among its usual spellings."""
+        spellings = _spellings(words, parse)
+        value = self.cell(column).replace_strict(
+            list(spellings), list(spellings.values()), default=None, return_dtype=dtype
+        )
+        name = f"_{column}"
+        return _Read({name: value}, pl.col(name), pl.col(name).is_not_null(), _TRUE)
+
+    def progress(self) -> _Read:
+        text = self.text("progress")
+        parts = {
+            "_progress": pl.when(text != "").then(text.cast(pl.Float64, strict=False)),
+            "_progress_exact": (text == "") | text.str.contains(_NUMBER),
+        }
+        return _Read(parts, pl.col("_progress"), pl.col("_progress_exact"), _TRUE)
+
+    def duration(self) -> _Read:
+        """Seconds, or the platform's ``HH:MM:SS``."""
+        text = self.text("duration")
+        seconds, hms = text.str.contains(_SECONDS), text.str.contains(_HMS)
+        part = [text.str.slice(at, 2).cast(pl.Int64, strict=False) for at in (0, 3, 6)]
+        value = (
+            pl.when(seconds)
+            .then(text.cast(pl.Int64, strict=False))
+            .when(hms)
+            .then(part[0] * 3600 + part[1] * 60 + part[2])
+        )
+        parts = {"_duration": value, "_duration_exact": (text == "") | seconds | hms}
+        ok = (pl.col("_duration") <= LONGEST_SECONDS).fill_null(value=True)
+        return _Read(parts, pl.col("_duration"), pl.col("_duration_exact"), ok)
+
+    def time(self, name: str, column: str, *, required: bool) -> _Read:
+        """India's wall clock, in the platform's own form."""
+        cell = self.cell(column)
+        parts = {
+            f"_{name}": cell.str.strptime(_TIME, _FORM, strict=False),
+            f"_{name}_form": cell.str.contains(_PLAIN_TIME),
+            f"_{name}_blank": self.text(column) == "",
+        }
+        value, blank = pl.col(f"_{name}"), pl.col(f"_{name}_blank")
+        plain = pl.col(f"_{name}_form") & value.is_not_null()
+        return _Read(parts, pl.when(plain).then(value), plain | blank,
+                     plain | (blank & (not required)))  # fmt: skip
+
+
+def _name_key(text: pl.Expr) -> pl.Expr:
+    """:func:`karmayogi._names.name_key` of ASCII text."""
+    return (
+        text.str.replace_all("&", " and ", literal=True)
+        .str.to_lowercase()
+        .str.replace_all(r"[^a-z0-9]", "")
+    )
+
+
+def _joined(records: pl.LazyFrame | pl.DataFrame) -> Any:
+    """Records joined per person and course, as the ledger joins them
+    (:meth:`karmayogi.Enrolment.join`)."""
+    return records.group_by("person", "course").agg(
+        pl.col("status").max(),
+        pl.col("progress").max(),
+        pl.col("enrolled_at").min(),
+        pl.col("completed_at").min(),
+        pl.col("certificate").any(),
+        pl.col("duration").max(),
+    )
 
 
 def _implausible(records: pl.DataFrame) -> int:
@@ -475,73 +764,12 @@ def _consistent() -> pl.Expr:
     )
 
 
-# --- Each distinct cell once, by the reference reader's rules ---------------------------------
+def _required_time(text: str) -> dt.datetime | None:
+    return _india(text, required=True)
 
 
-def _each(cells: pl.Series, parse: Callable[[str], Any], dtype: Any) -> tuple[pl.Series, pl.Series]:
-    """Each distinct cell parsed once in Python: the values (null where the parse failed),
-    and whether each cell parsed."""
-    distinct = cells.unique()
-    values, refused = _parsed(distinct.to_list(), parse)
-    mapped = cells.replace_strict(distinct, pl.Series(values, dtype=dtype), return_dtype=dtype)
-    return mapped.cast(dtype), ~cells.is_in(pl.Series(refused, dtype=pl.String).implode())
-
-
-def _each_row(
-    frame: pl.DataFrame, parse: Callable[..., Any], dtype: Any
-) -> tuple[pl.Series, pl.Series]:
-    """As :func:`_each`, for cells read together (a key of several columns)."""
-    distinct = frame.unique()
-    values, refused = _parsed(list(distinct.iter_rows()), lambda row: parse(*row))
-    refusals = set(map(tuple, refused))
-    table = distinct.with_columns(
-        pl.Series("value", values, dtype=dtype),
-        pl.Series("ok", [r not in refusals for r in distinct.iter_rows()], dtype=pl.Boolean),
-    )
-    joined = frame.join(table, on=frame.columns, how="left",
-                        maintain_order="left")  # fmt: skip
-    return joined["value"], joined["ok"]
-
-
-def _parsed(values: Sequence[Any], parse: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
-    results, refused = [], []
-    for value in values:
-        try:
-            results.append(parse(value))
-        except ValueError:
-            results.append(None)
-            refused.append(value)
-    return results, refused
-
-
-def _times(cells: pl.Series, *, required: bool) -> tuple[pl.Series, pl.Series]:
-    """A column of times as India's wall clock: the platform's form parsed by polars, any
-    other text by the reference reader's parser."""
-    times = cells.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
-    plain = cells.str.contains(_PLAIN_TIME) & times.is_not_null()
-    return _or_each(cells, plain, times, lambda t: _india(t, required=required))
-
-
-def _person(cells: pl.Series, reader: ConsumptionRows) -> tuple[pl.Series, pl.Series]:
-    """People's keys: printable ASCII without spaces as written (emails in lower case),
-    any other cell as the reference reader reads it."""
-    plain = cells.str.contains(r"^[!-~]+$")
-    keys = cells.str.to_lowercase() if reader.email else cells
-    return _or_each(cells, plain, keys, lambda t: _known(reader.learner_named(t)))
-
-
-def _or_each(
-    cells: pl.Series, plain: pl.Series, values: pl.Series, parse: Callable[[str], Any]
-) -> tuple[pl.Series, pl.Series]:
-    """``values`` where a cell is ``plain``; elsewhere each distinct cell parsed once in
-    Python. The values, and whether each cell parsed."""
-    values = pl.select(pl.when(plain).then(values)).to_series()
-    ok = pl.repeat(value=True, n=cells.len(), eager=True)
-    if not plain.all():
-        where = (~plain).arg_true()
-        parsed, parsed_ok = _each(cells.gather(where), parse, values.dtype)
-        values, ok = values.scatter(where, parsed), ok.scatter(where, parsed_ok)
-    return values, ok
+def _time(text: str) -> dt.datetime | None:
+    return _india(text, required=False)
 
 
 def _india(text: str, *, required: bool) -> dt.datetime | None:
@@ -558,6 +786,10 @@ def _known(value: Any) -> Any:
     if value is None:
         raise ValueError("blank")
     return value.person if hasattr(value, "person") else value
+
+
+def _status(text: str) -> int:
+    return Status.parse(text.strip()).value
 
 
 def _number(text: str) -> float | None:
@@ -583,12 +815,7 @@ def _duration(text: str) -> int | None:
 def _from_reference(report: Import, backend: Backend) -> FrameImport:
     """The reference reader's import as frames (a joined entry for each person's records on
     a course)."""
-    rows = [
-        (e.person, e.course, e.status.value, e.progress, _wall(e.enrolled_at),
-         _wall(e.completed_at), bool(e.certificates), e.duration)
-        for e in report.ledger
-    ]  # fmt: skip
-    records = pl.DataFrame(rows, schema=_RECORD_SCHEMA, orient="row")
+    records = _entries_frame(report.ledger)
     places = pl.DataFrame(
         sorted(report.places.items()), schema={"person": pl.String, "place": pl.String},
         orient="row",
@@ -606,6 +833,16 @@ def _from_reference(report: Import, backend: Backend) -> FrameImport:
         rejected_rows=report.rejected_rows,
     )
     return _converted(result, backend)
+
+
+def _entries_frame(ledger: Ledger) -> pl.DataFrame:
+    """A ledger's entries as records."""
+    rows = [
+        (e.person, e.course, e.status.value, e.progress, _wall(e.enrolled_at),
+         _wall(e.completed_at), bool(e.certificates), e.duration)
+        for e in ledger
+    ]  # fmt: skip
+    return pl.DataFrame(rows, schema=_RECORD_SCHEMA, orient="row")
 
 
 def _wall(when: dt.datetime | None) -> dt.datetime | None:
