@@ -1,13 +1,16 @@
 """The platform's enrolment export read into a polars frame: the same parsing, identity
-rule and row accounting as :func:`karmayogi.read_consumption_report`, column by column.
+rule and row accounting as :func:`karmayogi.read_consumption_report`.
 
-Each column is parsed as a whole where its form is plain (the platform's
-``yyyy-MM-dd HH:mm:ss``), and otherwise each distinct cell once, by the reference reader's
-own functions: a state's export has five million rows but a few hundred statuses,
-durations and units and one email per person. A row found wrong is handed, cells and
-all, to the reference reader's careful path, so that its rejection says exactly what the
-reference reader says. A file polars cannot split as that reader does (bytes that are
-not UTF-8, lines ending in a bare carriage return, unbalanced quotes) is read by the
+The file is read once, as one lazy query that polars's streaming engine runs in bounded
+chunks, and only the columns used. Cells in the forms the platform writes (its
+``yyyy-MM-dd HH:mm:ss``, seconds or ``HH:MM:SS``, its words for a status and a yes or
+no, looked up as written) are parsed by polars expressions, exactly as the reference
+reader parses them; a row with a cell in any other form is read by the reference
+reader's careful path, and so are the first wrong rows, so that a rejection says what
+the reference reader says. Each line is also looked at whole: a row longer than the
+header, a field that may be over the limit or a blank record sends the file to a reading
+of every column. A file polars cannot split as that reader does (bytes that are not
+UTF-8, lines ending in a bare carriage return, unbalanced quotes) is read by the
 reference reader itself."""
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import polars as pl
 
 from karmayogi._csv import Source, Table, opened, stream_records
 from karmayogi._deprecation import deprecated
-from karmayogi._durations import LONGEST_SECONDS, duration_seconds
+from karmayogi._durations import LONGEST_SECONDS
 from karmayogi._joins import CourseNames
 from karmayogi.errors import Finding, LimitExceeded, Location, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -38,7 +41,6 @@ from karmayogi.progress._consumption import (
     ConsumptionRows,
     consumption_table,
     implausible_finding,
-    parse_time,
     unit_named,
 )
 from karmayogi.progress._readers import read_consumption_report
@@ -86,9 +88,6 @@ _RECORD_SCHEMA = pl.Schema(
 # The platform's own time form, with each field in its range: polars and Python then agree
 # on every such text (other texts, and dates polars refuses, go to the reference's parser).
 _PLAIN_TIME = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
-_BLANK_CELL = r"^[\s\x1c-\x1f]*$"
-"""A cell that Python's ``str.strip`` empties: Unicode's white space (``\\s`` here, as in
-Python) and the four separators Python counts as space too."""
 
 
 def read_consumption_frame(
@@ -109,8 +108,8 @@ def read_consumption_frame(
 
     The file is read once, as one query that polars runs in bounded chunks (only the
     columns used are kept). With ``joined``, the records come joined as the ledger joins
-    them, one row per person and course (in no particular order), so that memory follows
-    the ledger, not the file: a national export of fifty million rows is read so.
+    them, one row per person and course (in no particular order), so that what is kept
+    is the size of the ledger, not of the file, as a national export needs.
 
     >>> import io
     >>> report = read_consumption_frame(io.StringIO(
@@ -263,14 +262,15 @@ class _Found:
 
 class _Plan:
     """One export read as one lazy polars query, run once by the streaming engine: the
-    cells of the columns used, parsed (the platform's own forms by polars, any other cell
-    once per distinct text by the reference reader's functions), checked, and gathered."""
+    cells of the columns used, parsed (:class:`_Fields`), checked, and gathered; then the
+    odd and the first wrong rows read by the reference reader's careful path."""
 
     def __init__(
         self, table: Table, reader: ConsumptionRows, data: str | bytes, limits: Limits
     ) -> None:
         self.table, self.reader, self.data, self.limits = table, reader, data, limits
         self.used = sorted({i for i, _title in table.columns.values()})
+        self.fields = _Fields(table, reader)
 
     def read(self, *, joined: bool) -> FrameImport | None:
         """The import, or None where polars cannot read the file as the reference reader
@@ -312,12 +312,6 @@ class _Plan:
 
     # -- the query
 
-    def cell(self, column: str) -> pl.Expr:
-        """A column's cells as written ("" where the header lacks it)."""
-        if column not in self.table.columns:
-            return pl.lit("", pl.String)
-        return pl.col(f"c{self.table.columns[column][0]}")
-
     def _run(self, *, joined: bool, every: bool, long_rows: dict[int, list[str]] | None) -> _Found:
         width, limits, used = self.table.width, self.limits, self.used
         scanned = pl.scan_csv(
@@ -343,7 +337,7 @@ class _Plan:
             )
             .filter(pl.col("row") > 1)
         )
-        read = _Fields(self.table, self.reader).read()
+        read = self.fields.read()
         checked = (
             body.with_columns(
                 **{n: e for field in read.values() for n, e in field.parts.items()}
@@ -383,7 +377,7 @@ class _Plan:
         records = kept.select(*_RECORD_SCHEMA)
         if joined:
             records = _joined(records)
-        latest = kept.group_by("person", *(self.cell(c).alias(c) for c in _UNITS)).agg(
+        latest = kept.group_by("person", *(self.fields.cell(c).alias(c) for c in _UNITS)).agg(
             pl.col("enrolled_at").max()
         )
         # Each line whole (with no quotes, a line is a record): its fields and bytes.
@@ -600,6 +594,7 @@ class _Fields:
         self.table, self.reader = table, reader
 
     def cell(self, column: str) -> pl.Expr:
+        """A column's cells as written ("" where the header lacks it)."""
         if column not in self.table.columns:
             return pl.lit("", pl.String)
         return pl.col(f"c{self.table.columns[column][0]}")
@@ -764,37 +759,8 @@ def _consistent() -> pl.Expr:
     )
 
 
-def _required_time(text: str) -> dt.datetime | None:
-    return _india(text, required=True)
-
-
-def _time(text: str) -> dt.datetime | None:
-    return _india(text, required=False)
-
-
-def _india(text: str, *, required: bool) -> dt.datetime | None:
-    text = text.strip()
-    if not text:
-        if required:
-            raise ValueError("a time is required")
-        return None
-    return parse_time(text).replace(tzinfo=None)
-
-
-def _known(value: Any) -> Any:
-    """A person or course the reference reader knows (it gives None for a blank one)."""
-    if value is None:
-        raise ValueError("blank")
-    return value.person if hasattr(value, "person") else value
-
-
 def _status(text: str) -> int:
     return Status.parse(text.strip()).value
-
-
-def _number(text: str) -> float | None:
-    text = text.strip()
-    return float(text) if text else None
 
 
 def _certified(text: str) -> bool:
@@ -802,11 +768,6 @@ def _certified(text: str) -> bool:
         return CERTIFIED[text.strip().casefold()]
     except KeyError:
         raise ValueError(text) from None
-
-
-def _duration(text: str) -> int | None:
-    text = text.strip()
-    return duration_seconds(text) if text else None
 
 
 # --- Into the user's library -------------------------------------------------------------------
