@@ -198,16 +198,22 @@ FORMS = [
 
 @pytest.mark.parametrize(("column", "cell"), FORMS)
 def test_each_form_of_a_cell_means_what_the_reference_reader_means(column: str, cell: str) -> None:
-    header = [*GOOD_ROW]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerow(GOOD_ROW.values())
-    writer.writerow({**GOOD_ROW, "Email": "asha@cg.gov.in", column: cell}.values())
-    text = buffer.getvalue()
-    for joined in (False, True):
-        framed = columnar.read_consumption_frame(io.StringIO(text), joined=joined)
-        same_import(framed, read_consumption_report(io.StringIO(text)))
+    catalogue = Catalogue(
+        courses=[Course(id="do_9", name="Ethics", provider="iGOT", duration="01:00:00")]
+    )
+    # With ids, and without, where a catalogue finds courses by their names.
+    for header, options in (([*GOOD_ROW], {}), ([c for c in GOOD_ROW if c != "Content_Id"],
+                                                {"catalogue": catalogue})):  # fmt: skip
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, header, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow(GOOD_ROW)
+        writer.writerow({**GOOD_ROW, "Email": "asha@cg.gov.in", column: cell})
+        text = buffer.getvalue()
+        reference = read_consumption_report(io.StringIO(text), **options)
+        for joined in (False, True):
+            framed = columnar.read_consumption_frame(io.StringIO(text), joined=joined, **options)
+            same_import(framed, reference)
 
 
 def test_the_spaces_polars_strips_are_those_python_strips() -> None:
