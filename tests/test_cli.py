@@ -442,6 +442,13 @@ def test_progress_prints_the_roll_up_and_lists_rejected_rows(export: Path) -> No
     assert "row 4, field 'Status': is not a status" in result.stderr
 
 
+def test_progress_reads_a_trusted_export_past_the_limits_when_told(export: Path) -> None:
+    # Three rows are past no limit, so the option is checked to be taken and passed on;
+    # the library's limits are tested in test_export.
+    result = run("progress", str(export), "--by", "fy", "--no-limits")
+    assert "3 rows read: 2 used, 0 merged as duplicates, 1 rejected" in result.stderr
+
+
 def test_progress_with_units_people_and_allocations_as_json(export: Path, tmp_path: Path) -> None:
     units = tmp_path / "units.csv"
     units.write_text("Unit,Name,Level,Parent\ncg,Chhattisgarh,state,\nrev,Revenue,department,cg\n")

@@ -124,3 +124,16 @@ def test_the_reference_engine_gives_the_reference_readers_account() -> None:
     assert done.compliance is None
     with pytest.raises(ValueError, match="need a tree"):
         roll_up_export(io.StringIO(""), people=[], engine="reference")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_export_past_the_limits_is_refused_unless_told_otherwise(engine: str) -> None:
+    from karmayogi.limits import NO_LIMITS, LimitExceeded, Limits
+
+    if engine == "columnar":
+        pytest.importorskip("polars", reason="the columnar extra is not installed")
+    with pytest.raises(LimitExceeded) as refused:
+        roll_up_export(report(ROWS), engine=engine, limits=Limits(rows=3))  # type: ignore[arg-type]
+    assert (refused.value.limit, refused.value.problems[0].where.row) == ("rows", 5)
+    done = roll_up_export(report(ROWS), engine=engine, limits=NO_LIMITS)  # type: ignore[arg-type]
+    assert done.report.rows == len(ROWS)

@@ -150,8 +150,7 @@ def _columnar(  # noqa: PLR0917 - roll_up_export's choices, passed on
     limits: Limits,
 ) -> RolledUpExport:
     """:func:`roll_up_export` on the columnar engine: the export read by polars as one
-    streamed query, its records joined as the ledger joins them (memory follows the
-    ledger, not the file)."""
+    streamed query, its records joined as the ledger joins them."""
     import polars as pl  # in the columnar extra
 
     from karmayogi.progress._columnar._engine import compliance_table, rollup_table
