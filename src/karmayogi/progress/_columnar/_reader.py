@@ -233,6 +233,11 @@ def _counts(data: str | bytes) -> tuple[int, int, int]:
 
 # --- One query ---------------------------------------------------------------------------------
 
+_QUOTED_FIELD = r'"(?:[^"]|"")*"'
+_WHOLE_LINE = r'^(?:"(?:[^"]|"")*"|[^",]*)(?:,(?:"(?:[^"]|"")*"|[^",]*))*$'
+"""A line that is a whole record: fields unquoted (no quote, no comma) or quoted (a
+quote in them doubled), as Python's csv and polars both read them alike."""
+
 _UNITS = ("ministry", "department", "organisation", "mdo")
 """The columns that name a row's unit (:func:`unit_named`)."""
 
@@ -271,6 +276,7 @@ class _Plan:
         self.table, self.reader, self.data, self.limits = table, reader, data, limits
         self.used = sorted({i for i, _title in table.columns.values()})
         self.fields = _Fields(table, reader)
+        self.quoted = True  # until a look at the bytes finds no quote
 
     def read(self, *, joined: bool) -> FrameImport | None:
         """The import, or None where polars cannot read the file as the reference reader
@@ -278,23 +284,28 @@ class _Plan:
         shape = _Shape.of(self.data)
         if shape.ends_in_a_comma:
             return None
+        self.quoted = shape.quotes
         # The columns used are read, and each line is looked at whole for what could make
-        # its row other than it seems there (more fields than the header, a long field, a
-        # blank record): if any could, or a quoted field could span lines, every column is.
-        every = shape.quotes or shape.nul
+        # its row other than it seems there (a quoted field over lines or quotes amiss,
+        # more fields than the header, a long field, a blank record): if any could, every
+        # column is, and the records are counted as Python's csv counts them.
         limit = self.limits.field_size
         try:
-            found = self._attempt(joined=joined, every=every)
+            found = self._attempt(joined=joined, every=shape.nul)
             lines = found.lines
+            whole = bool(lines and lines["whole"])  # each line a record, quoted as csv quotes
             if lines and (
-                (lines["widest"] or 0) > self.table.width
+                not whole
+                or (lines["widest"] or 0) > self.table.width
                 or (limit is not None and (lines["longest"] or 0) > limit)
                 or found.counts["blank"]
             ):
                 found = self._attempt(joined=joined, every=True)
         except (pl.exceptions.PolarsError, ValidationError):
             return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
-        if not shape.splits_alike(self.data, found.counts["records"]):
+        if not (whole and not shape.returns) and not shape.splits_alike(
+            self.data, found.counts["records"]
+        ):
             return None
         self._hold_to(found)
         return self._imported(found, joined=joined)
@@ -389,9 +400,19 @@ class _Plan:
             schema={"line": pl.String},
             truncate_ragged_lines=True,
             encoding="utf8",
-        ).select(
-            (pl.col("line").str.count_matches(",", literal=True).max() + 1).alias("widest"),
+        )
+        if self.quoted:
+            # Each line a whole record of well-quoted fields, as Python's csv reads it;
+            # its fields counted with the quoted ones' commas left out.
+            line = pl.col("line").fill_null("")
+            fields = line.str.replace_all(_QUOTED_FIELD, "")
+            whole = line.str.contains(_WHOLE_LINE).all()
+        else:
+            fields, whole = pl.col("line"), pl.lit(value=True)
+        lines = lines.select(
+            (fields.str.count_matches(",", literal=True).max() + 1).alias("widest"),
             pl.col("line").str.len_bytes().max().alias("longest"),
+            whole.alias("whole"),
         )
         counted, wrong, odd, made, places, long, widths = pl.collect_all(
             [
