@@ -391,7 +391,8 @@ class _Plan:
         latest = kept.group_by("person", *(self.fields.cell(c).alias(c) for c in _UNITS)).agg(
             pl.col("enrolled_at").max()
         )
-        # Each line whole (with no quotes, a line is a record): its fields and bytes.
+        # Each line whole: its fields, its bytes, and (where there are quotes) whether it
+        # is a record of its own, so that its fields and bytes are the record's.
         lines = pl.scan_csv(
             self.data if isinstance(self.data, str) else io.BytesIO(self.data),
             has_header=False,
