@@ -260,9 +260,6 @@ class _Found:
     """The rows that are not blank, should the limit on rows be passed (read again)."""
     long_rows: dict[int, list[str]]
     """The cells of each row longer than the header."""
-    lines: dict[str, int | None] | None
-    """The most fields of a line (``widest``) and its bytes (``longest``), where the
-    columns used alone were read."""
 
 
 class _Plan:
@@ -291,15 +288,16 @@ class _Plan:
         # column is, and the records are counted as Python's csv counts them.
         limit = self.limits.field_size
         try:
-            found = self._attempt(joined=joined, every=shape.nul)
-            lines = found.lines
+            lines = None if shape.nul else self._lines()
             whole = bool(lines and lines["whole"])  # each line a record, quoted as csv quotes
-            if lines and (
-                not whole
+            every = (
+                lines is None
+                or not whole
                 or (lines["widest"] or 0) > self.table.width
                 or (limit is not None and (lines["longest"] or 0) > limit)
-                or found.counts["blank"]
-            ):
+            )
+            found = self._attempt(joined=joined, every=every)
+            if found.counts["blank"] and not every:  # blank where read: blank in every column?
                 found = self._attempt(joined=joined, every=True)
         except (pl.exceptions.PolarsError, ValidationError):
             return None  # bytes that are not UTF-8, quotes amiss: the reference reader says where
@@ -309,6 +307,36 @@ class _Plan:
             return None
         self._hold_to(found)
         return self._imported(found, joined=joined)
+
+    def _lines(self) -> dict[str, Any]:
+        """Each line looked at whole, in a pass of its own (a second source in the
+        query's graph can stall polars's streaming engine): the most fields of a line
+        (``widest``), its bytes (``longest``), and (where there are quotes) whether each
+        line is a record of its own (``whole``), so that its fields and bytes are the
+        record's."""
+        lines = pl.scan_csv(
+            self.data if isinstance(self.data, str) else io.BytesIO(self.data),
+            has_header=False,
+            separator="\0",
+            quote_char=None,
+            schema={"line": pl.String},
+            truncate_ragged_lines=True,
+            encoding="utf8",
+        )
+        if self.quoted:
+            # Each line a whole record of well-quoted fields, as Python's csv reads it;
+            # its fields counted with the quoted ones' commas left out.
+            line = pl.col("line").fill_null("")
+            fields = line.str.replace_all(_QUOTED_FIELD, "")
+            whole = line.str.contains(_WHOLE_LINE).all()
+        else:
+            fields, whole = pl.col("line"), pl.lit(value=True)
+        lines = lines.select(
+            (fields.str.count_matches(",", literal=True).max() + 1).alias("widest"),
+            pl.col("line").str.len_bytes().max().alias("longest"),
+            whole.alias("whole"),
+        )
+        return lines.collect(engine="streaming").row(0, named=True)
 
     def _attempt(self, *, joined: bool, every: bool) -> _Found:
         try:
@@ -391,31 +419,7 @@ class _Plan:
         latest = kept.group_by("person", *(self.fields.cell(c).alias(c) for c in _UNITS)).agg(
             pl.col("enrolled_at").max()
         )
-        # Each line whole: its fields, its bytes, and (where there are quotes) whether it
-        # is a record of its own, so that its fields and bytes are the record's.
-        lines = pl.scan_csv(
-            self.data if isinstance(self.data, str) else io.BytesIO(self.data),
-            has_header=False,
-            separator="\0",
-            quote_char=None,
-            schema={"line": pl.String},
-            truncate_ragged_lines=True,
-            encoding="utf8",
-        )
-        if self.quoted:
-            # Each line a whole record of well-quoted fields, as Python's csv reads it;
-            # its fields counted with the quoted ones' commas left out.
-            line = pl.col("line").fill_null("")
-            fields = line.str.replace_all(_QUOTED_FIELD, "")
-            whole = line.str.contains(_WHOLE_LINE).all()
-        else:
-            fields, whole = pl.col("line"), pl.lit(value=True)
-        lines = lines.select(
-            (fields.str.count_matches(",", literal=True).max() + 1).alias("widest"),
-            pl.col("line").str.len_bytes().max().alias("longest"),
-            whole.alias("whole"),
-        )
-        counted, wrong, odd, made, places, long, widths = pl.collect_all(
+        counted, wrong, odd, made, places, long = pl.collect_all(
             [
                 counts,
                 # Wrong rows are refused for sure: the reference reader gives the first
@@ -428,7 +432,6 @@ class _Plan:
                 .filter(~is_blank)
                 .select("row", "longest")
                 .bottom_k(1, by="row"),
-                lines.head(0) if every else lines,
             ],
             engine="streaming",
         )
@@ -443,7 +446,6 @@ class _Plan:
             first_long=long.rows()[0] if long.height else None,
             rows=checked.filter(pl.col("good") | ~is_blank).select("row"),
             long_rows=long_rows or {},
-            lines=widths.row(0, named=True) if widths.height else None,
         )
 
     # -- into the import
