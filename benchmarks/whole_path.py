@@ -8,7 +8,7 @@
 It writes ``ConsumptionReport.csv`` as ``progress_reference.py`` does (the same seed, tree,
 people and records, all 34 columns), then goes from that file to the table of enrolments,
 completions, certificates, learning hours and the people enrolling and completing, per
-unit (with the units below it) and quarter, five ways, each in a fresh process so that
+unit (with the units below it) and quarter, five ways (or seven), each in a fresh process so that
 each reports its own peak memory:
 
 - ``cli``: ``karmayogi progress ConsumptionReport.csv --by quarter --format csv
@@ -22,6 +22,14 @@ each reports its own peak memory:
 - ``polars``: the same written by hand as one lazy polars query;
 - ``floor``: polars reading and parsing the columns used (person, course, the three
   units, the duration, the two times, status, progress, certificate), nothing more.
+
+Two more ways run when asked (``--ways library reference spark``):
+
+- ``reference``: ``roll_up_export(engine="reference")``, the pure-Python reader and
+  engine, the specification (its CSV must be the library's, byte for byte);
+- ``spark``: :func:`karmayogi.columnar.read_consumption_spark` and ``rollup_frame`` in a
+  local Spark session on every core, started before the runs are timed (its peak adds
+  the JVM's to this process's).
 
 Before any figure is printed, the command's CSV is checked to be the library's, and the
 hand-written tables equal to the library's on every unit and quarter (counts exactly,
@@ -47,7 +55,8 @@ from typing import Any
 
 from progress_reference import peak_mib, run_phase, timed, write_report
 
-WAYS = ("cli", "library", "duckdb", "polars", "floor")
+WAYS = ("cli", "library", "duckdb", "polars", "floor", "reference", "spark")
+DEFAULT_WAYS = WAYS[:5]
 METRICS = (
     "enrolments",
     "completions",
@@ -127,7 +136,11 @@ def way_library(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
     from karmayogi.limits import NO_LIMITS
     from karmayogi.progress import roll_up_export
 
-    done = roll_up_export(path, by="quarter", limits=NO_LIMITS)
+    return _library_rows(roll_up_export(path, by="quarter", limits=NO_LIMITS))
+
+
+def _library_rows(done: Any) -> tuple[str, list[tuple[Any, ...]]]:
+    """The table's CSV, and its rows that count something by the units' names."""
     tree = done.report.tree
     rows = []
     for row in done.table:
@@ -136,6 +149,58 @@ def way_library(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
         if any(values):
             rows.append((names, str(row.period), *values))
     return str(done.table.to_csv()), rows
+
+
+def way_reference(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
+    from karmayogi.limits import NO_LIMITS
+    from karmayogi.progress import roll_up_export
+
+    return _library_rows(roll_up_export(path, by="quarter", limits=NO_LIMITS,
+                                        engine="reference"))  # fmt: skip
+
+
+def spark_session() -> Any:
+    """A local session on every core, started once (before the runs are timed)."""
+    from pyspark.sql import SparkSession
+
+    cores = os.cpu_count() or 1
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("karmayogi-benchmark")
+        .config("spark.driver.memory", "4g")
+        .config("spark.sql.shuffle.partitions", str(4 * cores))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+
+
+def way_spark(path: Path, spark: Any) -> list[tuple[Any, ...]]:
+    """The export read on Spark by the library and rolled up there (local mode)."""
+    from karmayogi.columnar import read_consumption_spark, rollup_frame
+    from karmayogi.limits import NO_LIMITS
+
+    export = read_consumption_spark(spark, str(path), limits=NO_LIMITS)
+    records, places = export.records.persist(), export.places.persist()
+    table = rollup_frame(records, export.tree, places=places, by="quarter")
+    rows = []
+    for row in table.collect():
+        names = tuple(export.tree[unit].name for unit in export.tree.path(row["unit"]))
+        values = [row[metric] for metric in METRICS]
+        if any(values):
+            rows.append((names, row["period"], *values))
+    records.unpersist()
+    places.unpersist()
+    return rows
+
+
+def jvm_peak_mib(spark: Any) -> float:
+    """The Spark JVM's peak resident memory (Linux), which is not this process's."""
+    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def way_duckdb(path: Path) -> list[tuple[Any, ...]]:
@@ -253,15 +318,21 @@ def phase(way: str, path: Path, repeat: int) -> None:
         seconds, text = timed(lambda: way_cli(path), repeat)
         made["csv"] = text
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    elif way == "spark":
+        spark = spark_session()
+        seconds, made["rows"] = timed(lambda: way_spark(path, spark), repeat)
+        peak = peak_mib() + jvm_peak_mib(spark)
+        spark.stop()
     else:
         run = {
             "library": way_library,
+            "reference": way_reference,
             "duckdb": way_duckdb,
             "polars": way_polars,
             "floor": way_floor,
         }[way]
         seconds, result = timed(lambda: run(path), repeat)
-        if way == "library":
+        if way in {"library", "reference"}:
             assert isinstance(result, tuple)
             made["csv"], made["rows"] = result
         elif way != "floor":
@@ -278,10 +349,12 @@ def _table(rows: list[list[Any]]) -> dict[tuple[str, ...], list[float]]:
 def agree(made: dict[str, dict[str, Any]]) -> str:
     """That the command's CSV is the library's and the hand-written tables its numbers;
     else exit saying where they differ."""
-    if made["cli"]["csv"] != made["library"]["csv"]:
+    if "cli" in made and made["cli"]["csv"] != made["library"]["csv"]:
         sys.exit("the command's CSV is not the library's")
+    if "reference" in made and made["reference"]["csv"] != made["library"]["csv"]:
+        sys.exit("the reference engine's CSV is not the columnar one's")
     reference = _table(made["library"]["rows"])
-    for way in ("duckdb", "polars"):
+    for way in sorted(made.keys() & {"duckdb", "polars", "spark"}):
         table = _table(made[way]["rows"])
         if table.keys() != reference.keys():
             missing = sorted(reference.keys() - table.keys())[:3]
@@ -291,7 +364,8 @@ def agree(made: dict[str, dict[str, Any]]) -> str:
             if any(abs(a - b) > 1e-9 for a, b in zip(values, table[key], strict=True)):
                 sys.exit(f"{way} differs at {key}: {table[key]} against {values}")
     rows = sum(1 for _ in csv.reader(io.StringIO(made["library"]["csv"]))) - 1
-    return f"the table agrees: command and library ({rows:,} rows), DuckDB and polars by hand"
+    others = ", ".join(way for way in made if way not in {"library", "floor"})
+    return f"the table agrees: the library's ({rows:,} rows) and {others}"
 
 
 def main() -> None:
@@ -299,7 +373,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5_000_000)
     parser.add_argument("--people", type=int, default=400_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each way")
-    parser.add_argument("--ways", nargs="+", choices=WAYS, default=list(WAYS))
+    parser.add_argument("--ways", nargs="+", choices=WAYS, default=list(DEFAULT_WAYS))
     parser.add_argument(
         "--keep",
         metavar="DIR",
@@ -334,7 +408,7 @@ def main() -> None:
         for way in args.ways:
             results[way] = json.loads(run_phase(__file__, way, path, args))
             made[way] = json.loads((path.parent / f"{way}.json").read_text())
-    if set(args.ways) >= {"cli", "library", "duckdb", "polars"}:
+    if "library" in made and len(made.keys() - {"floor"}) > 1:
         print(agree(made))
     floor = statistics.median(results["floor"]["seconds"]) if "floor" in results else None
     duck = statistics.median(results["duckdb"]["seconds"]) if "duckdb" in results else None

@@ -37,6 +37,8 @@ def test_docstring_examples(module_name: str) -> None:
     if module_name.startswith(COLUMNAR):  # the columnar extra
         pytest.importorskip("narwhals", reason="the columnar extra is not installed")
         pytest.importorskip("polars", reason="the columnar extra is not installed")
+    if module_name == "karmayogi.progress._columnar._spark_reader":
+        pytest.importorskip("pyspark", reason="the spark extra is not installed")
     if module_name == "karmayogi._charts":
         pytest.importorskip("matplotlib", reason="the charts extra is not installed")
     module = importlib.import_module(module_name)

@@ -99,6 +99,7 @@ PUBLIC = {
         "compliance_frames",
         "compliance_table",
         "read_consumption_frame",
+        "read_consumption_spark",
         "rollup_frame",
         "rollup_table",
     },

@@ -39,7 +39,10 @@ one course are joined as the ledger joins them; other columns are not read):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from karmayogi._api import presented
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.progress._columnar._engine import (
     ALLOCATION_COLUMNS,
     PEOPLE_COLUMNS,
@@ -53,6 +56,9 @@ from karmayogi.progress._columnar._engine import (
 )
 from karmayogi.progress._columnar._reader import FrameImport, read_consumption_frame
 
+if TYPE_CHECKING:
+    from karmayogi._joins import CourseNames
+
 __all__ = [
     "ALLOCATION_COLUMNS",
     "PEOPLE_COLUMNS",
@@ -63,8 +69,49 @@ __all__ = [
     "compliance_frames",
     "compliance_table",
     "read_consumption_frame",
+    "read_consumption_spark",
     "rollup_frame",
     "rollup_table",
 ]
+
+
+def read_consumption_spark(
+    spark: Any,
+    path: str,
+    *,
+    person_key: str = "Email",
+    catalogue: CourseNames | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FrameImport:
+    """The platform's enrolment export, ``ConsumptionReport.csv`` at ``path`` (any path
+    the ``spark`` session reads: a local file, HDFS, S3), read on Spark. It means what
+    :func:`karmayogi.read_consumption_report` means, row for row: the same values, people
+    known by the same key and placed in the unit of their latest enrolment, every row
+    accounted for, the first rejected rows listed with the reference reader's reasons.
+
+    The records come joined per person and course, and each person's unit, as Spark
+    DataFrames for :func:`rollup_frame` (times are India's wall clock, ``TIMESTAMP_NTZ``,
+    whatever the session's zone). They are lazy: each use reads the file again, so
+    ``persist`` them for several. The plan is Spark's own functions, no Python; what
+    reaches the driver is the counts, the first wrong rows, the rows with a cell in a
+    form only the reference reader reads (the platform writes none), the units'
+    spellings and the people in several units, as the findings name them.
+
+    A record quoted over several lines is read (its lines joined in one task: such
+    files are rare). Refused, with the row: a carriage return inside a line (a line end
+    for Python's csv alone), a quote inside a field that is not quoted, quotes amiss;
+    and a directory of several exports (read each: each has its own header and rows).
+    Needs the ``spark`` extra. On a cluster::
+
+        export = read_consumption_spark(spark, "s3://state-lms/ConsumptionReport.csv")
+        print(export.summary())
+        table = rollup_frame(export.records, export.tree, places=export.places, by="fy")
+    """
+    from karmayogi.progress._columnar import _spark_reader  # needs PySpark: when asked
+
+    return _spark_reader.read_consumption_spark(
+        spark, path, person_key=person_key, catalogue=catalogue, limits=limits
+    )
+
 
 __dir__ = presented(__name__, globals(), __all__)
