@@ -261,3 +261,39 @@ def test_text_where_times_belong_is_an_error_that_says_to_parse_it() -> None:
     assert "parse it first" in str(raised.value)
     empty = frame.head(0).astype({"enrolled_at": object, "completed_at": object})
     assert rows_of(columnar.rollup_frame(empty, tree, places={"a": "cg"})) == []
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/New_York"])
+def test_a_zoned_time_of_any_unit_in_duckdb_is_placed_on_indias_clock(
+    con: Any, unit: str, zone: str
+) -> None:
+    """A completion at midnight on 1 March in India is 18:30 on 29 February in UTC: in
+    March, whatever the unit (DuckDB 2 makes nanoseconds with a zone TIMESTAMPTZ_NS) and
+    the connection's zone."""
+    from karmayogi.org import OrgTree, Unit
+
+    midnight = dt.datetime(2024, 2, 29, 18, 30, tzinfo=dt.UTC)
+    records = pa.table(
+        {
+            "person": ["asha"],
+            "course": ["RTI Act"],
+            "status": pa.array([2], pa.int8()),
+            "enrolled_at": pa.array([midnight], pa.timestamp(unit, "UTC")),
+            "completed_at": pa.array([midnight], pa.timestamp(unit, "UTC")),
+            "certificate": [True],
+            "duration": pa.array([3600], pa.int64()),
+        }
+    )
+    con.execute(f"SET TimeZone = '{zone}'")
+    try:
+        table = columnar.rollup_frame(
+            con.from_arrow(records),
+            OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")]),
+            places={"asha": "cg"},
+            by="month",
+        )
+        rows = [(r["period"], r["enrolments"], r["completions"]) for r in rows_of(table)]
+    finally:
+        con.execute("SET TimeZone = 'UTC'")
+    assert rows == [("2024-03", 1, 1)]

@@ -769,13 +769,20 @@ def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...], what: str) -> 
         frame = frame.with_columns(*(nw.col(c).cast(nw.Datetime("us")) for c in objects))
         schema = frame.collect_schema()
     zones = {c: _zone(schema[c]) for c in columns}
+    implementation = frame.implementation
+    if implementation.is_duckdb():  # its own types: narwhals knows no TIMESTAMPTZ_NS
+        relation = frame.to_native()
+        types = dict(zip(relation.columns, map(str, relation.types), strict=True))
+        zones = {c: "zoned" if types[c].startswith(_DUCKDB_ZONED) else None for c in columns}
     zoned = [c for c, zone in zones.items() if zone is not None]
     if not zoned:
         return frame
     shift = _INDIA_OFFSET // dt.timedelta(microseconds=1)
-    implementation = frame.implementation
     if implementation.is_duckdb():
-        replaced = ", ".join(f'make_timestamp(epoch_us("{c}") + {shift}) AS "{c}"' for c in zoned)
+        replaced = ", ".join(
+            f'make_timestamp(epoch_us(CAST("{c}" AS TIMESTAMPTZ)) + {shift}) AS "{c}"'
+            for c in zoned
+        )
         relation = frame.to_native().project(f"* REPLACE ({replaced})")
         duckdb_frame: nw.LazyFrame[Any] = nw.from_native(relation)
         return duckdb_frame
@@ -817,6 +824,12 @@ def _as_text(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame
 def _empty(frame: nw.LazyFrame[Any], column: str) -> bool:
     """Whether ``column`` holds nothing but nulls (asked only of a column of text)."""
     return _count(frame.filter(~nw.col(column).is_null()).select(column).head(1)) == 0
+
+
+_DUCKDB_ZONED = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+"""How DuckDB names its timestamps with a zone: DuckDB 2 reads Arrow's nanoseconds with a
+zone as ``TIMESTAMPTZ_NS``, which narwhals calls Unknown (and a zoned time taken for a
+naive one is read in the connection's zone: a day early or late in India)."""
 
 
 def _zone(dtype: Any) -> str | None:
