@@ -154,10 +154,47 @@ def test_the_limits_hold_as_the_reference_holds_them(spark: Any, tmp_path: Path)
         assert str(framed.value) == str(reference.value)
 
 
-def test_a_directory_of_exports_is_refused_saying_what_to_do(spark: Any, tmp_path: Path) -> None:
-    for name in ("a.csv", "b.csv"):
-        _write(tmp_path / name, [_row("ravi@cg.gov.in")])
-    with pytest.raises(ValueError, match="holds 2 files"):
+def test_a_directory_of_exports_is_read_each_file_with_its_rows(spark: Any, tmp_path: Path) -> None:
+    """A ministry's export in two files: each row rejected where it is, in its file; the
+    rest as the reference reader reads the two files run together (a person's rows merged
+    across files, placed by their latest enrolment in either)."""
+    header = list(CONSUMPTION_REPORT_HEADER)
+    first, second = _generated(300, seed=1), _generated(200, seed=2)
+    moved = _row("p1@cg.gov.in")  # in a unit of its own, later than any other row
+    moved[header.index("Department")] = "Tribal Welfare"
+    moved[header.index("Enrolled_On")] = "2026-03-30 10:00:00"
+    moved[header.index("Completed_On")] = "2026-03-31 10:00:00"
+    second.append(moved)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _write(folder / "part-1.csv", first)
+    _write(folder / "part-2.csv", second)
+    _write(tmp_path / "together.csv", first + second)
+    framed = columnar.read_consumption_spark(spark, str(folder))
+    parts = [read_consumption_report(folder / name) for name in ("part-1.csv", "part-2.csv")]
+    together = read_consumption_report(tmp_path / "together.csv")
+    assert [str(r) for r in framed.rejected] == [str(r) for p in parts for r in p.rejected]
+    assert str(framed.rejected[-1]).startswith(f"{folder / 'part-2.csv'}, row ")
+    assert (framed.rows, framed.used, framed.duplicates, framed.rejected_rows) == (
+        together.rows,
+        together.used,
+        together.duplicates,
+        together.rejected_rows,
+    )
+    assert dict(_Polars(framed).places.rows()) == together.places
+    assert together.places["p1@cg.gov.in"] == "Chhattisgarh/Tribal-Welfare"
+    assert [(f.code, f.message) for f in framed.findings] == [
+        (f.code, f.message) for f in together.findings
+    ]
+    assert framed.records.count() == len(together.ledger)
+
+
+def test_a_directory_of_exports_with_other_headers_is_refused_saying_which(
+    spark: Any, tmp_path: Path
+) -> None:
+    _write(tmp_path / "a.csv", [_row("ravi@cg.gov.in")])
+    (tmp_path / "b.csv").write_text("Email,Content_Name,Enrolled_On,Status\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"b\.csv, row 1: has another header"):
         columnar.read_consumption_spark(spark, str(tmp_path))
 
 

@@ -84,7 +84,8 @@ def read_consumption_spark(
     limits: Limits = DEFAULT_LIMITS,
 ) -> FrameImport:
     """The platform's enrolment export, ``ConsumptionReport.csv`` at ``path`` (any path
-    the ``spark`` session reads: a local file, HDFS, S3), read on Spark. It means what
+    the ``spark`` session reads: a local file, HDFS, S3; or a directory of such files
+    with one header, each file's rows numbered in it), read on Spark. It means what
     :func:`karmayogi.read_consumption_report` means, row for row: the same values, people
     known by the same key and placed in the unit of their latest enrolment, every row
     accounted for, the first rejected rows listed with the reference reader's reasons.
@@ -97,11 +98,11 @@ def read_consumption_spark(
     form only the reference reader reads (the platform writes none), the units'
     spellings and the people in several units, as the findings name them.
 
-    A record quoted over several lines is read (its lines joined in one task: such
-    files are rare). Refused, with the row: a carriage return inside a line (a line end
-    for Python's csv alone), a quote inside a field that is not quoted, quotes amiss;
-    and a directory of several exports (read each: each has its own header and rows).
-    Needs the ``spark`` extra. On a cluster::
+    A record quoted over several lines is read (a file's lines joined in one task: such
+    files are rare). Refused, with the file and row: a carriage return inside a line (a
+    line end for Python's csv alone), a quote inside a field that is not quoted, quotes
+    amiss, a file of a directory whose header is not the first file's. Needs the
+    ``spark`` extra. On a cluster::
 
         export = read_consumption_spark(spark, "s3://state-lms/ConsumptionReport.csv")
         print(export.summary())

@@ -1,9 +1,9 @@
 """The platform's enrolment export read on Spark: the parsing, identity rule and row
 account of :func:`karmayogi.read_consumption_report`, in Spark's own functions.
 
-The lines are read as text and numbered where they lie (each split of the file counted
-first, so that a line's number is its split's offset and its place in the split); a line
-is split into cells as Python's csv splits it, and the cells of the columns used are
+The lines are read as text and numbered where they lie (each split of a file counted
+first, so that a line's number is its split's offset in its file and its place in the
+split); a record is split into cells as Python's csv splits it, and the cells of the columns used are
 parsed by the same expressions as the frame reader's (:mod:`._reader`), translated. The
 plan holds no Python function: what reaches the driver is the counts, the first wrong
 rows (their reasons are the reference reader's words), the rows with a cell in a form
@@ -18,7 +18,9 @@ import heapq
 import io
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote, urlparse
 
+import attrs
 from pyspark import StorageLevel
 from pyspark.sql import Window
 from pyspark.sql import functions as F
@@ -108,11 +110,11 @@ def _read(  # noqa: PLR0917 - the reader's parts, passed on
 ) -> FrameImport:
     counts = checked.counts()
     if counts["broken"]:
-        raise lines.broken(counts["broken"])
-    _hold_to(checked, counts, limits, path)
+        raise lines.broken(*counts["broken"])
+    _hold_to(checked, counts, limits, lines.names)
     wrong = checked.wrong().collect()
     odd = checked.odd().toLocalIterator() if counts["odd"] else iter(())
-    _diagnose(reader, table.width, wrong, odd)
+    _diagnose(reader, lines.names, wrong, odd)
     taken = reader.result
     records = checked.good_records()
     if len(taken.ledger):
@@ -147,11 +149,10 @@ class _Lines:
     numbers its records (the header is 1)."""
 
     def __init__(self, spark: Any, path: str, limits: Limits) -> None:
-        self.path = path
         text = spark.read.option("lineSep", "\n").text(path)
         # A split's lines are together, in order: a line is numbered by its split's
-        # offset (its lines before it) and its place in the split.
-        self.raw = text.select(
+        # offset in its file (its file's lines before it) and its place in the split.
+        raw = text.select(
             F.col("_metadata.file_path").alias("file"),
             F.col("_metadata.file_block_start").alias("start"),
             F.col("_metadata.file_size").alias("size"),
@@ -160,7 +161,7 @@ class _Lines:
         )
         quotes = _quotes(F.col("line"))
         splits = (
-            self.raw.groupBy("file", "start")
+            raw.groupBy("file", "start")
             .agg(
                 F.count(F.lit(1)).alias("lines"),
                 F.min("mid").alias("first"),
@@ -171,36 +172,43 @@ class _Lines:
             .orderBy("file", "start")
             .collect()
         )
-        files = sorted({s["file"] for s in splits})
-        if len(files) > 1:
-            raise ValueError(
-                f"{path} holds {len(files)} files ({', '.join(files[:3])}, ...): read each "
-                "export on its own, for each has its own header and rows"
-            )
-        size = max((s["size"] for s in splits), default=0)
-        if limits.file_size is not None and size > limits.file_size:
-            where = Location(file=path)
-            raise LimitExceeded("file_size", limits.file_size, where, f"{size:,} bytes")
-        offsets, at = [], 1
+        files = sorted({split["file"] for split in splits})
+        # Each file as the messages name it: the path given, or each of a directory's.
+        self.names = {f: path if len(files) == 1 else _shown(f) for f in files}
+        offsets, at, previous = [], 1, None
         for split in splits:
-            offsets += [F.lit(split["start"]), F.lit(at - split["first"])]
+            if split["file"] != previous:
+                at, previous = 1, split["file"]
+                if limits.file_size is not None and split["size"] > limits.file_size:
+                    where = Location(file=self.names[previous])
+                    got = f"{split['size']:,} bytes"
+                    raise LimitExceeded("file_size", limits.file_size, where, got)
+            offsets.append((split["file"], split["start"], at - split["first"]))
             at += split["lines"]
-        base = F.try_element_at(F.create_map(*offsets), F.col("start")) if offsets else F.lit(0)
-        numbered = self.raw.select((base + F.col("mid")).alias("row"), "line")
-        if any(s["returns"] for s in splits):
+        based = raw.join(
+            F.broadcast(_local(spark, offsets, "file string, start bigint, base bigint")),
+            on=["file", "start"],
+        )
+        numbered = based.select("file", (F.col("base") + F.col("mid")).alias("row"), "line")
+        if any(split["returns"] for split in splits):
             self._refuse_returns(numbered)
         # A quoted field over several lines: its lines joined into a record, numbered as
-        # Python's csv numbers records (in one task: such files are rare).
-        stitched = any(s["odd_quotes"] for s in splits)
+        # Python's csv numbers records (a file's in one task: such files are rare).
+        stitched = any(split["odd_quotes"] for split in splits)
         self.numbered = self._stitched(numbered) if stitched else numbered
 
+    def _first(self, rows: Any) -> tuple[str, int]:
+        """The file and row of the first of ``rows``."""
+        first = rows.agg(F.min(F.struct("file", "row"))).first()[0]
+        return self.names[first["file"]], first["row"]
+
     def _refuse_returns(self, numbered: Any) -> None:
-        row = numbered.filter(F.col("line").contains("\r")).agg(F.min("row")).first()[0]
+        file, row = self._first(numbered.filter(F.col("line").contains("\r")))
         raise ValidationError(
             [
                 Problem(
                     "has a carriage return inside a line (a line end for Python's csv)",
-                    Location(file=self.path, row=row),
+                    Location(file=file, row=row),
                     expected="lines ending in \\n or \\r\\n",
                     got="a carriage return alone",
                     code="malformed",
@@ -210,7 +218,7 @@ class _Lines:
 
     def _stitched(self, numbered: Any) -> Any:
         quotes = _quotes(F.col("line"))
-        ordered = Window.orderBy("row")
+        ordered = Window.partitionBy("file").orderBy("row")
         before = F.sum(quotes).over(ordered.rowsBetween(Window.unboundedPreceding, -1))
         opens = numbered.withColumn("inside", F.coalesce(before, F.lit(0)) % 2 == 1)
         start = F.last(F.when(~F.col("inside"), F.col("row")), ignorenulls=True).over(
@@ -218,23 +226,27 @@ class _Lines:
         )
         records = (
             opens.withColumn("start", start)
-            .groupBy("start")
+            .groupBy("file", "start")
             .agg(F.sort_array(F.collect_list(F.struct("row", "line"))).alias("parts"))
-            .select("start", F.array_join(F.col("parts.line"), "\n").alias("line"))
+            .select("file", "start", F.array_join(F.col("parts.line"), "\n").alias("line"))
         )
-        return records.select(
-            F.row_number().over(Window.orderBy("start")).cast("long").alias("row"), "line"
-        )
+        record = F.row_number().over(Window.partitionBy("file").orderBy("start"))
+        return records.select("file", record.cast("long").alias("row"), "line")
 
-    def broken(self, row: int) -> ValidationError:
+    def broken(self, file: str, row: int) -> ValidationError:
         """The error Python's csv gives for a record whose quotes are amiss; or, for one it
         reads (a quote inside a field not quoted), why it is not read here."""
-        record = self.numbered.filter(F.col("row") == row).select("line").first()[0]
+        record = (
+            self.numbered.filter((F.col("file") == file) & (F.col("row") == row))
+            .select("line")
+            .first()[0]
+        )
+        name = self.names[file]
         try:
             list(csv.reader(io.StringIO(record + "\n", newline=""), strict=True))
         except csv.Error as error:
-            return _csv_error(error, self.path, row)
-        where = Location(file=self.path, row=row)
+            return _csv_error(error, name, row)
+        where = Location(file=name, row=row)
         return ValidationError(
             [
                 Problem(
@@ -249,10 +261,29 @@ class _Lines:
         )
 
     def header(self) -> list[str] | None:
-        first = self.numbered.filter(F.col("row") == 1).select("line").first()
-        if first is None:
+        """The header the files share; every file whose header is another is refused."""
+        firsts = self.numbered.filter(F.col("row") == 1).select("file", "line").collect()
+        headers = {
+            file: next(csv.reader([line.removeprefix("\ufeff")]), [])
+            for file, line in sorted(firsts)
+        }
+        if not headers:
             return None
-        return next(csv.reader([first[0].removeprefix("\ufeff")]), None)
+        first, *others = headers.items()
+        problems = [
+            Problem(
+                "has another header than the directory's first file",
+                Location(file=self.names[file], row=1),
+                expected=",".join(first[1]),
+                got=",".join(header),
+                code="malformed",
+            )
+            for file, header in others
+            if header != first[1]
+        ]
+        if problems:
+            raise ValidationError(problems)
+        return first[1]
 
     def cells(self, width: int, limit: int | None) -> Any:
         """The records after the header: the cells ``c0`` ... (blank where a row is
@@ -275,9 +306,10 @@ class _Lines:
         if limit is not None:
             longest = F.when(F.length(line) > limit, F.array_max(F.transform(fields, F.length)))
         records = self.numbered.filter(F.col("row") > 1).select(
-            "row", whole.alias("whole"), fields.alias("fields"), longest.alias("longest")
+            "file", "row", whole.alias("whole"), fields.alias("fields"), longest.alias("longest")
         )
         return records.select(
+            "file",
             "row",
             "whole",
             "fields",
@@ -288,6 +320,12 @@ class _Lines:
             ),
             F.size("fields").alias("n"),
         )
+
+
+def _shown(uri: str) -> str:
+    """A file as Spark names it, as a person would: a local one by its path."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
 
 
 def _quotes(line: Any) -> Any:
@@ -332,7 +370,8 @@ class _Checked:
             F.forall("fields", lambda cell: _strip(cell) == "")
         )
         self.rows = parsed.select(
-            "row", "n", "whole", "longest", "exact", *(f"c{i}" for i in self.used), *values,
+            "file", "row", "n", "whole", "longest", "exact", *(f"c{i}" for i in self.used),
+            *values,
             good.alias("good"), blank.alias("blank"),
         )  # fmt: skip
 
@@ -347,8 +386,8 @@ class _Checked:
             F.sum((~good & blank).cast("int")).alias("blank"),
             F.sum((rest & exact).cast("int")).alias("wrong"),
             F.sum((rest & ~exact).cast("int")).alias("odd"),
-            F.min(F.when(over & ~blank, F.struct("row", "longest"))).alias("first_long"),
-            F.min(F.when(~F.col("whole"), F.col("row"))).alias("broken"),
+            F.min(F.when(over & ~blank, F.struct("file", "row", "longest"))).alias("first_long"),
+            F.min(F.when(~F.col("whole"), F.struct("file", "row"))).alias("broken"),
         ).first()
         counts = {k: v or 0 for k, v in totals.asDict().items()}
         counts["rows"] = counts["records"] - counts["blank"]
@@ -356,17 +395,17 @@ class _Checked:
         return counts
 
     def _written(self, rows: Any) -> Any:
-        return rows.select("row", "n", *(f"c{i}" for i in self.used))
+        return rows.select("file", "row", "n", *(f"c{i}" for i in self.used))
 
     def wrong(self) -> Any:
         """The first rows refused for sure, with their cells."""
         wrong = ~F.col("good") & ~F.col("blank") & F.col("exact")
-        return self._written(self.rows.filter(wrong)).orderBy("row").limit(REJECTIONS_KEPT)
+        return self._written(self.rows.filter(wrong)).orderBy(*_PLACE).limit(REJECTIONS_KEPT)
 
     def odd(self) -> Any:
         """Every row with a cell in a form only the reference reader reads, in order."""
         odd = ~F.col("good") & ~F.col("blank") & ~F.col("exact")
-        return self._written(self.rows.filter(odd)).orderBy("row")
+        return self._written(self.rows.filter(odd)).orderBy(*_PLACE)
 
     def good_records(self) -> Any:
         return self.rows.filter("good").select(
@@ -497,42 +536,56 @@ def _consistent() -> Any:
     )
 
 
-def _hold_to(checked: _Checked, counts: dict[str, Any], limits: Limits, path: str) -> None:
+_PLACE = ("file", "row")
+"""Where a row is: its file, and its row there."""
+
+
+def _hold_to(
+    checked: _Checked, counts: dict[str, Any], limits: Limits, names: dict[str, str]
+) -> None:
     """Refuse the export as the reference reader would: at the first row with a field over
     the limit, or past the limit on rows, whichever comes first."""
     rows = None
     if limits.rows is not None and counts["rows"] > limits.rows:
-        kept = checked.rows.filter(F.col("good") | ~F.col("blank")).select("row")
-        rows = kept.orderBy("row").offset(limits.rows).first()[0]
+        kept = checked.rows.filter(F.col("good") | ~F.col("blank")).select(*_PLACE)
+        rows = tuple(kept.orderBy(*_PLACE).offset(limits.rows).first())
     first_long = counts["first_long"]
     if limits.field_size is not None and first_long is not None:
-        row, longest = first_long
-        if rows is None or row <= rows:
-            got = f"{longest:,} characters"
-            raise LimitExceeded("field_size", limits.field_size, Location(file=path, row=row), got)
+        file, row, longest = first_long
+        if rows is None or (file, row) <= rows:
+            where = Location(file=names[file], row=row)
+            raise LimitExceeded("field_size", limits.field_size, where, f"{longest:,} characters")
     if rows is not None and limits.rows is not None:
-        raise LimitExceeded("rows", limits.rows, Location(file=path, row=rows), "more")
+        where = Location(file=names[rows[0]], row=rows[1])
+        raise LimitExceeded("rows", limits.rows, where, "more")
 
 
-def _diagnose(reader: ConsumptionRows, width: int, wrong: list[Any], odd: Iterable[Any]) -> None:
+def _diagnose(
+    reader: ConsumptionRows, names: dict[str, str], wrong: list[Any], odd: Iterable[Any]
+) -> None:
     """The first wrong rows and the odd ones, read by the reference reader's careful path
-    in the order of the file (both come sorted: merged as they come)."""
-    taken = reader.result
+    in the order of the files (both come sorted: merged as they come), each said to be in
+    its file."""
+    taken, table = reader.result, reader.table
 
     def written(values: Any) -> list[str]:
         cells = {int(name[1:]): cell for name, cell in values.asDict().items()
                  if name.startswith("c")}  # fmt: skip
         # The columns not read are blank here: the careful path does not read them.
-        return [cells.get(i, "") for i in range(max(width, values["n"]))]
+        return [cells.get(i, "") for i in range(max(table.width, values["n"]))]
 
-    sure = {values["row"] for values in wrong}
-    for values in heapq.merge(wrong, odd, key=lambda values: values["row"]):
-        row, before = values["row"], taken.used + taken.duplicates
-        reader.diagnose(row, written(values))
-        if row in sure and taken.used + taken.duplicates > before:
-            raise AssertionError(
-                f"the Spark reader refused row {row}, which the reference reader takes"
-            )
+    sure = {(values["file"], values["row"]) for values in wrong}
+    try:
+        for values in heapq.merge(wrong, odd, key=lambda values: tuple(values[:2])):
+            file, row, before = values["file"], values["row"], taken.used + taken.duplicates
+            reader.table = attrs.evolve(table, file=names[file])
+            reader.diagnose(row, written(values))
+            if (file, row) in sure and taken.used + taken.duplicates > before:
+                raise AssertionError(
+                    f"the Spark reader refused row {row}, which the reference reader takes"
+                )
+    finally:
+        reader.table = table
 
 
 def _entries(spark: Any, taken: Import) -> Any:
