@@ -223,9 +223,12 @@ class _Placed:
             }
         )
 
-    def excluded(self, rows: nw.LazyFrame[Any]) -> dict[str, int]:
-        """Rows (each with a ``person``) of people not counted, by reason."""
-        left_out = self.once(rows.join(self.people.select("person"), on="person", how="anti"))
+    def excluded(self, rows: nw.LazyFrame[Any], *, unique: bool = False) -> dict[str, int]:
+        """Rows (each with a ``person``) of people not counted, by reason; with ``unique``,
+        each row counted once (made unique after the people counted are taken out: few
+        remain, where the records are millions)."""
+        left_out = rows.join(self.people.select("person"), on="person", how="anti")
+        left_out = self.once(left_out.unique() if unique else left_out)
         total = _count(left_out)
         inactive = _count(left_out.join(self.inactive, on="person", how="semi"))
         counts = {INACTIVE: inactive, NOT_PLACED: total - inactive}
@@ -299,7 +302,7 @@ class _Rolled:
 
     def excluded(self) -> dict[str, int]:
         """Ledger entries (a person's records on a course) left out, by reason."""
-        return self._placed.excluded(self._placed.records.select("person", "course").unique())
+        return self._placed.excluded(self._placed.records.select("person", "course"), unique=True)
 
     def undated(self) -> int:
         """Counted entries without an enrolment date: in completions, not enrolments."""

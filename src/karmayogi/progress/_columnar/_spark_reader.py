@@ -3,12 +3,12 @@ account of :func:`karmayogi.read_consumption_report`, in Spark's own functions.
 
 The lines are read as text and numbered where they lie (each split of a file counted
 first, so that a line's number is its split's offset in its file and its place in the
-split); a record is split into cells as Python's csv splits it, and the cells of the columns used are
-parsed by the same expressions as the frame reader's (:mod:`._reader`), translated. The
-plan holds no Python function: what reaches the driver is the counts, the first wrong
-rows (their reasons are the reference reader's words), the rows with a cell in a form
-only the reference reader reads (the platform writes none), the spellings of units and
-the people in several units, as the findings name them."""
+split); a record is split into cells as Python's csv splits it, and the cells of the
+columns used are parsed by the same expressions as the frame reader's (:mod:`._reader`),
+translated. The plan holds no Python function: what reaches the driver is the counts,
+the first wrong rows (their reasons are the reference reader's words), the rows with a
+cell in a form only the reference reader reads (the platform writes none), the
+spellings of units and the people in several units, as the findings name them."""
 
 from __future__ import annotations
 
