@@ -24,6 +24,7 @@ from karmayogi.limits import DEFAULT_LIMITS, Limits
 __all__ = [
     "Source",
     "Table",
+    "csv_error",
     "header_table",
     "not_utf8",
     "opened",
@@ -431,7 +432,7 @@ def stream_records(
                 # that a quote left open does not swallow the rest of the file unsaid.
                 cells = next(csv.reader(itertools.chain((line,), lines), strict=True), [])
             except csv.Error as exc:
-                raise _csv_error(exc, file, number) from None
+                raise csv_error(exc, file, number) from None
             if number > 1 and not any(cell.strip() for cell in cells):
                 continue
             longest = max(map(len, cells), default=0)
@@ -451,7 +452,8 @@ def stream_records(
         yield number, cells
 
 
-def _csv_error(exc: csv.Error, file: str | None, row: int) -> ValidationError:
+def csv_error(exc: csv.Error, file: str | None, row: int) -> ValidationError:
+    """The csv module's error at a row, said as the reference reader says it."""
     where = Location(file=file, row=row)
     if "field limit" in str(exc):  # the csv module's own, which no caller's limit lifts
         return LimitExceeded("field_size", csv.field_size_limit(), where, "a longer field")

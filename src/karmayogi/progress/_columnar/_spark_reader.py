@@ -25,7 +25,7 @@ from pyspark import StorageLevel
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
-from karmayogi._csv import Table, _csv_error
+from karmayogi._csv import Table, csv_error
 from karmayogi._durations import LONGEST_SECONDS
 from karmayogi._joins import CourseNames
 from karmayogi.errors import Finding, LimitExceeded, Location, Problem, ValidationError
@@ -245,7 +245,7 @@ class _Lines:
         try:
             list(csv.reader(io.StringIO(record + "\n", newline=""), strict=True))
         except csv.Error as error:
-            return _csv_error(error, name, row)
+            return csv_error(error, name, row)
         where = Location(file=name, row=row)
         return ValidationError(
             [
