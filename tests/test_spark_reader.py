@@ -128,6 +128,8 @@ def test_a_hand_edited_export_is_read_as_the_reference_reads_it_or_refused_sayin
          "row 2: has a quote inside a quoted field that is not doubled"),
         (b"Email,Content_Name,Enrolled_On,Status\ra@x.in,C,2025-04-05 10:00:00,completed\r",
          "row 1: has a carriage return inside a line"),
+        (b"Email,Content_Name,Enrolled_On,Status\nr\xe9@x.in,C,2025-04-05,completed\n",
+         "row 2: is not UTF-8"),
     ],
 )  # fmt: skip
 def test_a_file_refused_says_where_and_why(

@@ -101,7 +101,8 @@ def read_consumption_spark(
     A record quoted over several lines is read (a file's lines joined in one task: such
     files are rare). Refused, with the file and row: a carriage return inside a line (a
     line end for Python's csv alone), a quote inside a field that is not quoted, quotes
-    amiss, a file of a directory whose header is not the first file's. Needs the
+    amiss, bytes that are not UTF-8, a file of a directory whose header is not the first
+    file's. Needs the
     ``spark`` extra. On a cluster::
 
         export = read_consumption_spark(spark, "s3://state-lms/ConsumptionReport.csv")

@@ -167,6 +167,7 @@ class _Lines:
                 F.min("mid").alias("first"),
                 F.max("size").alias("size"),
                 F.max(F.col("line").contains("\r").cast("int")).alias("returns"),
+                F.max(F.col("line").contains("\ufffd").cast("int")).alias("replaced"),
                 F.max((quotes % 2 == 1).cast("int")).alias("odd_quotes"),
             )
             .orderBy("file", "start")
@@ -190,6 +191,8 @@ class _Lines:
             on=["file", "start"],
         )
         numbered = based.select("file", (F.col("base") + F.col("mid")).alias("row"), "line")
+        if any(split["replaced"] for split in splits):
+            self._refuse_bytes(numbered)
         if any(split["returns"] for split in splits):
             self._refuse_returns(numbered)
         # A quoted field over several lines: its lines joined into a record, numbered as
@@ -201,6 +204,22 @@ class _Lines:
         """The file and row of the first of ``rows``."""
         first = rows.agg(F.min(F.struct("file", "row"))).first()[0]
         return self.names[first["file"]], first["row"]
+
+    def _refuse_bytes(self, numbered: Any) -> None:
+        """Spark reads bytes that are not UTF-8 as U+FFFD, silently: refused, as the
+        reference reader refuses them (and a file that holds U+FFFD itself, with them)."""
+        file, row = self._first(numbered.filter(F.col("line").contains("\ufffd")))
+        raise ValidationError(
+            [
+                Problem(
+                    "is not UTF-8 text (or holds U+FFFD, which stands for bytes that are not)",
+                    Location(file=file, row=row),
+                    expected="UTF-8 text",
+                    got="U+FFFD",
+                    code="encoding",
+                )
+            ]
+        )
 
     def _refuse_returns(self, numbered: Any) -> None:
         file, row = self._first(numbered.filter(F.col("line").contains("\r")))
