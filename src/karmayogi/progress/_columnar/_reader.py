@@ -555,15 +555,6 @@ _TIME = pl.Datetime("us")
 _FIRST = dt.datetime(1, 1, 1)  # noqa: DTZ001 - before any wall-clock time of India
 _FORM = "%Y-%m-%d %H:%M:%S"
 
-_Plain = Callable[[pl.Series], tuple[pl.Series, pl.Series]]
-"""Which cells are in a plain form polars parses as Python would, and their values."""
-
-
-def _plain_times(cells: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """The platform's own form, parsed by polars."""
-    times = cells.str.strptime(_TIME, _FORM, strict=False)
-    return (cells.str.contains(_PLAIN_TIME) & times.is_not_null()).fill_null(value=False), times
-
 
 def _blank(columns: Iterable[int]) -> pl.Expr:
     """Whether every cell is one that Python's ``str.strip`` empties."""

@@ -13,7 +13,6 @@ spellings of units and the people in several units, as the findings name them.""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import heapq
 import io
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from karmayogi.org import OrgTree
 from karmayogi.periods import plausible_dates
 from karmayogi.progress._account import REJECTIONS_KEPT, Import
 from karmayogi.progress._columnar._reader import (
+    _FIRST,
     _HMS,
     _NUMBER,
     _PLAIN_TIME,
@@ -109,6 +109,8 @@ def _read(  # noqa: PLR0917 - the reader's parts, passed on
     limits: Limits,
 ) -> FrameImport:
     counts = checked.counts()
+    if lines.records is not None and counts["records"] != lines.records:
+        raise AssertionError(f"{lines.records} records in the file, {counts['records']} read")
     if counts["broken"]:
         raise lines.broken(*counts["broken"])
     _hold_to(checked, counts, limits, lines.names)
@@ -191,49 +193,39 @@ class _Lines:
             on=["file", "start"],
         )
         numbered = based.select("file", (F.col("base") + F.col("mid")).alias("row"), "line")
+        line = F.col("line")
         if any(split["replaced"] for split in splits):
-            self._refuse_bytes(numbered)
+            # Spark reads bytes that are not UTF-8 as U+FFFD, silently (and so a file that
+            # holds U+FFFD itself is refused with them).
+            self._refuse(
+                numbered.filter(line.contains("\ufffd")),
+                "is not UTF-8 text (or holds U+FFFD, which stands for bytes that are not)",
+                "UTF-8 text", "U+FFFD", "encoding",
+            )  # fmt: skip
         if any(split["returns"] for split in splits):
-            self._refuse_returns(numbered)
+            self._refuse(
+                numbered.filter(line.contains("\r")),
+                "has a carriage return inside a line (a line end for Python's csv)",
+                "lines ending in \\n or \\r\\n", "a carriage return alone", "malformed",
+            )  # fmt: skip
         # A quoted field over several lines: its lines joined into a record, numbered as
         # Python's csv numbers records (a file's in one task: such files are rare).
         stitched = any(split["odd_quotes"] for split in splits)
         self.numbered = self._stitched(numbered) if stitched else numbered
+        # What the records must come to, one a line after each file's header: a check
+        # that the join with the splits' offsets lost no line.
+        self.records = None if stitched else sum(s["lines"] for s in splits) - len(files)
 
     def _first(self, rows: Any) -> tuple[str, int]:
         """The file and row of the first of ``rows``."""
         first = rows.agg(F.min(F.struct("file", "row"))).first()[0]
         return self.names[first["file"]], first["row"]
 
-    def _refuse_bytes(self, numbered: Any) -> None:
-        """Spark reads bytes that are not UTF-8 as U+FFFD, silently: refused, as the
-        reference reader refuses them (and a file that holds U+FFFD itself, with them)."""
-        file, row = self._first(numbered.filter(F.col("line").contains("\ufffd")))
-        raise ValidationError(
-            [
-                Problem(
-                    "is not UTF-8 text (or holds U+FFFD, which stands for bytes that are not)",
-                    Location(file=file, row=row),
-                    expected="UTF-8 text",
-                    got="U+FFFD",
-                    code="encoding",
-                )
-            ]
-        )
-
-    def _refuse_returns(self, numbered: Any) -> None:
-        file, row = self._first(numbered.filter(F.col("line").contains("\r")))
-        raise ValidationError(
-            [
-                Problem(
-                    "has a carriage return inside a line (a line end for Python's csv)",
-                    Location(file=file, row=row),
-                    expected="lines ending in \\n or \\r\\n",
-                    got="a carriage return alone",
-                    code="malformed",
-                )
-            ]
-        )
+    def _refuse(self, lines: Any, message: str, expected: str, got: str, code: str) -> None:
+        """Refuse the export at the first of ``lines``, saying why."""
+        file, row = self._first(lines)
+        where = Location(file=file, row=row)
+        raise ValidationError([Problem(message, where, expected=expected, got=got, code=code)])
 
     def _stitched(self, numbered: Any) -> Any:
         quotes = _quotes(F.col("line"))
@@ -656,9 +648,6 @@ def _joined(records: Any) -> Any:
         F.bool_or("certificate").alias("certificate"),
         F.max("duration").alias("duration"),
     )
-
-
-_FIRST = dt.datetime(1, 1, 1)  # noqa: DTZ001 - before any wall-clock time of India
 
 
 def _place(spark: Any, checked: _Checked, reader: ConsumptionRows, result: FrameImport) -> None:
