@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from karmayogi.competency import Position, Requirement, Role
 
@@ -31,3 +33,18 @@ def run_in_new_york(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
+
+
+def csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV file's header and rows, read with the standard library alone."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_csv_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    """Write rows as a CSV file, as a hand in a spreadsheet would leave them."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerows(rows)

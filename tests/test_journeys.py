@@ -580,9 +580,9 @@ def test_a_threshold_that_hides_nothing_is_refused(capsys: pytest.CaptureFixture
 
 
 def test_validate_has_a_reader_for_every_kind_it_recognises() -> None:
-    from karmayogi._validate import _CSV_RULES, _JSON_RULES, KINDS
+    from karmayogi._validate import _CSV_RULES, _JSON_RULES, KINDS, ZIP_KIND
 
-    recognised = [kind for kind, _rule in (*_CSV_RULES, *_JSON_RULES)]
+    recognised = [ZIP_KIND, *(kind for kind, _rule in (*_CSV_RULES, *_JSON_RULES))]
     assert sorted(recognised) == sorted(KINDS)
     assert len(set(recognised)) == len(recognised)
 

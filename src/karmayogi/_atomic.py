@@ -9,9 +9,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
-__all__ = ["atomic_text", "write_atomically"]
+__all__ = ["atomic_text", "write_atomically", "write_bytes_atomically"]
 
 
 @contextlib.contextmanager
@@ -26,11 +26,18 @@ def atomic_text(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     >>> target.read_text()
     'a,b\\n'
     """
+    with _atomic(path, binary=False) as handle:
+        yield cast(TextIO, handle)
+
+
+@contextlib.contextmanager
+def _atomic(path: str | os.PathLike[str], *, binary: bool) -> Iterator[IO[Any]]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
+        opened = open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -49,4 +56,11 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to ``path`` whole or not at all; returns the path."""
     with atomic_text(path) as handle:
         handle.write(text)
+    return Path(path)
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; returns the path."""
+    with _atomic(path, binary=True) as handle:
+        handle.write(data)
     return Path(path)

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from karmayogi import __version__, _mapping_cli, _pathway_cli
+from karmayogi import __version__, _mapping_cli, _pathway_cli, _reconcile_cli
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
@@ -22,6 +22,7 @@ from karmayogi._joins import join_places
 from karmayogi._names import printable
 from karmayogi._progress_bar import reading
 from karmayogi._render import cell_text, text_table
+from karmayogi._zip_cli import is_zip, open_zip, zip_date, zip_people, zip_texts
 from karmayogi.cbp import (
     Allocation,
     Catalogue,
@@ -43,12 +44,14 @@ from karmayogi.competency import (
 )
 from karmayogi.designations import DesignationIndex, read_aliases_csv
 from karmayogi.errors import KarmayogiError, ValidationError
+from karmayogi.exports import PASSWORD_VARIABLE, MdoReports
 from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
     ComplianceTable,
     CountingPolicy,
+    Import,
     ProgressTable,
     Release,
     RolledUpExport,
@@ -65,6 +68,9 @@ examples:
   karmayogi demo --export                 ... with its data written as the platform's files
   karmayogi report ConsumptionReport.csv --people people.csv --units units.csv \\
       --catalogue courses.json --plans plans/*.json --out report.html
+  karmayogi report reports.zip            an MDO's zip as the platform sends it (password:
+                                          KARMAYOGI_ZIP_PASSWORD, or asked for)
+  karmayogi reconcile reports.zip         the platform's CBP summary against karmayogi's
   karmayogi taxonomy --area functional    the bundled competency taxonomy, one area
   karmayogi plan build --roles roles.csv --people people.csv --catalogue courses.csv \\
       --organisation dept-revenue --year 2025-26 --out plans/
@@ -109,7 +115,11 @@ report is read and rolled up by polars; otherwise by the reference engine. The n
 are the same either way; stderr says which ran.
 
 files:
-  REPORT       the platform's enrolment export (ConsumptionReport.csv)
+  REPORT       the platform's enrolment export (ConsumptionReport.csv), or an MDO's zip
+               of the platform's reports: its UserReport gives the people, its CBP
+               enrolment report the allocations, unless the options below give them;
+               the zip's password is read from KARMAYOGI_ZIP_PASSWORD, or asked for at a
+               terminal, never taken as an option
   units        CSV: Unit, Name, Level, Parent (default: the tree the report's
                Ministry, Department and Organization columns spell)
   people       CSV: Person (their Email), Organisation, Designation, Unit, Active
@@ -156,6 +166,7 @@ files, and the command that makes the same report from those files is printed.
 REPORT_EXAMPLES = """\
 examples:
   karmayogi report ConsumptionReport.csv --out report.html
+  karmayogi report reports.zip --out report.html    an MDO's zip, as the platform sends it
   karmayogi report ConsumptionReport.csv --units units.csv --people people.csv \\
       --catalogue courses.json --plans plans/*.json --out report.html
   karmayogi report ConsumptionReport.csv --people people.csv --units units.csv \\
@@ -163,7 +174,11 @@ examples:
       --framework framework.json --as-of 15/04/2026
 
 files:
-  REPORT       the platform's enrolment export (ConsumptionReport.csv)
+  REPORT       the platform's enrolment export (ConsumptionReport.csv), or an MDO's zip
+               of the platform's reports: its UserReport gives the people, its CBP
+               enrolment report the allocations, unless the options below give them;
+               the zip's password is read from KARMAYOGI_ZIP_PASSWORD, or asked for at a
+               terminal, never taken as an option
   units        CSV: Unit, Name, Level, Parent (default: the tree the report spells)
   people       CSV: Person (their Email), Organisation, Designation, Unit, Active
   catalogue    CSV or JSON: maps the report's course names to the plans' course ids
@@ -264,6 +279,12 @@ def _run(args: argparse.Namespace) -> int:
         return _validate(args)
     if args.command == "pathway":
         return _pathway(args)
+    if args.command == "audit":
+        return _audit(args)
+    if args.command == "reconcile":
+        found, rejected = _reconcile_cli.run(args, _note)
+        _reconcile_cli.write(found, args)
+        return EXIT_ERROR if rejected else EXIT_OK
     if args.command == "map-courses":
         _mapping_cli.map_courses(args, _note)
         return EXIT_OK
@@ -273,6 +294,52 @@ def _run(args: argparse.Namespace) -> int:
     return _PLAN_ACTIONS[args.action](args)
 
 
+AUDIT_EXAMPLES = """\
+examples:
+  karmayogi audit reports.zip                      every report in an MDO's zip
+  karmayogi audit ConsumptionReport.csv UserReport.csv --format json
+
+Each file is taken for the platform's report its name (UserReport.csv, user-report.csv)
+or its header says. Issues are counted, with a few examples each: row numbers and the
+values of columns that identify no one (designations, units, courses, competencies),
+never a name, an email or a phone, so that the output can be shared.
+
+exit codes: 0 nothing found; 1 issues found (or a file cannot be read)
+"""
+
+
+def _audit_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "audit",
+        help="list what is wrong with a state's files before anything is computed",
+        description="Audit the platform's reports: columns out of spec, spellings of one "
+        "name, progress over 100, completions before enrolments, future dates, unequal "
+        "competency arrays, people in several units; counts and examples, no personal data.",
+        epilog=AUDIT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="the reports, or an MDO's zip")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from karmayogi.audit import audit
+
+    sources: dict[str, Any] = {}
+    for path in args.files:
+        sources |= zip_texts(path) if is_zip(path) else {path: path}
+    found = audit(sources)
+    if args.format == "json":
+        print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for file, kind in found.kinds.items():
+            print(printable(f"{file}: audited as {kind}"))
+        for issue in found.issues:
+            print(printable(f"  {issue}"))
+    _note(f"{len(found.issues)} issue(s) in {len(found.kinds)} file(s)")
+    return EXIT_ERROR if found else EXIT_OK
+
+
 def _pathway(args: argparse.Namespace) -> int:
     path = _pathway_cli.run(args, _note)
     text = _pathway_cli.as_json(path) if args.format == "json" else str(path)
@@ -280,8 +347,9 @@ def _pathway(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_INPUTS = ("report", "units", "people", "allocations", "catalogue", "cbp", "roles",
-           "profiles", "framework", "labels")  # fmt: skip
+_INPUTS = ("report", "summary", "units", "people", "allocations", "catalogue", "cbp", "export",
+           "roles", "profiles", "framework", "labels")  # fmt: skip
+_POSITIONAL = {"report": "REPORT", "summary": "SUMMARY"}
 
 
 def _refuse_output_over_input(args: argparse.Namespace) -> None:
@@ -290,7 +358,7 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if not out or args.command == "demo":
         return
-    inputs = [(f"--{n}" if n != "report" else "REPORT", getattr(args, n, None)) for n in _INPUTS]
+    inputs = [(_POSITIONAL.get(n, f"--{n}"), getattr(args, n, None)) for n in _INPUTS]
     inputs += [("PLAN", path) for path in getattr(args, "plans", None) or ()]
     target = Path(out)
     for flag, given in inputs:
@@ -419,6 +487,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _progress_parser(commands)
     _pathway_cli.add_parser(commands)
+    _reconcile_cli.add_parser(commands)
+    _audit_parser(commands)
     _mapping_cli.add_parsers(commands)
     _demo_parser(commands)
     _report_parser(commands)
@@ -495,7 +565,7 @@ def _report_parser(commands: Any) -> None:
         epilog=REPORT_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    report.add_argument("report", metavar="REPORT", help="ConsumptionReport.csv")
+    report.add_argument("report", metavar="REPORT", help="ConsumptionReport.csv, or an MDO's zip")
     report.add_argument("--units", help="the organisation tree, as CSV")
     report.add_argument("--people", help="people CSV (needs --units): counts users")
     report.add_argument("--catalogue", help="catalogue CSV or JSON")
@@ -571,6 +641,13 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"the platform's exports and the input files: {out.resolve()}")
         print("the same report from those files:")
         print(f"  {command}")
+        locked = (
+            f"encrypted with the password in {PASSWORD_VARIABLE}"
+            if os.environ.get(PASSWORD_VARIABLE)
+            else f"not encrypted: set {PASSWORD_VARIABLE} to encrypt it"
+        )
+        print(f"and from the MDO's zip ({locked}):")
+        print(f"  karmayogi report {out / 'reports.zip'} --out {out / 'report-from-zip.html'}")
     return EXIT_OK
 
 
@@ -625,13 +702,13 @@ def _report(args: argparse.Namespace) -> int:
     policy = (
         CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
     )
-    with reading(args.report) as source:
-        report = read_consumption_report(source, catalogue=catalogue)
-    notes = [report.summary()]
+    report, notes, mdo = _enrolments(args.report, catalogue)
     notes += [f.message for f in report.findings if f.code in _SAID_FINDINGS]
     records = report.ledger
     tree = read_units_csv(args.units) if args.units else report.tree
     people = _read_people(args.people) if args.people else None
+    if mdo is not None and mdo.users is not None and people is None and not args.units:
+        people, tree = zip_people(mdo.users, report, notes)
     allocations: list[Allocation] | None = None
     if args.plans:
         assert people is not None
@@ -640,11 +717,17 @@ def _report(args: argparse.Namespace) -> int:
     elif args.allocations:
         allocations = _read_allocations(args.allocations)
     rejected = list(report.rejected)
+    if mdo is not None:  # every report of the zip, each row with its member's name
+        rejected = [r for _name, read in mdo.reports() for r in read.rejected]
+    cbp = None
     if args.cbp:
         with reading(args.cbp) as source:
             cbp = read_cbp_report(source, catalogue=catalogue)
         notes.append(cbp.summary())
         rejected += cbp.rejected
+    elif mdo is not None and not (args.plans or args.allocations):
+        cbp = mdo.cbp
+    if cbp is not None:
         records.update(cbp.ledger)
         allocations = cbp.allocations
     positions: list[Position] = []
@@ -665,7 +748,7 @@ def _report(args: argparse.Namespace) -> int:
         profiles=profiles,
         framework=framework,
         year=args.year,
-        as_of=parse_date(args.as_of) if args.as_of else None,
+        as_of=parse_date(args.as_of) if args.as_of else zip_date(mdo, notes),
         policy=policy,
         title=args.title,
         notes=notes,
@@ -674,6 +757,24 @@ def _report(args: argparse.Namespace) -> int:
         language=args.language,
     )
     return _report_done(args, made, notes, rejected)
+
+
+def _enrolments(
+    path: str, catalogue: Catalogue | None
+) -> tuple[Import, list[str], MdoReports | None]:
+    """The enrolment export, from its CSV or from an MDO's zip (with the zip's other
+    reports), and the lines that say what was read."""
+    if not is_zip(path):
+        with reading(path) as source:
+            report = read_consumption_report(source, catalogue=catalogue)
+        return report, [report.summary()], None
+    mdo = open_zip(path, catalogue)
+    if mdo.consumption is None:
+        raise ValueError(
+            f"{path} holds no enrolment export (ConsumptionReport.csv or "
+            "user-enrollment-report.csv): the report counts its enrolments"
+        )
+    return mdo.consumption, mdo.summary_lines(), mdo
 
 
 def _report_done(args: argparse.Namespace, made: Any, notes: list[str], rejected: list[Any]) -> int:

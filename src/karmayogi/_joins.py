@@ -120,7 +120,12 @@ def _course_hint(missed: list[str], present: set[str], catalogue: CourseNames | 
     return "no course of the allocations is named as in the records"
 
 
-def join_people(in_records: Iterable[str], known: Iterable[str]) -> Match:
+def join_people(
+    in_records: Iterable[str],
+    known: Iterable[str],
+    *,
+    join: str = "the records' people in the people file",
+) -> Match:
     """How many of the people the records name are among the people given (no names
     in the result: they are personal data).
 
@@ -130,7 +135,7 @@ Person column holds what the export knows people by (Email, compared case-insens
     """
     wanted, given = set(in_records), set(known)
     return Match(
-        join="the records' people in the people file",
+        join=join,
         matched=len(wanted & given),
         total=len(wanted),
         hint="the people file's Person column holds what the export knows people by "

@@ -4,6 +4,8 @@ JSON file by its shape), read by the reader of its kind, and every problem in it
 from __future__ import annotations
 
 import csv
+import os
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,20 @@ from karmayogi._names import name_key
 from karmayogi.cbp import read_allocations_csv
 from karmayogi.competency import Framework, default_framework
 from karmayogi.errors import KarmayogiError, ValidationError
+from karmayogi.exports import (
+    PASSWORD_VARIABLE,
+    read_assessment_report,
+    read_blended_report,
+    read_cbp_summary,
+    read_competency_mapping,
+    read_content_report,
+    read_mdo_zip,
+    read_user_report,
+)
 from karmayogi.org import read_people_csv, read_units_csv
 from karmayogi.progress import read_cbp_report, read_consumption_report, read_xapi
 
-__all__ = ["Checked", "check_file"]
+__all__ = ["ZIP_KIND", "Checked", "check_file"]
 
 
 @attrs.frozen
@@ -104,10 +116,31 @@ def _plans(path: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return f"{len(plans)} plan(s) as {form}: {states}", (), ()
 
 
+def _zip(path: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """An MDO's zip: each member read (the password from the environment, as the report
+    takes it), its rejected rows its problems."""
+    reports = read_mdo_zip(path, password=os.environ.get(PASSWORD_VARIABLE))
+    lines = reports.summary_lines()
+    rejected = tuple(
+        f"rejected: {name}: {r}" for name, read in reports.reports() for r in read.rejected
+    )
+    return lines[0].removeprefix(f"{path}: "), rejected, tuple(line.strip() for line in lines[1:])
+
+
+ZIP_KIND = "an MDO's zip of the platform's reports"
+"""A zip is known by its bytes, not by a rule on a header or a shape."""
+
 _KCM = default_framework
 _READERS: dict[str, _Reader] = {
+    ZIP_KIND: _zip,
     "the enrolment export (ConsumptionReport.csv)": _import(read_consumption_report),
     "the CBP enrolment export (CBPEnrollmentReport.csv)": _import(read_cbp_report),
+    "the users report (UserReport.csv)": _import(read_user_report),
+    "the CBP summary report (CBPUserSummaryReport.csv)": _import(read_cbp_summary),
+    "the blended programme report (BlendedProgramReport.csv)": _import(read_blended_report),
+    "the content report (ContentReport.csv)": _import(read_content_report),
+    "the assessment report (UserAssessmentReport.csv)": _import(read_assessment_report),
+    "the competency mapping (ContentCompetencyMapping.csv)": _import(read_competency_mapping),
     "role profiles (designation CSV)": _with_findings(
         lambda p: read_positions(p, _KCM()), "positions"
     ),
@@ -134,6 +167,27 @@ _CSV_RULES: list[tuple[str, Callable[[set[str]], bool]]] = [
     (
         "the CBP enrolment export (CBPEnrollmentReport.csv)",
         lambda h: "nameofcbpallocatedcourse" in h,
+    ),
+    ("the users report (UserReport.csv)", lambda h: {"email", "userregistrationdate"} <= h),
+    (
+        "the CBP summary report (CBPUserSummaryReport.csv)",
+        lambda h: "numberofcbpcoursesallocated" in h,
+    ),
+    (
+        "the blended programme report (BlendedProgramReport.csv)",
+        lambda h: {"programname", "componentname"} <= h,
+    ),
+    ("the content report (ContentReport.csv)", lambda h: {"contentname", "notstarted"} <= h),
+    (
+        "the assessment report (UserAssessmentReport.csv)",
+        lambda h: {"assessmentname", "email"} <= h,
+    ),
+    (
+        "the competency mapping (ContentCompetencyMapping.csv)",
+        lambda h: (
+            bool(h & {"competencyarea", "competencyarearefid"})
+            and bool(h & {"contentid", "courseid"})
+        ),
     ),
     (
         "role profiles (designation CSV)",
@@ -184,6 +238,8 @@ def _json_kind(data: Any) -> str | None:
 
 
 def _kind(path: str) -> str | None:
+    if zipfile.is_zipfile(path):
+        return ZIP_KIND
     if path.lower().endswith(".json"):
         return _json_kind(load_json(path))
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:

@@ -30,16 +30,19 @@ files the ``karmayogi`` command reads.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import random
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
 from karmayogi._api import presented
-from karmayogi._atomic import atomic_text, write_atomically
+from karmayogi._atomic import atomic_text, write_atomically, write_bytes_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._names import slug
 from karmayogi._platform import CBP_REPORT_HEADER, CONSUMPTION_REPORT_HEADER
@@ -64,6 +67,7 @@ from karmayogi.competency import (
     default_framework,
 )
 from karmayogi.designations import DesignationIndex
+from karmayogi.exports import PASSWORD_VARIABLE
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
 from karmayogi.progress import Enrolment, Status
@@ -206,6 +210,9 @@ EXPORT_FILES: Mapping[str, str] = {
     "profiles.json": "the competencies each person holds",
     "allocations.csv": "who must complete what by when, from the plans",
     "plans": "one plan document (JSON) per designation and department",
+    "reports.zip": "the MDO's zip as the platform sends it: the two exports above and "
+    "UserReport, CBPUserSummaryReport, ContentReport, ContentCompetencyMapping; encrypted "
+    "with the password in KARMAYOGI_ZIP_PASSWORD, if set",
 }
 """The files :meth:`Demo.write_exports` writes, and what each holds."""
 
@@ -274,9 +281,15 @@ class Demo:
             )
         (out / "plans").mkdir(parents=True, exist_ok=True)
         write_atomically(out / DEMO_MARK, "Written by karmayogi demo: a fictional state.\n")
+        for name, write in (
+            ("ConsumptionReport.csv", self._write_consumption),
+            ("CBPEnrollmentReport.csv", self._write_cbp),
+        ):
+            with atomic_text(out / name) as handle:
+                write(handle)
         written = [
-            self._write_consumption(out / "ConsumptionReport.csv"),
-            self._write_cbp(out / "CBPEnrollmentReport.csv"),
+            out / "ConsumptionReport.csv",
+            out / "CBPEnrollmentReport.csv",
             self._write_people(out / "people.csv"),
             self._write_units(out / "units.csv"),
         ]
@@ -298,104 +311,129 @@ class Demo:
             written.append(path)
         write_allocations_csv(self.allocations, out / "allocations.csv")
         written.append(out / "allocations.csv")
+        written.append(self.write_zip(out / "reports.zip", os.environ.get(PASSWORD_VARIABLE)))
         return written
+
+    def write_zip(self, path: str | Path, password: str | None = None) -> Path:
+        """Write the state's reports as the platform sends an MDO its zip (one CSV per
+        report, ``zip -P``): the two enrolment exports and the other reports the library
+        reads (:data:`karmayogi.exports.MEMBERS`); encrypted with ``password`` as the
+        platform's ``zip -P`` does, or not encrypted without one."""
+        from karmayogi._demo_reports import REPORT_WRITERS
+        from karmayogi._zipcrypto import write_encrypted_zip
+
+        exports = {
+            "ConsumptionReport.csv": self._write_consumption,
+            "CBPEnrollmentReport.csv": self._write_cbp,
+        }
+        members = {}
+        for name, write in exports.items():
+            text = io.StringIO(newline="")
+            write(text)
+            members[name] = text.getvalue().encode()
+        members |= {name: write(self).encode() for name, write in REPORT_WRITERS.items()}
+        made = dt.datetime.combine(self.as_of, dt.time(6))  # when the platform made them
+        if password:
+            return write_encrypted_zip(path, members, password, made=made)
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(name, made.timetuple()[:6])
+                archive.writestr(info, data, zipfile.ZIP_DEFLATED)
+        return write_bytes_atomically(path, packed.getvalue())
 
     def _office(self, person: Person) -> list[str]:
         """Ministry, Department and Organization, as the exports write a person's unit."""
         return [self.tree[unit].name for unit in self.tree.path(person.place)][:3]
 
-    def _write_consumption(self, path: Path) -> Path:
+    def _write_consumption(self, handle: TextIO) -> None:
         people = {p.id: p for p in self.people}
         courses = {c.id: c for c in self.catalogue.courses}
         in_plan = {(a.person, a.course) for a in self.allocations.allocations}
         generated = _stamp(self.as_of, 6)
-        with atomic_text(path) as handle:
-            out = safe_writer(handle)
-            out.writerow(CONSUMPTION_REPORT_HEADER)
-            for i, record in enumerate(self.records):
-                person, course = people[record.person], courses[record.course]
-                details, office = self._details[record.person], self._office(person)
-                rows = [record]
-                if i in self._repeats:
-                    rows.append(_second_batch(record))
-                for row in rows:
-                    completed = row.status is Status.COMPLETED
-                    certificate = row.certificates[0] if row.certificates else ""
-                    assert row.enrolled_at is not None
-                    batch = f"{course.id}-{row.enrolled_at:%Y%m}"
-                    out.writerow(
-                        [
-                            details.name,
-                            person.designation,
-                            person.id,
-                            details.phone,
-                            office[1],
-                            details.group,
-                            "",
-                            *office,
-                            course.provider,
-                            course.name,
-                            course.content_type,
-                            _hms(course.duration),
-                            batch,
-                            f"Batch {row.enrolled_at:%B %Y}",
-                            f"{row.enrolled_at:%Y-%m}-01",
-                            "",
-                            _stamp(row.enrolled_at),
-                            str(row.status),
-                            f"{row.progress:g}",
-                            f"{self.year.start - dt.timedelta(days=30):%Y-%m-%d}",
-                            "",
-                            _stamp(row.completed_at) if row.completed_at else "",
-                            "Yes" if certificate else "No",
-                            details.rating if completed else "",
-                            details.gender,
-                            "",
-                            "HRMS" if details.employee_id else "",
-                            details.employee_id,
-                            _mdo(person.organisation),
-                            certificate,
-                            generated,
-                            "Yes" if (row.person, row.course) in in_plan else "No",
-                        ]
-                    )
-        return path
-
-    def _write_cbp(self, path: Path) -> Path:
-        people = {p.id: p for p in self.people}
-        courses = {c.id: c for c in self.catalogue.courses}
-        records = {(r.person, r.course): r for r in self.records}
-        published = {p.id: p.published_at for p in self.plans}
-        with atomic_text(path) as handle:
-            out = safe_writer(handle)
-            out.writerow(CBP_REPORT_HEADER)
-            for a in self.allocations.allocations:
-                person, details = people[a.person], self._details[a.person]
-                record = records.get((a.person, a.course))
-                progress = _CBP_PROGRESS[record.status] if record else "Not Enrolled"
-                completed = record.completed_at if record and record.completed_at else None
-                allocated = published[a.plan]
-                office = self._office(person)
+        out = safe_writer(handle)
+        out.writerow(CONSUMPTION_REPORT_HEADER)
+        for i, record in enumerate(self.records):
+            person, course = people[record.person], courses[record.course]
+            details, office = self._details[record.person], self._office(person)
+            rows = [record]
+            if i in self._repeats:
+                rows.append(_second_batch(record))
+            for row in rows:
+                completed = row.status is Status.COMPLETED
+                certificate = row.certificates[0] if row.certificates else ""
+                assert row.enrolled_at is not None
+                batch = f"{course.id}-{row.enrolled_at:%Y%m}"
                 out.writerow(
                     [
                         details.name,
+                        person.designation,
                         person.id,
                         details.phone,
                         office[1],
                         details.group,
-                        person.designation,
+                        "",
                         *office,
-                        courses[a.course].name,
-                        "Yes" if a.apar else "No",
-                        f"{allocated:%Y-%m-%d}" if allocated else "",
-                        progress,
-                        a.due.isoformat(),
-                        _stamp(completed) if completed else "",
+                        course.provider,
+                        course.name,
+                        course.content_type,
+                        _hms(course.duration),
+                        batch,
+                        f"Batch {row.enrolled_at:%B %Y}",
+                        f"{row.enrolled_at:%Y-%m}-01",
+                        "",
+                        _stamp(row.enrolled_at),
+                        str(row.status),
+                        f"{row.progress:g}",
+                        f"{self.year.start - dt.timedelta(days=30):%Y-%m-%d}",
+                        "",
+                        _stamp(row.completed_at) if row.completed_at else "",
+                        "Yes" if certificate else "No",
+                        details.rating if completed else "",
+                        details.gender,
+                        "",
+                        "HRMS" if details.employee_id else "",
+                        details.employee_id,
                         _mdo(person.organisation),
-                        _stamp(self.as_of, 6),
+                        certificate,
+                        generated,
+                        "Yes" if (row.person, row.course) in in_plan else "No",
                     ]
                 )
-        return path
+
+    def _write_cbp(self, handle: TextIO) -> None:
+        people = {p.id: p for p in self.people}
+        courses = {c.id: c for c in self.catalogue.courses}
+        records = {(r.person, r.course): r for r in self.records}
+        published = {p.id: p.published_at for p in self.plans}
+        out = safe_writer(handle)
+        out.writerow(CBP_REPORT_HEADER)
+        for a in self.allocations.allocations:
+            person, details = people[a.person], self._details[a.person]
+            record = records.get((a.person, a.course))
+            progress = _CBP_PROGRESS[record.status] if record else "Not Enrolled"
+            completed = record.completed_at if record and record.completed_at else None
+            allocated = published[a.plan]
+            office = self._office(person)
+            out.writerow(
+                [
+                    details.name,
+                    person.id,
+                    details.phone,
+                    office[1],
+                    details.group,
+                    person.designation,
+                    *office,
+                    courses[a.course].name,
+                    "Yes" if a.apar else "No",
+                    f"{allocated:%Y-%m-%d}" if allocated else "",
+                    progress,
+                    a.due.isoformat(),
+                    _stamp(completed) if completed else "",
+                    _mdo(person.organisation),
+                    _stamp(self.as_of, 6),
+                ]
+            )
 
     def _write_people(self, path: Path) -> Path:
         with atomic_text(path) as handle:

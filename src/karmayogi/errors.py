@@ -88,14 +88,15 @@ class Location:
 class Problem:
     """One thing wrong with the input: what, where, what was expected and what was got.
 
-    ``code`` says the kind of problem and is stable across releases, so that tests and
-    portals match on it rather than on the message: ``blank``, ``malformed`` (not a date,
-    a number, a status...), ``out-of-range``, ``unknown`` (names what is not there),
-    ``repeated``, ``inconsistent`` (fields or rows that disagree), ``missing-column``,
-    ``extra-cells``, ``encoding``, ``not-allowed`` (a rule of the model or a plan's
-    lifecycle), ``empty``, ``limit-exceeded``, ``no-match``; for a document's fields,
-    pydantic's own error type (``missing``, ``int_parsing``...). Every problem karmayogi
-    reports names its code; ``invalid`` is left for problems a caller builds without one.
+        ``code`` says the kind of problem and is stable across releases, so that tests and
+        portals match on it rather than on the message: ``blank``, ``malformed`` (not a date,
+        a number, a status...), ``out-of-range``, ``unknown`` (names what is not there),
+        ``repeated``, ``inconsistent`` (fields or rows that disagree), ``missing-column``,
+        ``extra-cells``, ``encoding``, ``not-allowed`` (a rule of the model or a plan's
+        lifecycle), ``empty``, ``limit-exceeded``, ``no-match``, ``password`` (a zip that is
+    encrypted, and no password, or not this one, opens it); for a document's fields,
+        pydantic's own error type (``missing``, ``int_parsing``...). Every problem karmayogi
+        reports names its code; ``invalid`` is left for problems a caller builds without one.
     """
 
     message: str

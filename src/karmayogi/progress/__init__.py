@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from karmayogi._api import presented
 from karmayogi._publish import pseudonym
-from karmayogi.progress._account import Import, Rejection
+from karmayogi.progress._account import Import, Rejection, RowAccount
 from karmayogi.progress._export import RolledUpExport, roll_up_export
 from karmayogi.progress._lrs import LRS
 from karmayogi.progress._readers import read_cbp_report, read_consumption_report, read_enrolments
@@ -86,6 +86,7 @@ __all__ = [
     "Release",
     "RolledUpExport",
     "Rollup",
+    "RowAccount",
     "StatementLog",
     "Status",
     "UnitCompliance",

@@ -92,6 +92,9 @@ class Import(RowAccount):
     """Each person's unit in :attr:`tree`, where the rows say."""
     allocations: list[Allocation] = attrs.Factory(list)
     """Plan allocations, from a CBP enrolment report."""
+    repeats: dict[tuple[str, str], int] = attrs.Factory(dict)
+    """From a CBP enrolment report: each (person, course) given in more than one row, and
+    how many rows past the first (the platform's summary counts each row)."""
     statements: StatementLog | None = attrs.field(default=None, repr=False)
     """From xAPI: the statements and the voided ids, to merge with later pulls."""
 

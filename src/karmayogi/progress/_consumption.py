@@ -6,16 +6,17 @@ and the frame reader (:func:`karmayogi.columnar.read_consumption_frame`) both re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from karmayogi._csv import Table, header_table
 from karmayogi._durations import duration_seconds
 from karmayogi._joins import CourseNames
 from karmayogi._names import YES_NO, identity, name_key
+from karmayogi._platform import parse_time, unit_named
 from karmayogi.errors import Finding, Location, Problem, ValidationError
 from karmayogi.limits import Limits
 from karmayogi.org import OrgTree
-from karmayogi.periods import FIRST_YEAR, IST, LAST_YEAR, parse_datetime, plausible_dates
+from karmayogi.periods import IST, plausible_dates
 from karmayogi.progress._account import Import
 from karmayogi.progress._records import (
     COMPLETED,
@@ -41,24 +42,6 @@ _origin = tuple.__new__
 
 NO_CERTIFICATES: tuple[str, ...] = ()
 _UNKNOWN_CERTIFICATE = ("",)
-
-
-def parse_time(text: str) -> dt.datetime:
-    """A timestamp in India's zone; the platform's ``yyyy-MM-dd HH:mm:ss`` (IST) quickly,
-    anything else through :func:`parse_datetime` (ISO with zones, day-first dates)."""
-    if len(text) == 19 and text[4] == "-" and _YEARS[0] <= text[:4] <= _YEARS[1]:
-        try:
-            # A shift from a naive epoch to IST's: several times faster than replace().
-            return _IST_EPOCH + (_fromisoformat(text) - _NAIVE_EPOCH)
-        except ValueError:
-            pass
-    return parse_datetime(text).astimezone(IST)
-
-
-_YEARS = (str(FIRST_YEAR), str(LAST_YEAR))
-_IST_EPOCH = dt.datetime(2000, 1, 1, tzinfo=IST)
-_NAIVE_EPOCH = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - the naive twin of the line above
-_fromisoformat = dt.datetime.fromisoformat
 
 
 CERTIFIED = {**YES_NO, "": False}
@@ -511,12 +494,3 @@ def implausible_finding(count: int, file: str | None) -> list[Finding]:
             Location(file=file),
         )
     ]
-
-
-def unit_named(written: Sequence[str], mdo: str) -> tuple[str | None, tuple[str, ...]]:
-    """The unit a row's Ministry / Department / Organization cells name, or else its
-    MDO_Name (None if all are blank), and the names that spell it."""
-    names = tuple(name.strip() for name in written)
-    if not any(names):
-        names = (mdo.strip(),)
-    return OrgTree.path_id(names), names

@@ -131,6 +131,7 @@ def read_cbp_report(
                 result.used += 1
             else:
                 result.duplicates += 1
+                result.repeats[key] = result.repeats.get(key, 0) + 1
             if seen is None or allocation.due > seen.due:
                 allocations[key] = allocation
             if record is not None:
