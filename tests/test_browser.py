@@ -88,8 +88,9 @@ def test_the_demo_report_opens_offline_with_its_charts(browser: Any, tmp_path: P
     assert logged == []
     assert requests == [report.as_uri()]
     assert page.title() == "Madhyanchal Pradesh (a fictional state): capacity building 2025-26"
-    charts = page.locator("figure svg")
+    charts = page.locator("figure .wide svg")  # a wide screen: the wide charts
     assert charts.count() == 4
+    assert page.locator("figure .narrow svg").first.is_hidden()
     expected = [
         {BLUE, ORANGE},  # completion and hours by department
         {BLUE, GREEN, ORANGE},  # quarters
@@ -118,5 +119,77 @@ def test_the_report_without_charts_opens_offline_too(browser: Any, tmp_path: Pat
     assert logged == []
     assert requests == [report.as_uri()]
     assert page.locator("svg").count() == 0
-    assert page.locator("table").count() == 4
+    # Departments, their offices (one per department), quarters, compliance, the
+    # learning week, Karma points and gaps.
+    assert page.locator("section > table").count() == 6
+    assert page.locator("details table").count() == 6
     page.close()
+
+
+# --- a phone and a desktop ------------------------------------------------------------------
+
+MEASURE = """() => {
+  const doc = document.documentElement;
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const chart = [...document.querySelectorAll('figure svg text')].filter(shown)
+      .map((t) => t.getBoundingClientRect().height);
+  const html = [...document.querySelectorAll('main *:not(svg):not(svg *)')].filter(shown)
+      .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+      .map((e) => parseFloat(getComputedStyle(e).fontSize));
+  const past = [...document.querySelectorAll('main *')].filter(shown)
+      .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 0.5)
+      .map((e) => e.tagName + (e.id ? '#' + e.id : ''));
+  const numbers = [...document.querySelectorAll('td')].map((td) => td.textContent.trim());
+  return {scroll: doc.scrollWidth, client: doc.clientWidth, past,
+          chart: Math.min(...chart), charts: chart.length, html: Math.min(...html), numbers};
+}"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("matplotlib", reason="charts need the charts extra")
+    return demo(tmp_path_factory.mktemp("widths"))
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_report_reads_on_a_phone_and_a_desktop(
+    browser: Any, report: Path, tmp_path: Path, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(report.as_uri())
+    page.wait_for_load_state("networkidle")
+    for details in page.locator("details").all():  # the drill-down, opened by a tap
+        details.locator("summary").click()
+    seen = page.evaluate(MEASURE)
+    assert seen["scroll"] <= seen["client"] == width, seen["past"]
+    assert seen["past"] == []
+    assert seen["charts"] > 100
+    assert seen["chart"] >= 8, "a chart's text is smaller than 8 pixels"
+    assert seen["html"] >= 12, "text smaller than 12 pixels"
+    charts = page.locator("figure svg").filter(has=page.locator("text"))
+    visible = [c for c in charts.all() if c.is_visible()]
+    assert len(visible) == 4
+    for chart in visible:  # each chart drawn in its colours, not shrunk to a smudge
+        box = chart.bounding_box()
+        assert box is not None
+        assert box["width"] <= width
+        assert len(colours(chart.screenshot())) > 40
+    shot = tmp_path / f"report-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.width == width  # the whole page, as wide as the screen and no wider
+    page.close()
+
+
+def test_a_phone_and_a_desktop_show_the_same_numbers(browser: Any, report: Path) -> None:
+    """The layout changes with the width; the figures in the tables do not."""
+    seen = {}
+    for width in (390, 1400):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(report.as_uri())
+        seen[width] = page.evaluate(MEASURE)["numbers"]
+        page.close()
+    assert seen[390] == seen[1400]
+    assert "11,824.5" in seen[390]  # learning hours written one way: one decimal, everywhere

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from karmayogi import __version__, _mapping_cli, _pathway_cli, _reconcile_cli
+from karmayogi import __version__, _audit_cli, _mapping_cli, _pathway_cli, _reconcile_cli
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
@@ -22,7 +22,7 @@ from karmayogi._joins import join_places
 from karmayogi._names import printable
 from karmayogi._progress_bar import reading
 from karmayogi._render import cell_text, text_table
-from karmayogi._zip_cli import is_zip, open_zip, zip_date, zip_people, zip_texts
+from karmayogi._zip_cli import is_zip, open_zip, zip_date, zip_people
 from karmayogi.cbp import (
     Allocation,
     Catalogue,
@@ -49,6 +49,7 @@ from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
+    Campaign,
     ComplianceTable,
     CountingPolicy,
     Import,
@@ -280,7 +281,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "pathway":
         return _pathway(args)
     if args.command == "audit":
-        return _audit(args)
+        return _audit_cli.run(args, _note)
+    if args.command == "campaign":
+        return _campaign(args)
     if args.command == "reconcile":
         found, rejected = _reconcile_cli.run(args, _note)
         _reconcile_cli.write(found, args)
@@ -294,50 +297,78 @@ def _run(args: argparse.Namespace) -> int:
     return _PLAN_ACTIONS[args.action](args)
 
 
-AUDIT_EXAMPLES = """\
+CAMPAIGN_EXAMPLES = """\
 examples:
-  karmayogi audit reports.zip                      every report in an MDO's zip
-  karmayogi audit ConsumptionReport.csv UserReport.csv --format json
+  karmayogi campaign saptah.json ConsumptionReport.csv
+  karmayogi campaign saptah.json reports.zip --format csv --out saptah.csv
 
-Each file is taken for the platform's report its name (UserReport.csv, user-report.csv)
-or its header says. Issues are counted, with a few examples each: row numbers and the
-values of columns that identify no one (designations, units, courses, competencies),
-never a name, an email or a phone, so that the output can be shared.
-
-exit codes: 0 nothing found; 1 issues found (or a file cannot be read)
+The campaign file (JSON): {"name": "Karmayogi Saptah", "start": "2025-10-19",
+"end": "2025-10-27", "hours": 4, "overrides": {"UNIT": {"start": ..., "end": ...}}};
+a unit in overrides (an id of the tree, as the report's units spell it) runs the week
+on its own days, and the units below it with it.
 """
 
 
-def _audit_parser(commands: Any) -> None:
+def _campaign_parser(commands: Any) -> None:
     parser = commands.add_parser(
-        "audit",
-        help="list what is wrong with a state's files before anything is computed",
-        description="Audit the platform's reports: columns out of spec, spellings of one "
-        "name, progress over 100, completions before enrolments, future dates, unequal "
-        "competency arrays, people in several units; counts and examples, no personal data.",
-        epilog=AUDIT_EXAMPLES,
+        "campaign",
+        help="a learning week's numbers for every unit: learners, enrolments, completions",
+        description="Count a learning week over the organisation tree: the people with at "
+        "least its hours from courses completed in it, and the enrolments and completions "
+        "made in it, each unit in its own window where it has one.",
+        epilog=CAMPAIGN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="the reports, or an MDO's zip")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("campaign", metavar="CAMPAIGN", help="the learning week, JSON")
+    parser.add_argument("report", metavar="REPORT", help="ConsumptionReport.csv, or an MDO's zip")
+    parser.add_argument("--units", help="the organisation tree, as CSV")
+    parser.add_argument("--people", help="people CSV (needs --units)")
+    parser.add_argument(
+        "--policy", choices=("platform", "all-completions"), default="platform",
+        help="learning hours from certified completions (platform) or from all",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    parser.add_argument("--out", help="write here instead of standard output")
 
 
-def _audit(args: argparse.Namespace) -> int:
-    from karmayogi.audit import audit
+def _campaign(args: argparse.Namespace) -> int:
+    from karmayogi.progress import Rollup
 
-    sources: dict[str, Any] = {}
-    for path in args.files:
-        sources |= zip_texts(path) if is_zip(path) else {path: path}
-    found = audit(sources)
-    if args.format == "json":
-        print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    if args.people and not args.units:
+        raise ValueError("--people needs --units: the tree the people's units belong to")
+    week = Campaign.from_file(args.campaign)
+    report, notes, mdo = _enrolments(args.report, None)
+    tree = read_units_csv(args.units) if args.units else report.tree
+    policy = (
+        CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
+    )
+    people = _read_people(args.people) if args.people else None
+    if mdo is not None and mdo.users is not None and people is None and not args.units:
+        people, tree = zip_people(mdo.users, report, notes)
+    if people is not None:
+        rollup = Rollup(tree, people=people, by="fy", policy=policy, records=report.ledger)
     else:
-        for file, kind in found.kinds.items():
-            print(printable(f"{file}: audited as {kind}"))
-        for issue in found.issues:
-            print(printable(f"  {issue}"))
-    _note(f"{len(found.issues)} issue(s) in {len(found.kinds)} file(s)")
-    return EXIT_ERROR if found else EXIT_OK
+        places, placed = join_places(report.places, tree)
+        placed.check()
+        rollup = Rollup(tree, places=places, by="fy", policy=policy, records=report.ledger)
+    unknown = sorted(set(week.overrides) - {unit.id for unit in tree})
+    if unknown:
+        raise ValueError(
+            f"the campaign's overrides name units not in the tree: {', '.join(unknown)} "
+            f"(the tree's units are such as {', '.join(u.id for u in list(tree)[:3])})"
+        )
+    table = rollup.campaign(week)
+    text: str | None = str(table) + "\n"
+    if args.format != "text":
+        text = table.to_json() if args.format == "json" else table.to_csv()
+    assert text is not None
+    if args.out:
+        write_atomically(args.out, text)
+    else:
+        print(printable(text), end="")
+    for line in notes:
+        _note(line)
+    return EXIT_ERROR if report.rejected_rows else EXIT_OK
 
 
 def _pathway(args: argparse.Namespace) -> int:
@@ -486,9 +517,9 @@ def _parser() -> argparse.ArgumentParser:
         "needs the match extra",
     )
     _progress_parser(commands)
-    _pathway_cli.add_parser(commands)
-    _reconcile_cli.add_parser(commands)
-    _audit_parser(commands)
+    for command in (_pathway_cli, _reconcile_cli, _audit_cli):
+        command.add_parser(commands)
+    _campaign_parser(commands)
     _mapping_cli.add_parsers(commands)
     _demo_parser(commands)
     _report_parser(commands)
@@ -595,6 +626,7 @@ def _report_parser(commands: Any) -> None:
     report.add_argument(
         "--labels", help="a state's names in its languages, CSV: Competency, Language, Label"
     )
+    report.add_argument("--campaign", help="a learning week, JSON: its numbers in the report")
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
     report.add_argument(
@@ -661,6 +693,7 @@ def _demo_command(out: Path, year: object, as_of: dt.date) -> str:
         ("--roles", "roles.json"),
         ("--profiles", "profiles.json"),
         ("--framework", "framework.json"),
+        ("--campaign", "campaign.json"),
     ]
     words = [f"{flag} {out / name}".strip() for flag, name in files]
     return " ".join(
@@ -755,6 +788,7 @@ def _report(args: argparse.Namespace) -> int:
         suppress=args.suppress,
         catalogue=catalogue,
         language=args.language,
+        campaign=Campaign.from_file(args.campaign) if args.campaign else None,
     )
     return _report_done(args, made, notes, rejected)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["GAP_ROWS", "day", "indian_number"]
+__all__ = ["GAP_ROWS", "day", "hours_text", "indian_number", "percent_text"]
 
 GAP_ROWS = 15
 """The heat map shows the competencies with the most people short, at most this many."""
@@ -27,6 +27,25 @@ def indian_number(value: float, digits: int = 0) -> str:
         head = head[:-2]
     grouped = ",".join([*pairs, tail])
     return ("-" if value < 0 else "") + grouped + (f".{fraction}" if fraction else "")
+
+
+def hours_text(value: float) -> str:
+    """Learning hours as the report writes them everywhere (cards, tables, charts, the
+    summary): to one decimal place, grouped as India writes numbers.
+
+    >>> hours_text(11824.5), hours_text(843), hours_text(0.04)
+    ('11,824.5', '843.0', '0.0')
+    """
+    return indian_number(value, 1)
+
+
+def percent_text(share: float) -> str:
+    """A share (0 to 1) as the report writes it everywhere: a whole percentage.
+
+    >>> percent_text(0.6386), percent_text(1)
+    ('64%', '100%')
+    """
+    return f"{100 * share:.0f}%"
 
 
 def day(when: dt.date) -> str:

@@ -59,19 +59,29 @@ def table(
     cell: Callable[[Any], str] = plain,
     limit: int | None = None,
 ) -> str:
-    """An HTML table; past ``limit`` rows, a last row says how many more there are."""
+    """An HTML table; past ``limit`` rows, a last row says how many more there are. Each
+    cell carries its column's name (``data-label``), so that a narrow screen can show a
+    row as a card of labelled values instead of a table wider than the screen."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    labels = [f' data-label="{escape(h)}"' for h in header]
+
+    def line(values: Sequence[Any]) -> str:
+        return "".join(
+            f"<td{labels[i] if i < len(labels) else ''}>{cell(v)}</td>"
+            for i, v in enumerate(values)
+        )
+
     lines = []
     more = 0
     for i, row in enumerate(rows):
         if limit is not None and i >= limit:
             more += 1
             continue
-        lines.append("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>")
+        lines.append(f"<tr>{line(row)}</tr>")
     if more:
         lines.append(f'<tr><td colspan="{len(header)}">… and {more} more rows</td></tr>')
     if total is not None:
-        lines.append('<tr class="total">' + "".join(f"<td>{cell(v)}</td>" for v in total) + "</tr>")
+        lines.append(f'<tr class="total">{line(total)}</tr>')
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
 
 

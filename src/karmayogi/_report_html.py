@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from karmayogi import __version__
-from karmayogi._figures import GAP_ROWS, day, indian_number
+from karmayogi._figures import GAP_ROWS, day, hours_text, indian_number
 from karmayogi._html import escape as _e
 from karmayogi._html import table
 from karmayogi.periods import FinancialYear, Period
@@ -45,6 +45,31 @@ tr.total td { font-weight: bold; }
 .note { background: #fffbea; border-left: 4px solid #f1a340; padding: 8px 12px; }
 footer { color: #4a5568; font-size: 13px; }
 footer li { margin: 3px 0; }
+details { border-top: 1px solid #e2e8f0; padding: 6px 0; }
+summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
+td.depth1 { padding-left: 20px; } td.depth2 { padding-left: 36px; }
+.narrow { display: none; }
+/* A phone (390 px and the like): one column; each table row a card of labelled values;
+   the charts drawn for the width, so that their text stays the size it was drawn at. */
+@media (max-width: 640px) {
+  main { padding: 12px 8px; }
+  header h1 { font-size: 22px; }
+  section { padding: 12px 10px; margin: 14px 0; }
+  .cards { gap: 8px; }
+  .card { min-width: 0; flex: 1 1 calc(50% - 8px); box-sizing: border-box; padding: 10px; }
+  .wide { display: none; }
+  .narrow { display: block; }
+  table, thead, tbody, tr, th, td { display: block; width: 100%; box-sizing: border-box; }
+  table { font-size: 14px; }
+  thead { display: none; }
+  tr { border: 1px solid #e2e8f0; border-radius: 6px; margin: 0 0 8px; padding: 4px 8px; }
+  td { display: flex; justify-content: space-between; gap: 12px; border: 0;
+       padding: 3px 0; text-align: right; overflow-wrap: anywhere; }
+  td::before { content: attr(data-label); color: #4a5568; text-align: left; }
+  td:first-child { font-weight: bold; }
+  td:first-child::before { content: none; }
+  td:empty { display: none; }
+}
 """
 
 
@@ -76,8 +101,11 @@ def page(report: Report, *, charts: bool) -> str:
         )
     parts += [
         _departments(report, charts),
+        _drilldown(report),
         _quarters(report, charts),
         _compliance(report, charts),
+        _campaign(report),
+        _karma(report),
         _gaps(report, charts),
         _footer(report),
         "</main></body>",
@@ -103,7 +131,10 @@ def _cards(report: Report) -> str:
         (count(row.enrolled_users), "people enrolled"),
         (count(row.completions), "completions"),
         (_share(row.enrolments_completed, row.enrolments), "of enrolments completed"),
-        (count(row.learning_hours), "learning hours"),
+        (
+            "*" if row.learning_hours is None and hidden else hours_text(row.learning_hours or 0),
+            "learning hours",
+        ),
     ]
     total = report._compliance_total()
     if total is not None:
@@ -123,8 +154,11 @@ def _departments(report: Report, charts: bool) -> str:
     if charts:
         from karmayogi import _charts
 
-        chart = _charts.departments(
-            names, [r.completion_rate for r in rows], [r.learning_hours for r in rows]
+        chart = _both(
+            _charts.departments,
+            names,
+            [r.completion_rate for r in rows],
+            [r.learning_hours for r in rows],
         )
     header = [
         "Department",
@@ -151,6 +185,45 @@ def _departments(report: Report, charts: bool) -> str:
     )
 
 
+def _drilldown(report: Report) -> str:
+    """Each department's offices, one ``<details>`` each: opened by a tap, no script."""
+    rows = {row.unit: row for row in report.by_unit}
+    if not rows:
+        return ""
+    tree, people = report.tree, any(r.users is not None for r in report.quarters)
+    compliance = report.compliance
+    header = ["Office", "People", "Enrolled", "Completed a course", "Enrolments",
+              "Completions", "Completion rate", "Certificates", "Learning hours"]  # fmt: skip
+    if compliance is not None:
+        header.append("Plan courses on time")
+    parts = []
+    for department in report.departments:
+        below = [u.id for u in tree if department in tree.path(u.id) and u.id != department]
+        if not below:
+            continue
+        body = []
+        for unit in below:
+            path = tree.path(unit)
+            name = " / ".join(tree[u].name for u in path[path.index(department) + 1 :])
+            cells = _progress_cells(name, rows[unit], people)
+            if compliance is not None:
+                c = compliance.unit(unit)
+                cells.append(_share(c.cbp_completed_on_time, c.cbp_allocated))
+            body.append(cells)
+        title = f"{tree[department].name}: {len(below)} offices"
+        parts.append(
+            f"<details><summary>{_e(title)}</summary>"
+            f"{table(header, body, cell=_cells(report))}</details>"
+        )
+    return _section(
+        "offices",
+        "Each department, office by office",
+        "Open a department to see its offices over the plan year, counted as above.",
+        "",
+        "".join(parts),
+    )
+
+
 def _progress_cells(name: str, row: ProgressRow, people: bool) -> list[Cell]:
     return [
         name,
@@ -161,7 +234,7 @@ def _progress_cells(name: str, row: ProgressRow, people: bool) -> list[Cell]:
         row.completions,
         _share(row.enrolments_completed, row.enrolments),
         row.certificates,
-        row.learning_hours,
+        _hours(row.learning_hours),
     ]
 
 
@@ -178,14 +251,15 @@ def _quarters(report: Report, charts: bool) -> str:
                 _total(r.enrolments for r in at),
                 _total(r.completions for r in at),
                 _total(r.completed_users for r in at),
-                _total(r.learning_hours for r in at),
+                _hours(_total(r.learning_hours for r in at)),
             )
         )
     chart = ""
     if charts and rows:
         from karmayogi import _charts
 
-        chart = _charts.quarters(
+        chart = _both(
+            _charts.quarters,
             [str(r[0]).replace(_AFTER, "*").replace(_BEFORE, "*") for r in rows],
             [r[1] for r in rows],
             [r[2] for r in rows],
@@ -228,7 +302,8 @@ def _compliance(report: Report, charts: bool) -> str:
     if charts and rows:
         from karmayogi import _charts
 
-        chart = _charts.compliance(
+        chart = _both(
+            _charts.compliance,
             [r.name for r in rows],
             on_time=[r.cbp_completed_on_time for r in rows],
             late=late,
@@ -275,6 +350,62 @@ def _compliance(report: Report, charts: bool) -> str:
     )
 
 
+def _campaign(report: Report) -> str:
+    table_ = report.campaign
+    if table_ is None:
+        return ""
+    week = table_.campaign
+    rows = {row.unit: row for row in table_.rows}
+    header = ["Department", f"People with {week.hours:g}+ hours", "Enrolments", "Completions",
+              "Learning hours"]  # fmt: skip
+
+    def cells(name: str, unit: str) -> list[Cell]:
+        r = rows[unit]
+        return [name, r.learners, r.enrolments, r.completions, _hours(r.learning_hours)]
+
+    body = [cells(report.tree[d].name, d) for d in report.departments]
+    tops = report.tree.roots
+    total = cells("All", tops[0]) if len(tops) == 1 else None
+    moved = "".join(
+        f" {report.tree[unit].name if unit in report.tree else unit} ran it from "
+        f"{day(window.start)} to {day(window.end)}."
+        for unit, window in sorted(week.overrides.items())
+    )
+    return _section(
+        "campaign",
+        f"{week.name}, {day(week.start)} to {day(week.end)}",
+        f"The learning week: people with at least {week.hours:g} learning hours from courses "
+        "completed in it (as the counting policy counts hours), and the enrolments and "
+        f"completions made in it.{moved}",
+        "",
+        table(header, body, total=total, cell=_cells(report)),
+    )
+
+
+def _karma(report: Report) -> str:
+    karma = report.karma
+    if karma is None:
+        return ""
+    rules = karma.rules
+    header = ["Department", "Karma points"]
+    body: list[list[Cell]] = [[report.tree[d].name, karma.units[d]] for d in report.departments]
+    tops = report.tree.roots
+    total: list[Cell] | None = ["All", karma.units[tops[0]]] if len(tops) == 1 else None
+    unsaid = "; ".join(karma.not_counted)
+    return _section(
+        "karma",
+        "Karma points",
+        f"Credited by the platform's rules from these records: a first enrolment "
+        f"{rules.first_enrolment}, a course completed {rules.completion} "
+        f"({rules.completion_with_assessment} with an assessment; of courses outside the "
+        f"plans, the first {rules.completions_a_month} of a month), a plan course's bonus "
+        f"{rules.plan_bonus}, a rating {rules.rating}."
+        + (f" Not counted, for want of data: {unsaid}." if unsaid else ""),
+        "",
+        table(header, body, total=total, cell=_cells(report)),
+    )
+
+
 def _gaps(report: Report, charts: bool) -> str:
 
     gaps = report.gaps
@@ -304,7 +435,7 @@ def _gaps(report: Report, charts: bool) -> str:
     if charts and top:
         from karmayogi import _charts
 
-        chart = _charts.heatmap([label(c, c) for c in top], groups, shares)
+        chart = _both(_charts.heatmap, [label(c, c) for c in top], groups, shares)
     totals = {c.competency: c for c in gaps.totals}
     header = ["Competency", "People who need it", "People short", "Mean levels short", *groups]
     body: list[list[Cell]] = [
@@ -341,6 +472,15 @@ def _footer(report: Report) -> str:
     )
 
 
+def _both(draw: Callable[..., str], *args: Any, **kwargs: Any) -> str:
+    """A chart drawn twice, for a wide screen and for a phone; the page shows the one
+    that fits (its style's media query), so that a phone never shrinks a wide chart's
+    text to a few pixels."""
+    wide = draw(*args, **kwargs)
+    narrow = draw(*args, **kwargs, narrow=True)
+    return f'<div class="wide">{wide}</div><div class="narrow">{narrow}</div>'
+
+
 def _section(anchor: str, title: str, lead: str, chart: str = "", table: str = "") -> str:
     figure = f"<figure>{chart}<figcaption>{_e(title)}</figcaption></figure>" if chart else ""
     return (
@@ -360,12 +500,22 @@ def _cells(report: Report) -> Callable[[Cell], str]:
     return lambda value: _HIDDEN if value is None else _cell(value)
 
 
+class Hours(float):
+    """Learning hours in a table: written as every figure of hours is (one decimal)."""
+
+
+def _hours(value: float | None) -> Hours | None:
+    return None if value is None else Hours(value)
+
+
 def _cell(value: Cell) -> str:
 
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Hours):
+        return hours_text(value)
     if isinstance(value, int):
         return indian_number(value)
     if isinstance(value, float):

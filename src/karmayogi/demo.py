@@ -70,7 +70,7 @@ from karmayogi.designations import DesignationIndex
 from karmayogi.exports import PASSWORD_VARIABLE
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
-from karmayogi.progress import Enrolment, Status
+from karmayogi.progress import Campaign, Enrolment, Status, Window
 
 if TYPE_CHECKING:
     from karmayogi.report import Report
@@ -209,6 +209,7 @@ EXPORT_FILES: Mapping[str, str] = {
     "roles.json": "role profiles: one position per designation and department",
     "profiles.json": "the competencies each person holds",
     "allocations.csv": "who must complete what by when, from the plans",
+    "campaign.json": "the state's learning week: its days, its hours, a department's own days",
     "plans": "one plan document (JSON) per designation and department",
     "reports.zip": "the MDO's zip as the platform sends it: the two exports above and "
     "UserReport, CBPUserSummaryReport, ContentReport, ContentCompetencyMapping; encrypted "
@@ -238,6 +239,8 @@ class Demo:
     """Who must complete what by when, from :attr:`plans`."""
     records: tuple[Enrolment, ...]
     """One record per enrolment; the exports also repeat some (a second batch)."""
+    campaign: Campaign
+    """The state's learning week."""
     _details: Mapping[str, _Details] = attrs.field(repr=False, alias="details")
     _repeats: frozenset[int] = attrs.field(repr=False, alias="repeats")
 
@@ -262,6 +265,7 @@ class Demo:
             title=title or self.name,
             suppress=suppress,
             language=language,
+            campaign=self.campaign,
         )
 
     def write_exports(self, directory: str | Path) -> list[Path]:
@@ -294,6 +298,7 @@ class Demo:
             self._write_units(out / "units.csv"),
         ]
         documents: dict[str, object] = {
+            "campaign.json": self.campaign.model_dump(mode="json"),
             "catalogue.json": self.catalogue.model_dump(mode="json", exclude_defaults=True),
             "framework.json": self.framework.model_dump(mode="json", exclude_defaults=True),
             "roles.json": [
@@ -530,8 +535,26 @@ def make_demo(
         plans=plans,
         allocations=allocations,
         records=records,
+        campaign=_campaign(fy, tree),
         details=details,
         repeats=repeats,
+    )
+
+
+def _campaign(fy: FinancialYear, tree: OrgTree) -> Campaign:
+    """The state's learning week: a week of October, as Karmayogi Saptah was, which its
+    Revenue department, busy with a land-records drive, runs the week after."""
+    start = dt.date(fy.start.year, 10, 13)
+    revenue = OrgTree.path_id((STATE, "Revenue"))
+    assert revenue is not None
+    assert revenue in tree
+    later = Window(start=start + dt.timedelta(days=7), end=start + dt.timedelta(days=13))
+    return Campaign(
+        name=f"{STATE} Karmayogi Saptah",
+        start=start,
+        end=start + dt.timedelta(days=6),
+        hours=4,
+        overrides={revenue: later},
     )
 
 

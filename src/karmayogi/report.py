@@ -39,7 +39,7 @@ from typing import Any
 import attrs
 
 from karmayogi._api import presented
-from karmayogi._figures import GAP_ROWS, indian_number
+from karmayogi._figures import GAP_ROWS, hours_text, indian_number
 from karmayogi._figures import day as day_text
 from karmayogi._joins import join_people
 from karmayogi.cbp import Allocation, Catalogue, Resolution
@@ -55,9 +55,12 @@ from karmayogi.errors import Match
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear, PeriodKind, plausible_dates, today_in_india
 from karmayogi.progress import (
+    Campaign,
+    CampaignTable,
     ComplianceTable,
     CountingPolicy,
     Enrolment,
+    KarmaTable,
     Ledger,
     ProgressRow,
     ProgressTable,
@@ -100,10 +103,17 @@ class Report:
     """The whole tree, over the plan year."""
     by_department: tuple[ProgressRow, ...]
     """Each department over the plan year, in the order of :attr:`departments`."""
+    by_unit: tuple[ProgressRow, ...] = ()
+    """Every unit of the tree over the plan year, parents first: the page's drill-down."""
     quarters: ProgressTable
     """Every unit by quarter; the report draws the tree's top."""
     compliance: ComplianceTable | None = None
     gaps: GapTable | None = None
+    campaign: CampaignTable | None = None
+    """A learning week's numbers for every unit, where a campaign was given."""
+    karma: KarmaTable | None = None
+    """Karma points by the platform's rules, per person and unit (not when suppressed:
+    points are per person)."""
     competency_names: Mapping[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
     """What a reader must know: the inputs' row accounting, who was left out and why."""
@@ -130,7 +140,8 @@ class Report:
         rate = f" ({row.completion_rate:.0%})" if row.completion_rate is not None else ""
         lines.append(
             f"  enrolments: {_shown(row.enrolments)}, completions: "
-            f"{_shown(row.completions)}{rate}, learning hours: {_shown(row.learning_hours)}"
+            f"{_shown(row.completions)}{rate}, learning hours: "
+            f"{'*' if row.learning_hours is None else hours_text(row.learning_hours)}"
         )
         total = self._compliance_total()
         if total is not None:
@@ -156,6 +167,13 @@ class Report:
                 f"  widest gap: {name}, {_shown(top.people_short)} of "
                 f"{_shown(top.people_required)} people short"
             )
+        if self.campaign is not None:
+            week, whole = self.campaign.campaign, self.campaign.rows[0]
+            lines.append(
+                f"  {week.name} ({day_text(week.start)} to {day_text(week.end)}): "
+                f"{_shown(whole.learners)} people with {week.hours:g}+ hours, "
+                f"{_shown(whole.enrolments)} enrolments, {_shown(whole.completions)} completions"
+            )
         lines.append(f"  counting policy: {self.policy.name}")
         return "\n".join(lines)
 
@@ -180,6 +198,8 @@ class Report:
             "departments": [row.to_dict() for row in self.by_department],
             "compliance": dict(zip(_COMPLIANCE_TOTALS, total, strict=True)) if total else None,
             "gaps": gaps,
+            "campaign": self.campaign.to_dict() if self.campaign is not None else None,
+            "karma": dict(self.karma.units) if self.karma is not None else None,
             "choices": list(self.choices),
             "notes": list(self.notes),
         }
@@ -234,6 +254,7 @@ def make_report(
     suppress: int | None = None,
     catalogue: Catalogue | None = None,
     language: str | None = None,
+    campaign: Campaign | None = None,
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
     users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
@@ -248,22 +269,18 @@ def make_report(
     be worked out from any number on the page (its tables are one :class:`Release`), and
     leaves the per-person compliance rows out, for a report that goes beyond those who may
     see them. With ``language`` (a code such as ``"hi"``), competencies are named in
-    that language where ``framework`` has a label for them.
+    that language where ``framework`` has a label for them. With ``campaign``, the
+    learning week's numbers for every unit.
+
+    Karma points are credited by the platform's rules from the records and the plan
+    allocations (:meth:`~karmayogi.progress.Rollup.karma`). A suppressed page leaves out
+    both the campaign and Karma points, whose numbers are not part of its release.
     """
     people = tuple(people) if people is not None else None
     ledger = records if isinstance(records, Ledger) else Ledger(records)
-    choices = []
+    choices: list[str] = []
     if as_of is None:
-        latest, past = _latest(ledger)
-        as_of = latest or today_in_india()
-        why = (
-            "the latest enrolment or completion in the records"
-            if latest
-            else "today, since the records hold no plausible dates"
-        )
-        if past:
-            why += f" ({past} later date(s), past any plausible one, left out of it)"
-        choices.append(f"data as of {day_text(as_of)}: {why}")
+        as_of = _data_date(ledger, choices)
     allocated = (
         (allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations))
         if allocations is not None
@@ -313,6 +330,12 @@ def make_report(
             gaps = gaps.suppressed(suppress)
     names = _names(framework, gaps, language)
     extra = [str(m) for m in matches if m.poor]
+    week = karma = None
+    if suppress is None:
+        week = by_year.campaign(campaign) if campaign is not None else None
+        karma = by_year.karma(allocations=allocated or ())
+    elif campaign is not None:  # its counts are not part of the release suppressed
+        extra.append(f"{campaign.name} is left out of a suppressed report")
     if left_out:
         many = f"fewer than {suppress}" if suppress and left_out < suppress else left_out
         extra.append(f"{many} people hold a designation no role profile names: not in the gaps")
@@ -324,9 +347,12 @@ def make_report(
         departments=departments,
         headline=headline,
         by_department=tuple(years.row(d, fy) for d in departments),
+        by_unit=tuple(years.row(unit.id, fy) for unit in tree),
         quarters=quarters,
         compliance=compliance,
         gaps=gaps,
+        campaign=week,
+        karma=karma,
         competency_names=names,
         notes=(*notes, *extra),
         choices=tuple(choices),
@@ -395,6 +421,21 @@ def choose_year(
         days = (as_of - later.start).days + 1
         why += f"; {later} has only {days} days of data, to {day_text(as_of)}, and no enrolment"
     return fy, why
+
+
+def _data_date(ledger: Ledger, choices: list[str]) -> dt.date:
+    """The data's date by default, and a choice that says what it is and why."""
+    latest, past = _latest(ledger)
+    as_of = latest or today_in_india()
+    why = (
+        "the latest enrolment or completion in the records"
+        if latest
+        else "today, since the records hold no plausible dates"
+    )
+    if past:
+        why += f" ({past} later date(s), past any plausible one, left out of it)"
+    choices.append(f"data as of {day_text(as_of)}: {why}")
+    return as_of
 
 
 def _latest(ledger: Ledger) -> tuple[dt.date | None, int]:

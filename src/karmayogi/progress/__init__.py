@@ -50,6 +50,15 @@ from __future__ import annotations
 from karmayogi._api import presented
 from karmayogi._publish import pseudonym
 from karmayogi.progress._account import Import, Rejection, RowAccount
+from karmayogi.progress._campaign import (
+    Campaign,
+    CampaignRow,
+    CampaignTable,
+    KarmaCredit,
+    KarmaRules,
+    KarmaTable,
+    Window,
+)
 from karmayogi.progress._export import RolledUpExport, roll_up_export
 from karmayogi.progress._lrs import LRS
 from karmayogi.progress._readers import read_cbp_report, read_consumption_report, read_enrolments
@@ -71,11 +80,17 @@ from karmayogi.progress._xapi import read_xapi
 __all__ = [
     "LRS",
     "METRICS",
+    "Campaign",
+    "CampaignRow",
+    "CampaignTable",
     "ComplianceTable",
     "CountingPolicy",
     "Enrolment",
     "Explanation",
     "Import",
+    "KarmaCredit",
+    "KarmaRules",
+    "KarmaTable",
     "Learners",
     "Ledger",
     "Origin",
@@ -91,6 +106,7 @@ __all__ = [
     "Status",
     "UnitCompliance",
     "View",
+    "Window",
     "pseudonym",
     "read_cbp_report",
     "read_consumption_report",

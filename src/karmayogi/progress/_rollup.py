@@ -30,6 +30,14 @@ from karmayogi.periods import (
     period_at,
     period_index,
 )
+from karmayogi.progress._campaign import (
+    Campaign,
+    CampaignTable,
+    KarmaRules,
+    KarmaTable,
+    campaign_rows,
+    karma_credits,
+)
 from karmayogi.progress._engine import Engine, Slot
 from karmayogi.progress._records import Enrolment, Ledger, Status
 from karmayogi.progress._release import COMPLIANCE_COUNTS
@@ -321,6 +329,53 @@ class Rollup:
                 for ancestor in self._paths[self._places[person]]:
                     counts[ancestor] += 1
         return Learners(counts, hours=hours, start=start, end=end, policy=self.policy)
+
+    @_locked
+    def campaign(self, campaign: Campaign) -> CampaignTable:
+        """A learning week counted for every unit: the people with at least the campaign's
+        hours from completions in its window (under the counting policy), and the
+        enrolments, completions and learning hours in it; a unit's people in the window
+        of the nearest unit above them that runs the campaign on other days."""
+        names = {unit.id: unit.name for unit in self.tree}
+        rows = campaign_rows(
+            campaign, self._ledger, paths=self._paths, places=self._places, names=names,
+            policy=self.policy,
+        )  # fmt: skip
+        return CampaignTable(campaign=campaign, policy=self.policy, rows=rows)
+
+    @_locked
+    def karma(
+        self,
+        *,
+        allocations: Allocations | Iterable[Allocation] = (),
+        assessed: Iterable[str] = (),
+        ratings: Iterable[tuple[str, str, dt.datetime]] = (),
+        logins: Mapping[str, dt.datetime] | None = None,
+        rules: KarmaRules = KarmaRules.PLATFORM,
+    ) -> KarmaTable:
+        """Karma points by the platform's rules (:class:`KarmaRules`), for each placed
+        person and each unit: from this roll-up's records (first enrolment, completions,
+        the monthly cap of completions that are not plan courses), plan courses
+        (``allocations``: their bonus), courses with an assessment (``assessed``, by the
+        names the records use), ``ratings`` (person, course, when) and first ``logins``.
+        Each credit is kept, so that any person's points can be explained."""
+        placed = [entry for entry in self._ledger if entry.person in self._places]
+        plan = {(a.person, a.course) for a in allocations_of(allocations)}
+        credits = karma_credits(
+            placed, rules=rules, plan_courses=plan, assessed=set(assessed),
+            ratings=ratings, logins=logins,
+        )  # fmt: skip
+        people: dict[str, int] = {}
+        for credit in credits:
+            people[credit.person] = people.get(credit.person, 0) + credit.points
+        units = dict.fromkeys(self._paths, 0)
+        for person, points in people.items():
+            for ancestor in self._paths[self._places[person]]:
+                units[ancestor] += points
+        unsaid = () if logins is not None else ("first logins: no login data was given",)
+        return KarmaTable(
+            rules=rules, people=people, units=units, credits=tuple(credits), not_counted=unsaid
+        )
 
     @_locked
     def compliance(
