@@ -226,6 +226,28 @@ def test_the_report_from_the_zip_alone_counts_what_its_files_hold(
         if row["Email"].casefold() not in people
     }
     assert summary["excluded"] == {"inactive people": len(unlisted)}
+    # Offline sessions: attended, with the programme's certificate, as the platform counts.
+    offline = (
+        sum(
+            _seconds(row["Component_Duration"])
+            for row in files["BlendedProgramReport.csv"]
+            if row["Offline_Attendance_Status"] == "Attended"
+            and row["Certificate_Generated"] == "Yes"
+            and row["Email"].casefold() in people
+        )
+        / 3600
+    )
+    assert offline > 0
+    counted = summary["offline"]["rows"][0]
+    assert counted["unit"] == summary["headline"]["unit"]
+    assert counted["offline_hours"] == round(offline, 2)
+    # The platform's own summary, in the zip, reconciled: its totals as its columns sum.
+    column = "Number of CBP Courses Allocated"
+    reconciled = summary["reconciliation"]
+    assert reconciled["totals"]["allocated"]["platform"] == sum(
+        int(row[column]) for row in files["CBPUserSummaryReport.csv"]
+    )
+    assert reconciled["differ"] == 0
     assert out.is_file()
 
 
@@ -262,6 +284,11 @@ def test_the_zips_enrolments_are_the_exports_enrolments(zipped: Path) -> None:
 
     assert fields(reports.consumption) == fields(alone)
     assert reports.consumption.summary().split(": ", 1)[1] == alone.summary().split(": ", 1)[1]
+
+
+def _seconds(text: str) -> int:
+    hours, minutes, seconds = (int(part) for part in text.split(":"))
+    return 3600 * hours + 60 * minutes + seconds
 
 
 # --- each reader ----------------------------------------------------------------------------
@@ -415,6 +442,7 @@ def test_validate_recognises_the_zip_and_each_report_in_it(
         if not line.startswith("  ")
     }
     assert kinds == {
+        "BlendedProgramReport.csv": "the blended programme report (BlendedProgramReport.csv)",
         "CBPEnrollmentReport.csv": "the CBP enrolment export (CBPEnrollmentReport.csv)",
         "CBPUserSummaryReport.csv": "the CBP summary report (CBPUserSummaryReport.csv)",
         "ConsumptionReport.csv": "the enrolment export (ConsumptionReport.csv)",

@@ -193,3 +193,31 @@ def test_duckdb_compliance_in_any_zone_is_the_reference_compliance(
         persons, units = columnar.compliance_frames(frame, given_allocations, tree, people=people)
         assert rows_of(persons) == [attrs.asdict(p) for p in reference.people]
         assert rows_of(units) == reference_units(reference)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo", "UTC"])
+def test_a_pandas_frame_with_a_zone_narwhals_does_not_know_is_read_in_india(zone: str) -> None:
+    """pandas 3's zones (other than UTC) are a type narwhals does not know: the engine
+    converts them itself rather than read their wall clock as India's. 04:57 on 1 April
+    in India is 31 March in New York: the new year either way, counted by India's date."""
+    pd = pytest.importorskip("pandas")
+    tree = OrgTree([Unit(id="cg", name="Chhattisgarh", level="state")])
+    when = dt.datetime(2024, 4, 1, 4, 57, tzinfo=IST)
+    records = [Enrolment(person="asha", course="RTI", enrolled_at=when)]
+    frame = pd.DataFrame(
+        {
+            "person": ["asha"],
+            "course": ["RTI"],
+            "status": [0],
+            "progress": [0.0],
+            "enrolled_at": pd.Series([when]).dt.tz_convert(zone),
+            "completed_at": pd.Series([pd.NaT], dtype=f"datetime64[us, {zone}]"),
+            "certificate": [False],
+            "duration": [0],
+        }
+    )
+    before = frame.copy()
+    got = columnar.rollup_frame(frame, tree, places={"asha": "cg"}, by="fy")
+    reference = Rollup(tree, places={"asha": "cg"}, by="fy", records=records).table()
+    same_tables(f"pandas, data in {zone}", rows_of(got), reference)
+    assert frame.equals(before)  # the caller's frame is left as it was

@@ -44,11 +44,17 @@ from karmayogi.competency import (
 )
 from karmayogi.designations import DesignationIndex, read_aliases_csv
 from karmayogi.errors import KarmayogiError, ValidationError
-from karmayogi.exports import PASSWORD_VARIABLE, MdoReports
+from karmayogi.exports import (
+    PASSWORD_VARIABLE,
+    MdoReports,
+    offline_attendance,
+    read_blended_report,
+)
 from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
+    Attendance,
     Campaign,
     ComplianceTable,
     CountingPolicy,
@@ -379,7 +385,7 @@ def _pathway(args: argparse.Namespace) -> int:
 
 
 _INPUTS = ("report", "summary", "units", "people", "allocations", "catalogue", "cbp", "export",
-           "roles", "profiles", "framework", "labels")  # fmt: skip
+           "roles", "profiles", "framework", "labels", "campaign", "blended")  # fmt: skip
 _POSITIONAL = {"report": "REPORT", "summary": "SUMMARY"}
 
 
@@ -627,6 +633,12 @@ def _report_parser(commands: Any) -> None:
         "--labels", help="a state's names in its languages, CSV: Competency, Language, Label"
     )
     report.add_argument("--campaign", help="a learning week, JSON: its numbers in the report")
+    report.add_argument(
+        "--blended", help="BlendedProgramReport.csv: offline sessions' hours count too"
+    )
+    report.add_argument(
+        "--summary", help="CBPUserSummaryReport.csv: the platform's own count, reconciled"
+    )
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--no-charts", action="store_true", help="tables only, no charts")
     report.add_argument(
@@ -694,6 +706,7 @@ def _demo_command(out: Path, year: object, as_of: dt.date) -> str:
         ("--profiles", "profiles.json"),
         ("--framework", "framework.json"),
         ("--campaign", "campaign.json"),
+        ("--blended", "BlendedProgramReport.csv"),
     ]
     words = [f"{flag} {out / name}".strip() for flag, name in files]
     return " ".join(
@@ -789,8 +802,24 @@ def _report(args: argparse.Namespace) -> int:
         catalogue=catalogue,
         language=args.language,
         campaign=Campaign.from_file(args.campaign) if args.campaign else None,
+        attendance=_attendance(args.blended, mdo, notes, rejected),
+        reconciliation=_reconcile_cli.for_report(
+            args.summary, mdo, allocations, records, cbp, catalogue, notes
+        ),
     )
     return _report_done(args, made, notes, rejected)
+
+
+def _attendance(
+    path: str | None, mdo: MdoReports | None, notes: list[str], rejected: list[Any]
+) -> list[Attendance]:
+    """The offline sessions of blended programmes: from --blended, else from the zip."""
+    blended = mdo.blended if mdo is not None else None
+    if path:
+        blended = read_blended_report(path)
+        notes.append(blended.summary())
+        rejected += blended.rejected
+    return offline_attendance(blended.items) if blended is not None else []
 
 
 def _enrolments(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from karmayogi._csv import safe_writer
+from karmayogi._demo_blended import write_blended_report
 from karmayogi._platform import (
     CBP_SUMMARY_HEADER,
     COMPETENCY_MAPPING_HEADER,
@@ -144,6 +145,7 @@ def _competencies(demo: Demo, handle: TextIO) -> None:
 
 REPORT_WRITERS: dict[str, Callable[[Demo], str]] = {
     "UserReport.csv": _text(_users),
+    "BlendedProgramReport.csv": _text(write_blended_report),
     "CBPUserSummaryReport.csv": _text(_summary),
     "ContentReport.csv": _text(_content),
     "ContentCompetencyMapping.csv": _text(_competencies),

@@ -58,12 +58,14 @@ def table(
     total: Sequence[Any] | None = None,
     cell: Callable[[Any], str] = plain,
     limit: int | None = None,
+    labelled: bool = False,
 ) -> str:
-    """An HTML table; past ``limit`` rows, a last row says how many more there are. Each
-    cell carries its column's name (``data-label``), so that a narrow screen can show a
-    row as a card of labelled values instead of a table wider than the screen."""
+    """An HTML table; past ``limit`` rows, a last row says how many more there are.
+    ``labelled``: each cell carries its column's name (``data-label``), so that a narrow
+    screen can show a row as a card of labelled values instead of a table wider than the
+    screen (the report's style does)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    labels = [f' data-label="{escape(h)}"' for h in header]
+    labels = [f' data-label="{escape(h)}"' if labelled else "" for h in header]
 
     def line(values: Sequence[Any]) -> str:
         return "".join(

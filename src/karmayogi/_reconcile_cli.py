@@ -6,21 +6,23 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from karmayogi._allocation import Allocation
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans
+from karmayogi._joins import CourseNames
 from karmayogi._zip_cli import is_zip, open_zip
 from karmayogi.cbp import Plan, read_allocations_csv, resolve
 from karmayogi.competency import default_framework
-from karmayogi.exports import read_cbp_summary
+from karmayogi.exports import MdoReports, read_cbp_summary
 from karmayogi.org import Person, read_people_csv
-from karmayogi.progress import Import, read_cbp_report, read_consumption_report
+from karmayogi.progress import Enrolment, Import, read_cbp_report, read_consumption_report
 from karmayogi.reconcile import Reconciliation, reconcile
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "for_report", "run"]
 
 EXAMPLES = """\
 examples:
@@ -138,3 +140,30 @@ def write(found: Reconciliation, args: argparse.Namespace) -> None:
         write_atomically(args.out, text)
     else:
         print(text, end="")
+
+
+def for_report(  # noqa: PLR0917 - the report's inputs, passed on
+    path: str | None,
+    mdo: MdoReports | None,
+    allocations: Iterable[Allocation] | None,
+    records: Iterable[Enrolment],
+    cbp: Import | None,
+    catalogue: CourseNames | None,
+    notes: list[str],
+) -> Reconciliation | None:
+    """The platform's summary (``--summary``, or the zip's) reconciled with the report's
+    allocations and records, said in a note; None without a summary or allocations."""
+    summary = mdo.summary if mdo is not None else None
+    if path:
+        summary = read_cbp_summary(path)
+        notes.append(summary.summary())
+    if summary is None or allocations is None:
+        return None
+    repeats = cbp.repeats if cbp is not None else {}
+    found = reconcile(summary, allocations, records, repeats=repeats, catalogue=catalogue)
+    causes = ", ".join(f"{cause}: {n:,}" for cause, n in found.causes().items())
+    notes.append(
+        f"the platform's summary, reconciled: {len(found.differences):,} of "
+        f"{found.compared:,} people differ" + (f" ({causes})" if causes else "")
+    )
+    return found

@@ -5,13 +5,13 @@ shared drive."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from karmayogi import __version__
 from karmayogi._figures import GAP_ROWS, day, hours_text, indian_number
 from karmayogi._html import escape as _e
-from karmayogi._html import table
+from karmayogi._html import table as _table
 from karmayogi.periods import FinancialYear, Period
 from karmayogi.progress import ProgressRow
 
@@ -104,6 +104,7 @@ def page(report: Report, *, charts: bool) -> str:
         _drilldown(report),
         _quarters(report, charts),
         _compliance(report, charts),
+        _reconciliation(report),
         _campaign(report),
         _karma(report),
         _gaps(report, charts),
@@ -132,10 +133,12 @@ def _cards(report: Report) -> str:
         (count(row.completions), "completions"),
         (_share(row.enrolments_completed, row.enrolments), "of enrolments completed"),
         (
-            "*" if row.learning_hours is None and hidden else hours_text(row.learning_hours or 0),
-            "learning hours",
+            "*" if row.learning_hours is None and hidden else hours_text(report.all_hours(row)),
+            "learning hours" + (", offline sessions included" if report.offline else ""),
         ),
     ]
+    if report.offline is not None:
+        cards.append((hours_text(report.offline_hours(row.unit)), "hours in offline sessions"))
     total = report._compliance_total()
     if total is not None:
         allocated, _completed, on_time, apar_users, apar_ok = total
@@ -158,7 +161,7 @@ def _departments(report: Report, charts: bool) -> str:
             _charts.departments,
             names,
             [r.completion_rate for r in rows],
-            [r.learning_hours for r in rows],
+            [None if r.learning_hours is None else report.all_hours(r) for r in rows],
         )
     header = [
         "Department",
@@ -174,12 +177,25 @@ def _departments(report: Report, charts: bool) -> str:
     people = any(r.users is not None for r in report.quarters)
     body = [_progress_cells(r.name, r, people) for r in rows]
     total = _progress_cells("All", report.headline, people)
+    offline = ""
+    if report.offline is not None:
+        header[-1] = "Learning hours: courses"
+        header += ["Offline sessions attended", "Offline hours", "All learning hours"]
+        for cells, row in [*zip(body, rows, strict=True), (total, report.headline)]:
+            at = report.offline.total(row.unit)
+            cells += [at.sessions if at else 0, _hours(report.offline_hours(row.unit)),
+                      _hours(report.all_hours(row))]  # fmt: skip
+        offline = (
+            " Offline sessions of blended programmes count too: their hours where the "
+            "person attended (and, as the platform counts, where the programme's "
+            "certificate was issued)."
+        )
     return _section(
         "departments",
         "Completion and learning hours by department",
         f"Each department with its offices, over plan year {report.year}. The completion "
         "rate is the share of enrolments completed; learning hours add up the durations "
-        "of the courses completed, as the counting policy says.",
+        f"of the courses completed, as the counting policy says.{offline}",
         chart,
         table(header, body, total=total, cell=_cells(report)),
     )
@@ -350,6 +366,32 @@ def _compliance(report: Report, charts: bool) -> str:
     )
 
 
+def _reconciliation(report: Report) -> str:
+    found = report.reconciliation
+    if found is None:
+        return ""
+    from karmayogi.reconcile import CAUSES
+
+    names = {
+        "allocated": "Plan courses allocated",
+        "completed": "Completed",
+        "completed_in_time": "Completed within the due date",
+    }
+    totals = [[names[m], theirs, ours, ours - theirs] for m, (theirs, ours) in found.totals.items()]
+    causes = [[cause, n, CAUSES[cause]] for cause, n in found.causes().items()]
+    differ = len(found.differences)
+    lead = (
+        f"The platform's own summary (CBPUserSummaryReport) recomputed here, person by "
+        f"person: of {found.compared:,} people, {found.compared - differ:,} agree and "
+        f"{differ:,} differ, each difference with its cause. The people are in "
+        "`karmayogi reconcile`'s output, for the MDO; not on this page."
+    )
+    parts = table(["", "Platform", "Here", "Difference"], totals, cell=_cells(report))
+    if causes:
+        parts += table(["Cause", "People", "What it means"], causes, cell=_cells(report))
+    return _section("reconciliation", "The platform's summary, reconciled", lead, "", parts)
+
+
 def _campaign(report: Report) -> str:
     table_ = report.campaign
     if table_ is None:
@@ -400,7 +442,7 @@ def _karma(report: Report) -> str:
         f"({rules.completion_with_assessment} with an assessment; of courses outside the "
         f"plans, the first {rules.completions_a_month} of a month), a plan course's bonus "
         f"{rules.plan_bonus}, a rating {rules.rating}."
-        + (f" Not counted, for want of data: {unsaid}." if unsaid else ""),
+        + (f" Not counted, for want of what it needs ({unsaid})." if unsaid else ""),
         "",
         table(header, body, total=total, cell=_cells(report)),
     )
@@ -470,6 +512,11 @@ def _footer(report: Report) -> str:
         f"<footer><h2>Notes</h2><ul>{items}</ul>"
         f"<p>Made by karmayogi {_e(__version__)}.</p></footer>"
     )
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], **options: Any) -> str:
+    """The report's tables: each cell labelled with its column, for a phone's cards."""
+    return _table(header, rows, labelled=True, **options)
 
 
 def _both(draw: Callable[..., str], *args: Any, **kwargs: Any) -> str:

@@ -35,7 +35,7 @@ from karmayogi.exports import (
     read_user_report,
 )
 from karmayogi.org import read_people_csv, read_units_csv
-from karmayogi.progress import read_cbp_report, read_consumption_report, read_xapi
+from karmayogi.progress import Campaign, read_cbp_report, read_consumption_report, read_xapi
 
 __all__ = ["ZIP_KIND", "Checked", "check_file"]
 
@@ -110,6 +110,11 @@ def _case(path: str) -> Any:
     return Framework.from_case(Path(path))
 
 
+def _campaign(path: str) -> str:
+    week = Campaign.from_file(path)
+    return f"{week.name}, {week.start} to {week.end}, {len(week.overrides)} unit(s) on other days"
+
+
 def _plans(path: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     form, plans = read_plans(path)
     states = ", ".join(f"{p.id} ({p.status.value})" for p in plans)
@@ -157,6 +162,7 @@ _READERS: dict[str, _Reader] = {
     "role profiles (JSON)": _with_findings(lambda p: read_positions(p, _KCM()), "positions"),
     "competency profiles (JSON)": _count(read_profiles, "profiles"),
     "xAPI statements (JSON)": _import(read_xapi),
+    "a learning week (JSON)": lambda path: (_campaign(path), (), ()),
 }
 KINDS = tuple(_READERS)
 
@@ -219,6 +225,10 @@ _JSON_RULES: list[tuple[str, Callable[[Any], bool]]] = [
     ),
     ("role profiles (JSON)", lambda d: "roles" in _first_entry(d)),
     ("competency profiles (JSON)", lambda d: "holdings" in _first_entry(d)),
+    (
+        "a learning week (JSON)",
+        lambda d: isinstance(d, dict) and {"name", "start", "end"} <= set(d) and "items" not in d,
+    ),
     (
         "xAPI statements (JSON)",
         lambda d: (

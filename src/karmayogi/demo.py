@@ -44,6 +44,8 @@ import attrs
 from karmayogi._api import presented
 from karmayogi._atomic import atomic_text, write_atomically, write_bytes_atomically
 from karmayogi._csv import safe_writer
+from karmayogi._demo_blended import attendance as blended_attendance
+from karmayogi._demo_blended import write_blended_report
 from karmayogi._names import slug
 from karmayogi._platform import CBP_REPORT_HEADER, CONSUMPTION_REPORT_HEADER
 from karmayogi.cbp import (
@@ -70,7 +72,7 @@ from karmayogi.designations import DesignationIndex
 from karmayogi.exports import PASSWORD_VARIABLE
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear
-from karmayogi.progress import Campaign, Enrolment, Status, Window
+from karmayogi.progress import Attendance, Campaign, Enrolment, Status, Window
 
 if TYPE_CHECKING:
     from karmayogi.report import Report
@@ -202,6 +204,7 @@ write over them."""
 EXPORT_FILES: Mapping[str, str] = {
     "ConsumptionReport.csv": "the platform's enrolment export",
     "CBPEnrollmentReport.csv": "the platform's CBP enrolment export (allocations)",
+    "BlendedProgramReport.csv": "the platform's blended programme report: offline sessions",
     "people.csv": "people: Person (Email), Organisation, Designation, Unit, Active",
     "units.csv": "the organisation tree: Unit, Name, Level, Parent",
     "catalogue.json": "the course catalogue",
@@ -241,6 +244,8 @@ class Demo:
     """One record per enrolment; the exports also repeat some (a second batch)."""
     campaign: Campaign
     """The state's learning week."""
+    attendance: tuple[Attendance, ...] = ()
+    """The offline sessions of the state's blended programme, attended or not."""
     _details: Mapping[str, _Details] = attrs.field(repr=False, alias="details")
     _repeats: frozenset[int] = attrs.field(repr=False, alias="repeats")
 
@@ -266,6 +271,7 @@ class Demo:
             suppress=suppress,
             language=language,
             campaign=self.campaign,
+            attendance=self.attendance,
         )
 
     def write_exports(self, directory: str | Path) -> list[Path]:
@@ -288,12 +294,14 @@ class Demo:
         for name, write in (
             ("ConsumptionReport.csv", self._write_consumption),
             ("CBPEnrollmentReport.csv", self._write_cbp),
+            ("BlendedProgramReport.csv", lambda handle: write_blended_report(self, handle)),
         ):
             with atomic_text(out / name) as handle:
                 write(handle)
         written = [
             out / "ConsumptionReport.csv",
             out / "CBPEnrollmentReport.csv",
+            out / "BlendedProgramReport.csv",
             self._write_people(out / "people.csv"),
             self._write_units(out / "units.csv"),
         ]
@@ -536,6 +544,7 @@ def make_demo(
         allocations=allocations,
         records=records,
         campaign=_campaign(fy, tree),
+        attendance=blended_attendance(seed, staff, fy, _mdo_id("Revenue")),
         details=details,
         repeats=repeats,
     )

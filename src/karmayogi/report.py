@@ -18,7 +18,7 @@ or styles from the network, the charts drawn inline as SVG by matplotlib (the
 >>> print(report.summary())
 Madhyanchal Pradesh: plan year 2025-26, data as of 15/04/2026
   people: 292 active, 261 enrolled (89%), 232 completed a course
-  enrolments: 1,363, completions: 839 (62%), learning hours: 1,122
+  enrolments: 1,363, completions: 839 (62%), learning hours: 1,122.0
   plan courses: 1,637 allocated, 704 completed, 675 on time
   APAR: 133 of 292 officers comply (46%)
   widest gap: Stress Management, 181 of 228 people short
@@ -55,6 +55,7 @@ from karmayogi.errors import Match
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import IST, FinancialYear, PeriodKind, plausible_dates, today_in_india
 from karmayogi.progress import (
+    Attendance,
     Campaign,
     CampaignTable,
     ComplianceTable,
@@ -62,11 +63,13 @@ from karmayogi.progress import (
     Enrolment,
     KarmaTable,
     Ledger,
+    OfflineTable,
     ProgressRow,
     ProgressTable,
     Release,
     Rollup,
 )
+from karmayogi.reconcile import Reconciliation
 
 __all__ = ["Report", "charts_available", "choose_year", "indian_number", "make_report"]
 
@@ -111,6 +114,12 @@ class Report:
     gaps: GapTable | None = None
     campaign: CampaignTable | None = None
     """A learning week's numbers for every unit, where a campaign was given."""
+    reconciliation: Reconciliation | None = None
+    """The platform's own plan summary against this count, where it was given: the page
+    shows the totals and the causes, never the people (a reconciliation names them)."""
+    offline: OfflineTable | None = None
+    """The offline sessions of blended programmes attended, for every unit over the plan
+    year, where attendance was given: their hours count into the learning hours."""
     karma: KarmaTable | None = None
     """Karma points by the platform's rules, per person and unit (not when suppressed:
     points are per person)."""
@@ -141,7 +150,8 @@ class Report:
         lines.append(
             f"  enrolments: {_shown(row.enrolments)}, completions: "
             f"{_shown(row.completions)}{rate}, learning hours: "
-            f"{'*' if row.learning_hours is None else hours_text(row.learning_hours)}"
+            f"{'*' if row.learning_hours is None else hours_text(self.all_hours(row))}"
+            + self._offline_said(row)
         )
         total = self._compliance_total()
         if total is not None:
@@ -177,6 +187,22 @@ class Report:
         lines.append(f"  counting policy: {self.policy.name}")
         return "\n".join(lines)
 
+    def offline_hours(self, unit: str) -> float:
+        """A unit's hours of offline sessions over the plan year (0 without any)."""
+        total = self.offline.total(unit) if self.offline is not None else None
+        return total.offline_hours if total is not None else 0.0
+
+    def all_hours(self, row: ProgressRow) -> float:
+        """A row's learning hours, its unit's offline hours added: what the page shows."""
+        return (row.learning_hours or 0) + self.offline_hours(row.unit)
+
+    def _offline_said(self, row: ProgressRow) -> str:
+        if self.offline is None:
+            return ""
+        offline = self.offline_hours(row.unit)
+        courses = hours_text(row.learning_hours or 0)
+        return f" (courses {courses}, offline sessions {hours_text(offline)})"
+
     def to_dict(self) -> dict[str, object]:
         """The report's numbers as plain data, ready for JSON: the headline and each
         department over the plan year, the enrolments left out of them and why, plan
@@ -200,6 +226,8 @@ class Report:
             "gaps": gaps,
             "campaign": self.campaign.to_dict() if self.campaign is not None else None,
             "karma": dict(self.karma.units) if self.karma is not None else None,
+            "offline": self.offline.to_dict() if self.offline is not None else None,
+            "reconciliation": _reconciled(self.reconciliation),
             "choices": list(self.choices),
             "notes": list(self.notes),
         }
@@ -255,6 +283,8 @@ def make_report(
     catalogue: Catalogue | None = None,
     language: str | None = None,
     campaign: Campaign | None = None,
+    attendance: Iterable[Attendance] = (),
+    reconciliation: Reconciliation | None = None,
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
     users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
@@ -270,7 +300,10 @@ def make_report(
     leaves the per-person compliance rows out, for a report that goes beyond those who may
     see them. With ``language`` (a code such as ``"hi"``), competencies are named in
     that language where ``framework`` has a label for them. With ``campaign``, the
-    learning week's numbers for every unit.
+    learning week's numbers for every unit. With ``attendance`` (the offline sessions of
+    blended programmes), their hours, counted as the policy counts hours, are a metric
+    of their own and part of the learning hours shown. A ``reconciliation``
+    (:func:`karmayogi.reconcile.reconcile`) shows its totals each way and its causes.
 
     Karma points are credited by the platform's rules from the records and the plan
     allocations (:meth:`~karmayogi.progress.Rollup.karma`). A suppressed page leaves out
@@ -330,12 +363,9 @@ def make_report(
             gaps = gaps.suppressed(suppress)
     names = _names(framework, gaps, language)
     extra = [str(m) for m in matches if m.poor]
-    week = karma = None
-    if suppress is None:
-        week = by_year.campaign(campaign) if campaign is not None else None
-        karma = by_year.karma(allocations=allocated or ())
-    elif campaign is not None:  # its counts are not part of the release suppressed
-        extra.append(f"{campaign.name} is left out of a suppressed report")
+    week, karma, offline = _beyond_the_release(
+        by_year, fy, campaign, allocated, tuple(attendance), suppress, extra, reconciliation
+    )
     if left_out:
         many = f"fewer than {suppress}" if suppress and left_out < suppress else left_out
         extra.append(f"{many} people hold a designation no role profile names: not in the gaps")
@@ -353,6 +383,8 @@ def make_report(
         gaps=gaps,
         campaign=week,
         karma=karma,
+        offline=offline,
+        reconciliation=reconciliation if suppress is None else None,
         competency_names=names,
         notes=(*notes, *extra),
         choices=tuple(choices),
@@ -421,6 +453,44 @@ def choose_year(
         days = (as_of - later.start).days + 1
         why += f"; {later} has only {days} days of data, to {day_text(as_of)}, and no enrolment"
     return fy, why
+
+
+def _reconciled(found: Reconciliation | None) -> dict[str, object] | None:
+    """A reconciliation's totals and causes, without the people it names."""
+    if found is None:
+        return None
+    return {
+        "compared": found.compared,
+        "differ": len(found.differences),
+        "causes": found.causes(),
+        "totals": {m: {"platform": t, "here": o} for m, (t, o) in found.totals.items()},
+    }
+
+
+def _beyond_the_release(  # noqa: PLR0917 - make_report's inputs, passed on
+    rollup: Rollup,
+    fy: FinancialYear,
+    campaign: Campaign | None,
+    allocated: Iterable[Allocation] | None,
+    attendance: tuple[Attendance, ...],
+    suppress: int | None,
+    notes: list[str],
+    reconciliation: Reconciliation | None = None,
+) -> tuple[CampaignTable | None, KarmaTable | None, OfflineTable | None]:
+    """The learning week, Karma points, offline sessions and a reconciliation: numbers
+    outside the tables a suppressed page releases together, so such a page leaves them
+    out, saying so."""
+    if suppress is not None:
+        left = [campaign.name] if campaign is not None else []
+        left += ["offline sessions"] if attendance else []
+        left += ["the reconciliation"] if reconciliation else []
+        if left:
+            notes.append(f"{' and '.join(left)} left out of a suppressed report")
+        return None, None, None
+    week = rollup.campaign(campaign) if campaign is not None else None
+    karma = rollup.karma(allocations=allocated or ())
+    offline = rollup.offline(attendance, periods=[fy]) if attendance else None
+    return week, karma, offline
 
 
 def _data_date(ledger: Ledger, choices: list[str]) -> dt.date:

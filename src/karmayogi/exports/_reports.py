@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -17,6 +17,7 @@ from karmayogi._names import YES_NO, identity, name_key
 from karmayogi.exports._table import Column, OutOfRange, ReportRows, read_report
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import parse_date
+from karmayogi.progress import Attendance
 
 __all__ = [
     "AssessmentRow",
@@ -25,6 +26,7 @@ __all__ = [
     "ContentRow",
     "SummaryRow",
     "UserRow",
+    "offline_attendance",
     "read_assessment_report",
     "read_blended_report",
     "read_cbp_summary",
@@ -317,6 +319,48 @@ def read_blended_report(
         key=lambda r: (r.person, r.programme, r.batch, r.component),
         person=lambda row: row.person, limits=limits,
     )  # fmt: skip
+
+
+def offline_attendance(rows: Iterable[BlendedRow]) -> list[Attendance]:
+    """The offline sessions of a ``BlendedProgramReport``'s rows, as the roll-up counts
+    them (:meth:`karmayogi.progress.Rollup.offline`): each session's day (its date, or
+    else the day it was marked completed), its length (the component's duration, or
+    else its start to its end), whether the person attended, and whether the
+    programme's certificate was issued to them.
+
+    >>> import io
+    >>> blended = read_blended_report(io.StringIO(
+    ...     "Email,Program_Name,Component_Name,Component_Mode,Status,Component_Duration,"
+    ...     "Offline_Session_Date,Offline_Session_Start_Time,Offline_Session_End_Time,"
+    ...     "Offline_Attendance_Status,Certificate_Generated\\n"
+    ...     "a@x.in,Land Records,Field visit,Offline,Completed,,2025-07-04,10:00,13:30,"
+    ...     "Attended,Yes\\n"
+    ...     "a@x.in,Land Records,Bhuiyan portal,Online,Completed,01:30:00,,,,,Yes\\n"))
+    >>> [(a.session, a.day, a.seconds, a.attended) for a in offline_attendance(blended.items)]
+    [('Field visit', datetime.date(2025, 7, 4), 12600, True)]
+    """
+    out = []
+    for row in rows:
+        if not row.offline:
+            continue
+        seconds = row.duration
+        if seconds is None and row.session_start is not None and row.session_end is not None:
+            start = dt.datetime.combine(dt.date.min, row.session_start)
+            seconds = max(
+                0, int((dt.datetime.combine(dt.date.min, row.session_end) - start).total_seconds())
+            )
+        out.append(
+            Attendance(
+                person=row.person,
+                programme=row.programme,
+                session=row.component,
+                day=row.session_date or row.completed_on,
+                seconds=seconds or 0,
+                attended=bool(row.attended),
+                certified=row.certificate,
+            )
+        )
+    return out
 
 
 # --- ContentReport ----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ from karmayogi.progress._campaign import (
 )
 from karmayogi.progress._export import RolledUpExport, roll_up_export
 from karmayogi.progress._lrs import LRS
+from karmayogi.progress._offline import Attendance, OfflineRow, OfflineTable
 from karmayogi.progress._readers import read_cbp_report, read_consumption_report, read_enrolments
 from karmayogi.progress._records import Enrolment, Ledger, Origin, StatementLog, Status
 from karmayogi.progress._rollup import Rollup
@@ -80,6 +81,7 @@ from karmayogi.progress._xapi import read_xapi
 __all__ = [
     "LRS",
     "METRICS",
+    "Attendance",
     "Campaign",
     "CampaignRow",
     "CampaignTable",
@@ -93,6 +95,8 @@ __all__ = [
     "KarmaTable",
     "Learners",
     "Ledger",
+    "OfflineRow",
+    "OfflineTable",
     "Origin",
     "PersonCompliance",
     "ProgressRow",

@@ -39,6 +39,7 @@ from karmayogi.progress._campaign import (
     karma_credits,
 )
 from karmayogi.progress._engine import Engine, Slot
+from karmayogi.progress._offline import Attendance, OfflineTable, offline_rows
 from karmayogi.progress._records import Enrolment, Ledger, Status
 from karmayogi.progress._release import COMPLIANCE_COUNTS
 from karmayogi.progress._rules import (
@@ -329,6 +330,25 @@ class Rollup:
                 for ancestor in self._paths[self._places[person]]:
                     counts[ancestor] += 1
         return Learners(counts, hours=hours, start=start, end=end, policy=self.policy)
+
+    @_locked
+    def offline(
+        self,
+        attendance: Iterable[Attendance],
+        periods: Iterable[Period | str] | FinancialYear | None = None,
+    ) -> OfflineTable:
+        """The offline sessions of blended programmes attended, for every unit and
+        period (of the periods given, or each with a session): the sessions, the people
+        who attended, and their hours under the counting policy (the platform's: only
+        where the programme's certificate was issued), each row explainable by the
+        sessions it counts. A session of a person not placed, or with no date, is left
+        out, and the table says how many."""
+        names = {unit.id: unit.name for unit in self.tree}
+        wanted = None if periods is None else self._indexes(periods)
+        return offline_rows(
+            attendance, by=self.by, policy=self.policy, paths=self._paths, places=self._places,
+            names=names, inactive=self._inactive, periods=wanted,
+        )  # fmt: skip
 
     @_locked
     def campaign(self, campaign: Campaign) -> CampaignTable:

@@ -771,6 +771,10 @@ def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...], what: str) -> 
     if objects:
         frame = frame.with_columns(*(nw.col(c).cast(nw.Datetime("us")) for c in objects))
         schema = frame.collect_schema()
+    unknown = [c for c in columns if isinstance(schema[c], nw.Unknown)]
+    if unknown and frame.implementation.is_pandas_like():  # DuckDB's: by its types, below
+        frame = _pandas_zoned(frame, unknown, what)
+        schema = frame.collect_schema()
     zones = {c: _zone(schema[c]) for c in columns}
     implementation = frame.implementation
     if implementation.is_duckdb():  # its own types: narwhals knows no TIMESTAMPTZ_NS
@@ -811,6 +815,35 @@ def _in_india(frame: nw.LazyFrame[Any], columns: tuple[str, ...], what: str) -> 
     return frame.with_columns(
         *(when.dt.replace_time_zone(None) + _INDIA_OFFSET for when in in_utc.values())
     )
+
+
+def _pandas_zoned(frame: nw.LazyFrame[Any], columns: list[str], what: str) -> nw.LazyFrame[Any]:
+    """``frame`` with its pandas timestamps of a zone narwhals does not know (pandas 3's
+    own zones, other than UTC, are such) as India's wall-clock time: converted by pandas
+    itself, on a copy, rather than read as if they had no zone; a column of a type
+    neither knows is refused, saying so."""
+    native = frame.to_native()
+    zoned = {c: native[c] for c in columns if getattr(native[c].dtype, "tz", None) is not None}
+    unknown = [c for c in columns if c not in zoned]
+    if unknown:
+        raise ValidationError(
+            [
+                Problem(
+                    "holds values of a type that is not a timestamp this engine knows",
+                    Location(path=f"{what}[{c!r}]"),
+                    expected="timestamps (naive in India's time, or with their zone) or dates",
+                    got=str(native[c].dtype),
+                    code="malformed",
+                )
+                for c in unknown
+            ]
+        )
+    india = {
+        c: series.dt.tz_convert("UTC").dt.tz_localize(None) + _INDIA_OFFSET
+        for c, series in zoned.items()
+    }
+    converted: nw.LazyFrame[Any] = nw.from_native(native.assign(**india)).lazy()
+    return converted
 
 
 def _as_text(frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
