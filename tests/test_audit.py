@@ -120,3 +120,20 @@ def test_progress_over_100_is_counted_exactly(cells: list[tuple[int, str]]) -> N
                    for value, extra in cells if extra != "x")  # fmt: skip
     counted = sum(i.count for i in found.issues if i.code == "progress-over-100")
     assert counted == expected
+
+
+def test_a_file_that_cannot_be_read_is_an_issue_and_the_others_are_audited() -> None:
+    found = audit(
+        {
+            "UserReport.csv": io.BytesIO(b"Email,Designation\nr\xe9@x.in,Patwari\n"),
+            "ConsumptionReport.csv": io.StringIO(
+                "Email,Content_Name,Content_Progress_Percentage\na@x.in,C,140\n"
+            ),
+        }
+    )
+    codes = {(i.file, i.code) for i in found.issues}
+    assert ("UserReport.csv", "unreadable") in codes
+    assert ("ConsumptionReport.csv", "progress-over-100") in codes
+    (unreadable,) = [i for i in found.issues if i.code == "unreadable"]
+    assert "row 2" in unreadable.examples[0]
+    assert "UTF-8" in unreadable.examples[0]

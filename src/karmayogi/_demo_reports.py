@@ -21,7 +21,7 @@ from karmayogi._platform import (
     CONTENT_REPORT_HEADER,
     USER_REPORT_HEADER,
 )
-from karmayogi.progress import Status
+from karmayogi.progress import Rollup, Status
 from karmayogi.reconcile import summary_rows
 
 if TYPE_CHECKING:
@@ -46,8 +46,12 @@ def _hours(seconds: float) -> str:
 
 def _users(demo: Demo, handle: TextIO) -> None:
     """``UserReport.csv``: active users only; a course counts as completed, and its
-    duration as learning hours, only when completed with a certificate (userDFUtil.py)."""
+    duration as learning hours, only when completed with a certificate (userDFUtil.py);
+    Karma points by the platform's rules (karmaPoints.py), as the library credits them."""
     durations = {c.id: c.duration.total_seconds() for c in demo.catalogue.courses}
+    karma = Rollup(demo.tree, people=demo.people, records=demo.records).karma(
+        allocations=demo.allocations
+    )
     enrolled: dict[str, set[str]] = defaultdict(set)
     certified: dict[str, set[str]] = defaultdict(set)
     for r in demo.records:
@@ -69,7 +73,8 @@ def _users(demo: Demo, handle: TextIO) -> None:
             "Group": details.group, "Ministry": office[0], "Department": office[1],
             "Organization": office[2] if len(office) > 2 else "",
             "Gender": details.gender, "Employee_Id": details.employee_id,
-            "Profile_Status": "VERIFIED", "Event_Enrolments": "0", "Event_Completions": "0",
+            "Profile_Status": "VERIFIED", "Karma_Points": str(karma.people.get(person.id, 0)),
+            "Event_Enrolments": "0", "Event_Completions": "0",
             "Event_Learning_Hours": "0", "Course_Enrolments": str(courses),
             "Course_Completions": str(done), "Course_Learning_Hours": hours,
             "Total_Enrolments": str(courses), "Total_Completions": str(done),

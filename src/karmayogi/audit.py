@@ -28,17 +28,19 @@ ConsumptionReport.csv: spelling-variants: 1 value written 2 ways (Designation: '
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import Any
 
 import attrs
 
 from karmayogi._api import presented
+from karmayogi._csv import Source, csv_error, opened
 from karmayogi._names import name_key
 from karmayogi._platform import (
     ASSESSMENT_REPORT_HEADER,
@@ -52,13 +54,16 @@ from karmayogi._platform import (
     unit_named,
 )
 from karmayogi.designations import words
+from karmayogi.errors import ValidationError
 from karmayogi.exports import MEMBERS
+from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.periods import parse_datetime, today_in_india
 
 __all__ = ["CODES", "Audit", "Issue", "audit"]
 
 CODES: dict[str, str] = {
     "unknown-file": "a file that is none of the platform's reports",
+    "unreadable": "a file that cannot be read: not UTF-8, not CSV, or past the limits",
     "missing-columns": "columns of the platform's report that the file does not have",
     "extra-columns": "columns the platform's report does not have",
     "spelling-variants": "one designation, unit, course or competency written several ways",
@@ -179,42 +184,53 @@ _BY_HEADER = {
 _UNITS = ("Ministry", "Department", "Organization")
 _ARRAY = re.compile(r"\[(.*)\]", re.DOTALL)
 
-Source = str | os.PathLike[str] | IO[str]
 
-
-def audit(files: Mapping[str, Source] | Iterable[str | os.PathLike[str]]) -> Audit:
-    """Audit each file (a path, or a name and a text stream): each is taken for the
-    report its name or, failing that, its header says, and looked at whole."""
+def audit(
+    files: Mapping[str, Source] | Iterable[str | os.PathLike[str]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Audit:
+    """Audit each file (a path, or a name and a text stream or bytes): each is taken for
+    the report its name or, failing that, its header says, and looked at whole, held to
+    ``limits`` as a reader holds it."""
     named = files.items() if isinstance(files, Mapping) else ((os.fspath(f), f) for f in files)
     issues: list[Issue] = []
     kinds: dict[str, str] = {}
     for name, source in named:
-        with _opened(source) as rows:
-            header = next(rows, None) or []
-            report = _report_of(name, header)
-            kinds[name] = report or "unknown"
-            if report is None:
-                known = ", ".join(_SPECS)
-                issues.append(Issue(name, "unknown-file", 1, "file", (f"none of: {known}",)))
-                continue
-            issues += _Checks(name, _SPECS[report], header).run(rows)
+        try:
+            issues += _audited(name, source, limits, kinds)
+        except ValidationError as exc:  # this file cannot be read: said, and on to the next
+            kinds.setdefault(name, "unknown")
+            said = tuple(str(problem) for problem in exc.problems[:EXAMPLES])
+            issues.append(Issue(name, "unreadable", len(exc.problems), "problem", said))
     return Audit(tuple(sorted(issues, key=lambda i: (i.file, i.code))), kinds)
 
 
-class _opened:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.handle: IO[str] | None = None
+def _audited(name: str, source: Source, limits: Limits, kinds: dict[str, str]) -> list[Issue]:
+    with _rows(source, limits) as rows:
+        header = next(rows, None) or []
+        report = _report_of(name, header)
+        kinds[name] = report or "unknown"
+        if report is None:
+            known = ", ".join(_SPECS)
+            return [Issue(name, "unknown-file", 1, "file", (f"none of: {known}",))]
+        return _Checks(name, _SPECS[report], header).run(rows)
 
-    def __enter__(self) -> Iterator[list[str]]:
-        if isinstance(self.source, str | os.PathLike):
-            self.handle = open(self.source, encoding="utf-8-sig", newline="")
-            return csv.reader(self.handle)
-        return csv.reader(self.source)
 
-    def __exit__(self, *exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
+@contextlib.contextmanager
+def _rows(source: Source, limits: Limits) -> Iterator[Iterator[list[str]]]:
+    """A file's records, opened as every reader opens one (UTF-8, held to ``limits``): a
+    file that is not UTF-8, or not CSV, is an error that says where, as a reader's is."""
+    with opened(source, "r", limits) as (file, handle):
+        reader = csv.reader(handle, strict=True)
+
+        def records() -> Iterator[list[str]]:
+            try:
+                yield from reader
+            except csv.Error as exc:
+                raise csv_error(exc, file, reader.line_num) from None
+
+        yield records()
 
 
 def _report_of(name: str, header: list[str]) -> str | None:
