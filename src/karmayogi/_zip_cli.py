@@ -39,10 +39,9 @@ def _encrypted(path: str) -> bool:
         return any(info.flag_bits & 0x1 for info in archive.infolist())
 
 
-def open_zip(path: str, catalogue: CourseNames | None) -> MdoReports:
-    """The zip's reports, with the password from :data:`PASSWORD_VARIABLE`, or asked for
-    where standard input is a terminal; an encrypted zip without either is refused with
-    what to set."""
+def _password(path: str) -> str | None:
+    """The zip's password from :data:`PASSWORD_VARIABLE`, or asked for where standard
+    input is a terminal; an encrypted zip without either is refused with what to set."""
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None and _encrypted(path):
         if not sys.stdin.isatty():
@@ -51,7 +50,12 @@ def open_zip(path: str, catalogue: CourseNames | None) -> MdoReports:
                 "taken on the command line, where other users of the machine can read it)"
             )
         password = getpass.getpass(f"the password of {Path(path).name}: ")
-    return read_mdo_zip(path, password=password, catalogue=catalogue)
+    return password
+
+
+def open_zip(path: str, catalogue: CourseNames | None) -> MdoReports:
+    """The zip's reports, opened with its password (:func:`_password`)."""
+    return read_mdo_zip(path, password=_password(path), catalogue=catalogue)
 
 
 def people_of(users: ReportRows[UserRow]) -> list[Person]:
@@ -120,11 +124,7 @@ def zip_date(mdo: MdoReports | None, notes: list[str]) -> dt.date | None:
 def zip_texts(path: str) -> dict[str, io.StringIO]:
     """Each CSV member of an MDO's zip, as text named ``zip:member``, opened with the
     password as :func:`open_zip` takes it."""
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if password is None and _encrypted(path):
-        if not sys.stdin.isatty():
-            raise ValueError(f"{path} is encrypted: set {PASSWORD_VARIABLE} to its password")
-        password = getpass.getpass(f"the password of {Path(path).name}: ")
+    password = _password(path)
     key = password.encode("utf-8") if password is not None else None
     with zipfile.ZipFile(path) as archive:
         return {
