@@ -147,3 +147,32 @@ def test_karma_points_do_not_depend_on_the_order_of_the_records(
                 month = (credit.when.year, credit.when.month)
                 per_month[month] = per_month.get(month, 0) + 1
         assert all(n <= 4 for n in per_month.values())
+
+
+def test_an_override_for_a_unit_not_in_the_tree_is_refused() -> None:
+    week = Campaign(name="Saptah", start=START, end=END,
+                    overrides={"revenue": {"start": START, "end": END}})  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        Rollup(TREE, places={"a@x.in": "rev"}).campaign(week)
+    (problem,) = raised.value.problems
+    assert problem.code == "unknown"
+    assert problem.got == "revenue"
+
+
+def test_plan_courses_named_by_id_meet_records_named_by_title_through_the_catalogue() -> None:
+    from karmayogi.cbp import Catalogue, Course
+    from karmayogi.errors import NoMatchError
+
+    records = [_completed("a@x.in", "RTI Act", _day(1))]
+    plan = [Allocation("a@x.in", "do_rti", END, "p", True, False)]
+    rollup = Rollup(TREE, places={"a@x.in": "rev"}, records=records)
+    with pytest.raises(NoMatchError, match="catalogue"):
+        rollup.karma(allocations=plan)  # no bonus, unsaid, would be a silent loss
+    catalogue = Catalogue(courses=[Course(id="do_rti", name="RTI Act", duration=3600)])
+    table = rollup.karma(allocations=plan, catalogue=catalogue)
+    assert [c.operation for c in table.explain("a@x.in")] == [
+        "FIRST_ENROLMENT", "ACBP_BONUS", "COURSE_COMPLETION",
+    ]  # fmt: skip
+    assert [str(m) for m in table.matched] == [
+        "the allocations' courses in the records: 1 of 1 matched (100%)"
+    ]

@@ -364,8 +364,9 @@ def make_report(
     names = _names(framework, gaps, language)
     extra = [str(m) for m in matches if m.poor]
     week, karma, offline = _beyond_the_release(
-        by_year, fy, campaign, allocated, tuple(attendance), suppress, extra, reconciliation
-    )
+        by_year, fy, campaign, allocated, tuple(attendance), suppress, extra, reconciliation,
+        catalogue,
+    )  # fmt: skip
     if left_out:
         many = f"fewer than {suppress}" if suppress and left_out < suppress else left_out
         extra.append(f"{many} people hold a designation no role profile names: not in the gaps")
@@ -476,6 +477,7 @@ def _beyond_the_release(  # noqa: PLR0917 - make_report's inputs, passed on
     suppress: int | None,
     notes: list[str],
     reconciliation: Reconciliation | None = None,
+    catalogue: Catalogue | None = None,
 ) -> tuple[CampaignTable | None, KarmaTable | None, OfflineTable | None]:
     """The learning week, Karma points, offline sessions and a reconciliation: numbers
     outside the tables a suppressed page releases together, so such a page leaves them
@@ -488,7 +490,7 @@ def _beyond_the_release(  # noqa: PLR0917 - make_report's inputs, passed on
             notes.append(f"{' and '.join(left)} left out of a suppressed report")
         return None, None, None
     week = rollup.campaign(campaign) if campaign is not None else None
-    karma = rollup.karma(allocations=allocated or ())
+    karma = rollup.karma(allocations=allocated or (), catalogue=catalogue)
     offline = rollup.offline(attendance, periods=[fy]) if attendance else None
     return week, karma, offline
 

@@ -14,6 +14,7 @@ import pydantic
 from karmayogi._document import Document, Identifier, Name
 from karmayogi._figures import hours_text, indian_number
 from karmayogi._render import Rendered
+from karmayogi.errors import Match
 from karmayogi.periods import IST
 from karmayogi.progress._records import Enrolment
 from karmayogi.progress._rules import CountingPolicy
@@ -252,6 +253,8 @@ class KarmaTable:
     credits: tuple[KarmaCredit, ...]
     not_counted: tuple[str, ...] = ()
     """What the inputs could not credit, said (no logins given, say)."""
+    matched: tuple[Match, ...] = ()
+    """How the plan courses and the assessed courses met the records' courses."""
 
     def explain(self, person: str) -> tuple[KarmaCredit, ...]:
         """The person's credits, in order."""

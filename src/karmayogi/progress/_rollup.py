@@ -20,8 +20,9 @@ from karmayogi._allocation import (
     completed_on_time,
 )
 from karmayogi._joins import CourseNames, join_courses, people_placed
+from karmayogi.errors import ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
-from karmayogi.org import OrgTree, Person
+from karmayogi.org import OrgTree, Person, not_in_tree
 from karmayogi.periods import (
     PERIOD_KINDS,
     FinancialYear,
@@ -355,7 +356,11 @@ class Rollup:
         """A learning week counted for every unit: the people with at least the campaign's
         hours from completions in its window (under the counting policy), and the
         enrolments, completions and learning hours in it; a unit's people in the window
-        of the nearest unit above them that runs the campaign on other days."""
+        of the nearest unit above them that runs the campaign on other days. An override
+        that names no unit of the tree is refused, with the units it may have meant."""
+        unknown = sorted(set(campaign.overrides) - set(self._paths))
+        if unknown:  # an override no unit has would be days never kept, unsaid
+            raise ValidationError([not_in_tree(u, f"overrides[{u!r}]") for u in unknown])
         names = {unit.id: unit.name for unit in self.tree}
         rows = campaign_rows(
             campaign, self._ledger, paths=self._paths, places=self._places, names=names,
@@ -372,17 +377,35 @@ class Rollup:
         ratings: Iterable[tuple[str, str, dt.datetime]] = (),
         logins: Mapping[str, dt.datetime] | None = None,
         rules: KarmaRules = KarmaRules.PLATFORM,
+        catalogue: CourseNames | None = None,
     ) -> KarmaTable:
         """Karma points by the platform's rules (:class:`KarmaRules`), for each placed
         person and each unit: from this roll-up's records (first enrolment, completions,
         the monthly cap of completions that are not plan courses), plan courses
-        (``allocations``: their bonus), courses with an assessment (``assessed``, by the
-        names the records use), ``ratings`` (person, course, when) and first ``logins``.
-        Each credit is kept, so that any person's points can be explained."""
+        (``allocations``: their bonus), courses with an assessment (``assessed``),
+        ``ratings`` (person, course, when) and first ``logins``. Each credit is kept, so
+        that any person's points can be explained.
+
+        The allocations' and the assessed courses meet the records' courses as
+        :meth:`compliance` joins them (by name, tolerantly, or through ``catalogue``);
+        :attr:`KarmaTable.matched` says how well, and where the records hold enrolments
+        and none of the courses given is among them, :class:`~karmayogi.errors.NoMatchError`
+        says why, rather than points without their bonuses."""
         placed = [entry for entry in self._ledger if entry.person in self._places]
-        plan = {(a.person, a.course) for a in allocations_of(allocations)}
+        present = {entry.course for entry in self._ledger}
+        given = allocations_of(allocations)
+        plan_found, plan_match = join_courses(
+            (a.course for a in given), present, catalogue=catalogue
+        )
+        assessed_found, assessed_match = join_courses(
+            assessed, present, catalogue=catalogue, join="the assessed courses in the records"
+        )
+        if self._ledger:
+            plan_match.check()
+            assessed_match.check()
+        plan = {(a.person, plan_found.get(a.course, a.course)) for a in given}
         credits = karma_credits(
-            placed, rules=rules, plan_courses=plan, assessed=set(assessed),
+            placed, rules=rules, plan_courses=plan, assessed=set(assessed_found.values()),
             ratings=ratings, logins=logins,
         )  # fmt: skip
         people: dict[str, int] = {}
@@ -393,9 +416,11 @@ class Rollup:
             for ancestor in self._paths[self._places[person]]:
                 units[ancestor] += points
         unsaid = () if logins is not None else ("first logins: no login data was given",)
+        matched = tuple(m for m in (plan_match, assessed_match) if m.total)
         return KarmaTable(
-            rules=rules, people=people, units=units, credits=tuple(credits), not_counted=unsaid
-        )
+            rules=rules, people=people, units=units, credits=tuple(credits),
+            not_counted=unsaid, matched=matched,
+        )  # fmt: skip
 
     @_locked
     def compliance(
