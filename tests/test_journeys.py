@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -493,6 +495,160 @@ def test_people_and_units_that_do_not_meet_the_export_are_an_error(
         assert (code, out) == (1, ""), err
         assert "the records' units in the organisation tree: none of" in err
         assert "'Madhyanchal-Pradesh/" in err
+
+
+# --- people who move ------------------------------------------------------------------------
+
+MOVED_ON = dt.date(2025, 10, 1)
+
+
+def fy_text(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def test_transfers_count_each_completion_in_the_department_of_its_day(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A postings file moves a few people to another department on 1 October 2025: each
+    completion counts in the department its person was in on its day, and each person once
+    in the state; as of 30 September, nobody has moved yet."""
+    parents = {row["Unit"]: row["Parent"] for row in rows(files / "units.csv")}
+    (root,) = [unit for unit, parent in parents.items() if not parent]
+    departments = sorted(unit for unit, parent in parents.items() if parent == root)
+
+    def department(unit: str) -> str:
+        while parents[unit] != root:
+            unit = parents[unit]
+        return unit
+
+    home = {row["Person"].casefold(): row["Unit"] for row in rows(files / "people.csv")}
+    assert all(home.values())
+    completions = {key: e["completed"] for key, e in entries(files).items() if e["completed"]}
+    before = {p for (p, _c), when in completions.items() if when.date() < MOVED_ON}
+    after = {p for (p, _c), when in completions.items() if when.date() >= MOVED_ON}
+    movers = sorted(before & after)[:12]
+    assert len(movers) == 12
+    moved_to = {p: next(d for d in departments if d != department(home[p])) for p in movers}
+    postings = tmp_path / "postings.csv"
+    with postings.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Employee Id", "Office", "Effective From"])
+        writer.writerows([p, unit, "01/04/2024"] for p, unit in home.items())
+        writer.writerows([p, moved_to[p], f"{MOVED_ON:%d/%m/%Y}"] for p in movers)
+
+    def by_hand(last_day: dt.date, *, moved: bool) -> dict[tuple[str, str], tuple[int, int]]:
+        """(unit, year) -> (completions, people completing), for the state and each
+        department, from the files and the postings written here."""
+        counted: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for (person, _course), when in completions.items():
+            day = when.date()
+            if day > last_day:
+                continue
+            unit = (
+                moved_to[person]
+                if moved and person in moved_to and day >= MOVED_ON
+                else home[person]
+            )
+            for where in (root, department(unit)):
+                counted[where, fy_text(fy_of(day))].append(person)
+        return {key: (len(people), len(set(people))) for key, people in counted.items()}
+
+    export, units = str(files / "ConsumptionReport.csv"), str(files / "units.csv")
+    for as_of, last_day, moved in (
+        (None, dt.date.max, True),
+        ("2025-09-30", dt.date(2025, 9, 30), False),
+    ):
+        more = ("--as-of", as_of) if as_of else ()
+        code, out, err = cli(
+            capsys, "progress", export, "--units", units, "--membership", str(postings),
+            "--by", "fy", "--format", "json", *more,
+        )  # fmt: skip
+        assert code == 0, err
+        assert f"membership: {postings}: {len(home) + len(movers)} postings" in err
+        table = json.loads(out)["progress"]
+        got = {
+            (row["unit"], row["period"]): (row["completions"], row["completed_users"])
+            for row in table["rows"]
+            if row["unit"] in (root, *departments) and row["completions"]
+        }
+        assert got == by_hand(last_day, moved=moved)
+        assert any(
+            "in the unit its person was in when it happened" in line for line in table["basis"]
+        )
+    # Without the postings, the movers' later completions stay in their old departments.
+    code, out, _err = cli(
+        capsys, "progress", export, "--units", units, "--by", "fy", "--format", "json"
+    )
+    assert code == 0
+    unmoved = {
+        (row["unit"], row["period"]): (row["completions"], row["completed_users"])
+        for row in json.loads(out)["progress"]["rows"]
+        if row["unit"] in (root, *departments) and row["completions"]
+    }
+    assert unmoved == by_hand(dt.date.max, moved=False) != by_hand(dt.date.max, moved=True)
+
+
+def test_two_user_reports_date_a_transfer_between_them(
+    files: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The MDO's UserReport of 1 April and of 1 October, in which one person has moved to
+    Finance: that person's completions from 1 October count in Finance, the earlier ones
+    where they were; no other file is needed."""
+    with zipfile.ZipFile(files / "reports.zip") as archive:
+        text = archive.read("UserReport.csv").decode("utf-8-sig")
+    users = list(csv.DictReader(io.StringIO(text)))
+    export = rows(files / "ConsumptionReport.csv")
+    department = {row["Email"].casefold(): row["Department"] for row in export}
+    completions = {key: e["completed"] for key, e in entries(files).items() if e["completed"]}
+    listed = {user["Email"].casefold() for user in users}  # the inactive are not
+    days: dict[str, set[bool]] = defaultdict(set)  # whether each completion is after
+    for (person, _course), when in completions.items():
+        days[person].add(when.date() >= MOVED_ON)
+    mover = min(  # someone with completions before the move and after it
+        p
+        for p, after in days.items()
+        if after == {True, False} and department[p] != "Finance" and p in listed
+    )
+    reports = []
+    for day, moved in (("2025-04-01", False), ("2025-10-01", True)):
+        path = tmp_path / f"UserReport-{day}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(users[0]))
+            writer.writeheader()
+            for user in users:
+                changed = {"Report_Last_Generated_On": f"{day} 06:00:00"}
+                if moved and user["Email"].casefold() == mover:
+                    changed |= {"Department": "Finance", "Organization": ""}
+                writer.writerow({**user, **changed})
+        reports.append(str(path))
+    by_hand: Counter[tuple[str, str]] = Counter()
+    for (person, _course), when in completions.items():
+        if person not in listed:
+            continue
+        moved = person == mover and when.date() >= MOVED_ON
+        by_hand["Finance" if moved else department[person], fy_text(fy_of(when.date()))] += 1
+    code, out, err = cli(
+        capsys, "progress", str(files / "ConsumptionReport.csv"), "--by", "fy",
+        "--membership", *reports, "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"membership: {reports[1]}: {len(users)} people's units on 2025-10-01" in err
+    in_export = {row["Email"].casefold() for row in export}
+    matched = f"{len(in_export & listed)} of {len(in_export)} matched"
+    assert f"the records' people in the membership: {matched}" in err
+    got = Counter(
+        {
+            (row["name"], row["period"]): row["completions"]
+            for row in json.loads(out)["progress"]["rows"]
+            if row["unit"].count("/") == 1 and row["completions"]
+        }
+    )
+    assert got == by_hand
+    assert by_hand["Finance", "2025-26"] > sum(
+        1
+        for (p, _c), when in completions.items()
+        if department[p] == "Finance" and fy_of(when.date()) == 2025
+    )
 
 
 # --- outputs never destroy inputs ------------------------------------------------------------

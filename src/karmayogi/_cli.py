@@ -19,6 +19,7 @@ from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
 from karmayogi._joins import join_places
+from karmayogi._membership_cli import read_membership
 from karmayogi._names import printable
 from karmayogi._progress_bar import reading
 from karmayogi._render import cell_text, text_table
@@ -54,6 +55,7 @@ from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
 from karmayogi.org import Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
+    UNIT_RULES,
     Attendance,
     Campaign,
     ComplianceTable,
@@ -116,6 +118,8 @@ examples:
       --allocations allocations.csv --catalogue catalogue.json --out progress.json
   karmayogi progress ConsumptionReport.csv --suppress 5    counts 1-4 hidden, safely
   karmayogi progress ConsumptionReport.csv --engine reference   the pure-Python engine
+  karmayogi progress ConsumptionReport.csv --units units.csv --membership postings.csv \
+      --as-of 2025-12-31     each record in its unit of the day, as the data stood then
 
 engines: with the columnar extra installed (narwhals and polars) the
 report is read and rolled up by polars; otherwise by the reference engine. The numbers
@@ -878,6 +882,22 @@ def _progress_parser(commands: Any) -> None:
     )
     progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
     progress.add_argument(
+        "--membership",
+        nargs="+",
+        metavar="FILE",
+        help="people's units over time: a postings CSV (Person, Unit, From) or successive "
+        "UserReport.csv files, each dated by its Report_Last_Generated_On",
+    )
+    progress.add_argument(
+        "--unit-rule",
+        choices=UNIT_RULES,
+        default="when-it-happened",
+        help="with --membership: each record in the unit of its day, or in the current one",
+    )
+    progress.add_argument(
+        "--as-of", help="the numbers as the data stood at the end of this day, in India"
+    )
+    progress.add_argument(
         "--suppress", type=_threshold, metavar="N", help="hide counts from 1 to N-1"
     )
     progress.add_argument(
@@ -903,6 +923,13 @@ def _progress_parser(commands: Any) -> None:
 def _progress(args: argparse.Namespace) -> int:
     if args.people and not args.units:
         raise ValueError("--people needs --units: the tree the people's units belong to")
+    if args.people and args.membership:
+        raise ValueError("give --people or --membership (their units over time), not both")
+    membership = None
+    if args.membership:
+        membership, notes = read_membership(args.membership)
+        for line in notes:
+            _note(line)
     policy = (
         CountingPolicy.PLATFORM if args.policy == "platform" else CountingPolicy.ALL_COMPLETIONS
     )
@@ -924,6 +951,9 @@ def _progress(args: argparse.Namespace) -> int:
             policy=policy,
             engine=args.engine,
             limits=NO_LIMITS if args.no_limits else DEFAULT_LIMITS,
+            membership=membership,
+            unit_rule=args.unit_rule,
+            as_of=parse_date(args.as_of) if args.as_of else None,
         )
     return _progress_done(args, done)
 

@@ -35,9 +35,15 @@ from karmayogi.exports import (
     read_user_report,
 )
 from karmayogi.org import read_people_csv, read_units_csv
-from karmayogi.progress import Campaign, read_cbp_report, read_consumption_report, read_xapi
+from karmayogi.progress import (
+    Campaign,
+    read_cbp_report,
+    read_consumption_report,
+    read_membership_csv,
+    read_xapi,
+)
 
-__all__ = ["ZIP_KIND", "Checked", "check_file"]
+__all__ = ["USER_REPORT_KIND", "ZIP_KIND", "Checked", "check_file", "kind_of"]
 
 
 @attrs.frozen
@@ -134,13 +140,14 @@ def _zip(path: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 
 ZIP_KIND = "an MDO's zip of the platform's reports"
 """A zip is known by its bytes, not by a rule on a header or a shape."""
+USER_REPORT_KIND = "the users report (UserReport.csv)"
 
 _KCM = default_framework
 _READERS: dict[str, _Reader] = {
     ZIP_KIND: _zip,
     "the enrolment export (ConsumptionReport.csv)": _import(read_consumption_report),
     "the CBP enrolment export (CBPEnrollmentReport.csv)": _import(read_cbp_report),
-    "the users report (UserReport.csv)": _import(read_user_report),
+    USER_REPORT_KIND: _import(read_user_report),
     "the CBP summary report (CBPUserSummaryReport.csv)": _import(read_cbp_summary),
     "the blended programme report (BlendedProgramReport.csv)": _import(read_blended_report),
     "the content report (ContentReport.csv)": _import(read_content_report),
@@ -152,6 +159,7 @@ _READERS: dict[str, _Reader] = {
     "a catalogue (CSV)": _with_findings(lambda p: read_catalogue(p, _KCM()), "courses"),
     "units (CSV)": _count(read_units_csv, "units"),
     "allocations (CSV)": _count(read_allocations_csv, "allocations"),
+    "postings (CSV)": _count(read_membership_csv, "postings"),
     "people (CSV)": _count(read_people_csv, "people"),
     "a competency framework (JSON)": _count(
         lambda p: list(_framework(p).competencies()), "competencies"
@@ -174,7 +182,7 @@ _CSV_RULES: list[tuple[str, Callable[[set[str]], bool]]] = [
         "the CBP enrolment export (CBPEnrollmentReport.csv)",
         lambda h: "nameofcbpallocatedcourse" in h,
     ),
-    ("the users report (UserReport.csv)", lambda h: {"email", "userregistrationdate"} <= h),
+    (USER_REPORT_KIND, lambda h: {"email", "userregistrationdate"} <= h),
     (
         "the CBP summary report (CBPUserSummaryReport.csv)",
         lambda h: "numberofcbpcoursesallocated" in h,
@@ -202,6 +210,14 @@ _CSV_RULES: list[tuple[str, Callable[[set[str]], bool]]] = [
     ("a catalogue (CSV)", lambda h: bool(h & {"courseid", "coursename", "doid", "contentid"})),
     ("units (CSV)", lambda h: "unit" in h and bool(h & {"parent", "parentid"})),
     ("allocations (CSV)", lambda h: {"person", "course", "duedate"} <= h),
+    (
+        "postings (CSV)",
+        lambda h: (
+            bool(h & {"person", "userid", "employeeid", "email"})
+            and bool(h & {"unit", "office"})
+            and bool(h & {"from", "since", "effectivefrom", "joinedon"})
+        ),
+    ),
     ("people (CSV)", lambda h: bool(h & {"person", "userid", "employeeid", "email"})),
 ]
 
@@ -247,7 +263,8 @@ def _json_kind(data: Any) -> str | None:
     return next((kind for kind, rule in _JSON_RULES if rule(data)), None)
 
 
-def _kind(path: str) -> str | None:
+def kind_of(path: str) -> str | None:
+    """What a file holds, by its bytes (a zip), its header (CSV) or its shape (JSON)."""
     if zipfile.is_zipfile(path):
         return ZIP_KIND
     if path.lower().endswith(".json"):
@@ -268,7 +285,7 @@ def check_file(path: str) -> Checked:
       /.../people.csv, row 2, field 'Active': is not a yes or no ...
     """
     try:
-        kind = _kind(path)
+        kind = kind_of(path)
     except KarmayogiError as exc:
         if path.lower().endswith(".json"):  # JSON that cannot be parsed: the parser says why
             return Checked(path, None, "cannot be read", (said(exc),))

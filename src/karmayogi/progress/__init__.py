@@ -61,6 +61,13 @@ from karmayogi.progress._campaign import (
 )
 from karmayogi.progress._export import RolledUpExport, roll_up_export
 from karmayogi.progress._lrs import LRS
+from karmayogi.progress._membership import (
+    UNIT_RULES,
+    Membership,
+    Move,
+    UnitRule,
+    read_membership_csv,
+)
 from karmayogi.progress._offline import Attendance, OfflineRow, OfflineTable
 from karmayogi.progress._readers import read_cbp_report, read_consumption_report, read_enrolments
 from karmayogi.progress._records import Enrolment, Ledger, Origin, StatementLog, Status
@@ -81,6 +88,7 @@ from karmayogi.progress._xapi import read_xapi
 __all__ = [
     "LRS",
     "METRICS",
+    "UNIT_RULES",
     "Attendance",
     "Campaign",
     "CampaignRow",
@@ -95,6 +103,8 @@ __all__ = [
     "KarmaTable",
     "Learners",
     "Ledger",
+    "Membership",
+    "Move",
     "OfflineRow",
     "OfflineTable",
     "Origin",
@@ -109,12 +119,14 @@ __all__ = [
     "StatementLog",
     "Status",
     "UnitCompliance",
+    "UnitRule",
     "View",
     "Window",
     "pseudonym",
     "read_cbp_report",
     "read_consumption_report",
     "read_enrolments",
+    "read_membership_csv",
     "read_xapi",
     "roll_up_export",
 ]

@@ -88,6 +88,10 @@ class Engine:
         """The periods of each person changed one record at a time."""
         self._periods: dict[dt.date, int] = {}
 
+    def unit_at(self, person: str, when: dt.datetime | None) -> str | None:
+        """The unit a record of ``person`` dated ``when`` counts in: here, their one unit."""
+        return self.places.get(person)
+
     def period(self, when: dt.datetime | None) -> int | None:
         return None if when is None else self.period_of(when)
 

@@ -4,6 +4,7 @@ numbers, the same joins reported and the same row account as the command."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +18,7 @@ from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, Person
 from karmayogi.periods import PeriodKind
 from karmayogi.progress._account import Import
+from karmayogi.progress._membership import Membership, UnitRule
 from karmayogi.progress._readers import read_consumption_report
 from karmayogi.progress._rollup import Rollup
 from karmayogi.progress._rules import CountingPolicy, View
@@ -64,6 +66,9 @@ def roll_up_export(
     policy: CountingPolicy = CountingPolicy.PLATFORM,
     engine: Engine = "auto",
     limits: Limits = DEFAULT_LIMITS,
+    membership: Membership | None = None,
+    unit_rule: UnitRule = "when-it-happened",
+    as_of: dt.date | str | None = None,
 ) -> RolledUpExport:
     """The platform's ``ConsumptionReport.csv`` read and rolled up over units and periods
     by ``by``, read as ``view``, on ``engine``; with ``allocations``, plan compliance too.
@@ -75,6 +80,11 @@ def roll_up_export(
     which must be in ``tree``) or else placed where their records say. Each join says how
     well it matched (:attr:`RolledUpExport.matched`); one that meets nowhere raises
     :class:`~karmayogi.errors.NoMatchError` with what to pass, rather than give zeros.
+
+    With ``membership`` (people's units over time), each record counts by ``unit_rule``;
+    with ``as_of``, the numbers are those the data gave at the end of that day
+    (:meth:`Rollup.as_of`). Both are counted by the reference engine, which ``auto``
+    then chooses, and :attr:`RolledUpExport.engine` says why.
 
     >>> import io
     >>> export = io.StringIO(
@@ -92,7 +102,15 @@ def roll_up_export(
     """
     if people is not None and tree is None:
         raise ValueError("people need a tree: the units their unit ids name")
-    chosen = _engine(engine)
+    if people is not None and membership is not None:
+        raise ValueError("give people or a membership (their units over time), not both")
+    over_time = membership is not None or as_of is not None
+    if over_time and engine == "columnar":
+        raise ValueError(
+            "membership over time and as-of days are counted by the reference engine: "
+            "pass engine='reference' (or 'auto')"
+        )
+    chosen = "reference" if over_time else _engine(engine)
     if chosen == "columnar":
         return _columnar(source, by, view, tree, people, allocations, catalogue, policy, limits)
     report = read_consumption_report(source, limits=limits)
@@ -104,21 +122,34 @@ def roll_up_export(
         matched.append(join_people(in_records, [p.id for p in people]).check())
         rollup = Rollup(tree, people=people, by=by, policy=policy, records=report.ledger,
                         limits=limits)  # fmt: skip
+    elif membership is not None:
+        in_records = [person for person, _entries in report.ledger.by_person()]
+        known = [move.person for move in membership]
+        matched.append(
+            join_people(in_records, known, join="the records' people in the membership").check()
+        )
+        rollup = Rollup(tree, membership=membership, unit_rule=unit_rule, by=by, policy=policy,
+                        records=report.ledger, limits=limits)  # fmt: skip
     else:
         places, placed = join_places(report.places, tree)
         matched.append(placed.check())
         rollup = Rollup(tree, places=places, by=by, policy=policy, records=report.ledger,
                         limits=limits)  # fmt: skip
+    if as_of is not None:
+        rollup = rollup.as_of(as_of)
     compliance = None
     if allocations is not None:
         compliance = rollup.compliance(allocations, catalogue=catalogue)
         matched += compliance.matched
+    why = ""
+    if over_time and engine == "auto":
+        why = ": the columnar engine counts neither membership over time nor as-of days"
     return RolledUpExport(
         report=report,
         table=rollup.table(view),
         compliance=compliance,
         matched=tuple(matched),
-        engine=_NAMES["reference"],
+        engine=_NAMES["reference"] + why,
     )
 
 

@@ -19,6 +19,7 @@ from karmayogi._allocation import (
     completed_for_apar,
     completed_on_time,
 )
+from karmayogi._figures import day as day_text
 from karmayogi._joins import CourseNames, join_courses, people_placed
 from karmayogi.errors import ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
@@ -28,6 +29,7 @@ from karmayogi.periods import (
     FinancialYear,
     Period,
     PeriodKind,
+    parse_date,
     period_at,
     period_index,
 )
@@ -39,7 +41,9 @@ from karmayogi.progress._campaign import (
     campaign_rows,
     karma_credits,
 )
+from karmayogi.progress._dated import DatedEngine
 from karmayogi.progress._engine import Engine, Slot
+from karmayogi.progress._membership import UNIT_RULES, Membership, Move, UnitRule
 from karmayogi.progress._offline import Attendance, OfflineTable, offline_rows
 from karmayogi.progress._records import Enrolment, Ledger, Status
 from karmayogi.progress._release import COMPLIANCE_COUNTS
@@ -87,9 +91,13 @@ class Rollup:
     """Progress counted for every unit of a tree (with its descendants) and every period.
 
     Place people by giving them (``people``: then ``users`` counts them, and inactive
-    people are left out unless the policy counts them) or by a mapping of person to unit
-    (``places``, as a report reader derives it). Records of people who are not placed
-    are left out, and the tables say how many.
+    people are left out unless the policy counts them), by a mapping of person to unit
+    (``places``, as a report reader derives it), or by their units over time
+    (``membership``: then each record counts by ``unit_rule``, in the unit its person was
+    in when it happened or in their current one, and :meth:`move` takes transfers as
+    they come). Records of people who are not placed are left out, and the tables say
+    how many. Plan compliance, learning weeks, Karma points and offline sessions place
+    each person in their current unit.
 
     A roll-up is safe to use from several threads: each call holds its lock, so records
     added at once from a portal's request threads give the tables one thread would. Its
@@ -106,18 +114,38 @@ class Rollup:
         policy: CountingPolicy = CountingPolicy.PLATFORM,
         records: Iterable[Enrolment] = (),
         limits: Limits = DEFAULT_LIMITS,
+        membership: Membership | None = None,
+        unit_rule: UnitRule = "when-it-happened",
     ) -> None:
         if by not in PERIOD_KINDS:
             raise ValueError(f"periods are by one of {', '.join(PERIOD_KINDS)}, got {by!r}")
-        if (people is None) == (places is None):
-            raise TypeError("give either people or places, to place each person in a unit")
+        if sum(given is not None for given in (people, places, membership)) != 1:
+            raise TypeError(
+                "give one of people, places or membership, to place each person in a unit"
+            )
+        if unit_rule not in UNIT_RULES:
+            raise ValueError(f"the unit rule is one of {', '.join(UNIT_RULES)}, got {unit_rule!r}")
         self.tree = tree
         self.by: PeriodKind = by
         self.policy = policy
-        self._places, self._users, self._inactive = placement(tree, people, places, policy)
+        self.unit_rule: UnitRule = unit_rule
+        """Under a membership, where each record counts."""
+        self.stood_on: dt.date | None = None
+        """For a roll-up made by :meth:`as_of`, the day its data stood as."""
+        self._people = None if people is None else list(people)
+        self._given_places = places
+        self._membership = None
+        if membership is None:
+            self._places, self._users, self._inactive = placement(
+                tree, self._people, places, policy
+            )
+        else:
+            membership.check(tree)
+            self._membership = Membership(membership)  # its own: moves change it
+            self._users, self._inactive = None, set()
         self._paths = {unit.id: tree.path(unit.id) for unit in tree}
         self._ledger = Ledger()
-        self._engine = Engine(self._paths, self._places, by, policy, self._ledger)
+        self._engine = self._new_engine()
         self._excluded: dict[str, int] = {}
         self._undated = 0
         self._lock = threading.RLock()
@@ -165,11 +193,100 @@ class Rollup:
             unplaced, self._undated = self._engine.load()
         except BaseException:
             self._ledger = Ledger()
-            self._engine = Engine(self._paths, self._places, self.by, self.policy, self._ledger)
+            self._engine = self._new_engine()
             raise
         for person, entries in unplaced.items():
             reason = INACTIVE if person in self._inactive else NOT_PLACED
             self._excluded[reason] = self._excluded.get(reason, 0) + entries
+
+    def _new_engine(self) -> Engine:
+        if self._membership is None:
+            return Engine(self._paths, self._places, self.by, self.policy, self._ledger)
+        engine = DatedEngine(
+            self._paths, self._membership, self.by, self.policy, self._ledger, rule=self.unit_rule
+        )
+        self._places = engine.current
+        return engine
+
+    @property
+    def membership(self) -> Membership | None:
+        """The people's units over time, with every move taken; None for a roll-up placed
+        by ``people`` or ``places``. Read it only while no other thread moves anyone."""
+        return self._membership
+
+    @_locked
+    def move(self, moves: Iterable[Move]) -> None:
+        """Take people's new units (a later UserReport's, a posting from the HR file) into
+        the membership, and count each one's records where they now belong: the cost is
+        their own records. A move that contradicts another, or names a unit not in the
+        tree, changes nothing and raises, with every problem at once."""
+        engine = self._engine
+        if not isinstance(engine, DatedEngine):
+            raise TypeError("this roll-up places people once; give it a membership to move them")
+        moves = list(moves)
+        problems = [
+            not_in_tree(move.unit, f"moves[{i}]")
+            for i, move in enumerate(moves)
+            if move.unit not in self.tree
+        ]
+        problems.extend(engine.membership.problems(moves))
+        if problems:
+            raise ValidationError(problems)
+        by_person: dict[str, list[Move]] = {}
+        for move in moves:
+            by_person.setdefault(move.person, []).append(move)
+        for person, theirs in by_person.items():
+            placed = person in self._places
+            engine.move(person, theirs)
+            entries = self._ledger.entries_of(person)
+            if not placed and entries:  # their records were left out until now
+                left = self._excluded[NOT_PLACED] - len(entries)
+                if left:
+                    self._excluded[NOT_PLACED] = left
+                else:
+                    del self._excluded[NOT_PLACED]
+                self._undated += sum(entry.enrolled_at is None for entry in entries)
+
+    @_locked
+    def as_of(self, day: dt.date | dt.datetime | str) -> Rollup:
+        """This roll-up as its data stood at the end of ``day`` (in India): each record as
+        it was then (one that began later is not there; one completed later was in
+        progress, without its certificates) and, under a membership, the moves dated by
+        then. Every number of the result is what the data said on that day."""
+        day = parse_date(day)
+        records = [r for r in map(functools.partial(_as_it_stood, day=day), self._ledger) if r]
+        membership = None if self._membership is None else self._membership.as_of(day)
+        then = Rollup(
+            self.tree, people=self._people, places=self._given_places, membership=membership,
+            unit_rule=self.unit_rule, by=self.by, policy=self.policy, records=records,
+            limits=self._limits,
+        )  # fmt: skip
+        then.stood_on = day
+        return then
+
+    def _basis(self) -> tuple[str, ...]:
+        """What a table says of the day its data stood as, and of where records count
+        under a membership."""
+        lines = []
+        if self.stood_on is not None:
+            lines.append(
+                f"as of {day_text(self.stood_on)}: the records as they stood at the end of that day"
+            )
+        engine = self._engine
+        if not isinstance(engine, DatedEngine):
+            return tuple(lines)
+        where = {
+            "when-it-happened": "in the unit its person was in when it happened",
+            "current": "in its person's current unit",
+        }[self.unit_rule]
+        moves = f"{len(engine.membership):,} dated units of {len(engine.current):,} people"
+        lines.append(f"units over time: each record counts {where} ({moves})")
+        if engine.assumed:
+            lines.append(
+                f"{engine.assumed} record(s) dated before their person's first known unit: "
+                "counted in that unit"
+            )
+        return tuple(lines)
 
     def _unit_of(self, person: str, *, new: bool) -> str | None:
         unit = self._places.get(person)
@@ -212,6 +329,7 @@ class Rollup:
             rows=tuple(rows),
             excluded=dict(self._excluded),
             undated=self._undated,
+            basis=self._basis(),
             tree=self.tree,
         )
 
@@ -277,8 +395,12 @@ class Rollup:
                 people=tuple(people), policy=self.policy,
             )  # fmt: skip
 
-        def within(when: dt.datetime | None) -> bool:
-            if when is None:
+        unit_at = self._engine.unit_at
+
+        def within(person: str, when: dt.datetime | None) -> bool:
+            """Whether a record's event at ``when`` counts here: in this period (or up to
+            it) and in a unit within this one (the person's unit then)."""
+            if when is None or unit_at(person, when) not in inside:
                 return False
             at = self._engine.period(when)
             assert at is not None
@@ -286,18 +408,18 @@ class Rollup:
 
         records = []
         for entry in self._ledger:
-            if self._places.get(entry.person) not in inside:
-                continue
+            person = entry.person
             if metric in ("enrolments", "enrolled_users", "completion_rate"):
-                counted = within(entry.enrolled_at)
+                counted = within(person, entry.enrolled_at)
             elif metric == "started_users":
-                counted = within(entry.enrolled_at) and entry.status is not Status.NOT_STARTED
+                started = entry.status is not Status.NOT_STARTED
+                counted = started and within(person, entry.enrolled_at)
             elif metric in ("completions", "completed_users"):
-                counted = within(entry.completed_at)
+                counted = within(person, entry.completed_at)
             elif metric == "certificates":
-                counted = within(entry.completed_at) and bool(entry.certificates)
+                counted = bool(entry.certificates) and within(person, entry.completed_at)
             else:  # learning_hours
-                counted = within(entry.completed_at) and self.policy.counts_hours(entry)
+                counted = self.policy.counts_hours(entry) and within(person, entry.completed_at)
             if counted:
                 records.append(entry)
         records.sort(key=lambda r: (r.person, r.course))
@@ -511,3 +633,18 @@ class Rollup:
             apar_completed=apar_done,
             apar_compliant=apar_compliant(apar_done, apar),
         )
+
+
+def _as_it_stood(entry: Enrolment, day: dt.date) -> Enrolment | None:
+    """``entry`` as the data said at the end of ``day``: not there if it began later; in
+    progress, without its certificates, if it was completed later. A completion by then
+    keeps the whole entry (an enrolment dated after its completion is the audit's to
+    find, not a reason to lose a completion)."""
+    enrolled, completed = entry.enrolled_at, entry.completed_at
+    if completed is not None and completed.date() <= day:
+        return entry
+    if enrolled is not None and enrolled.date() > day:
+        return None
+    if completed is None:
+        return entry
+    return attrs.evolve(entry, status=Status.IN_PROGRESS, completed_at=None, certificates=())

@@ -96,6 +96,9 @@ class ProgressTable(Rendered, Generic[Count_co]):
     """Ledger entries left out of every number, by reason."""
     undated: int = 0
     """Entries with no enrolment date: counted in completions, not in enrolments."""
+    basis: tuple[str, ...] = ()
+    """What the numbers rest on besides the records, where it is more than the usual:
+    units over time (where records count, and what was assumed), or a past day."""
     suppressed_below: int | None = None
     hidden: frozenset[tuple[str, Period, str]] = frozenset()
     """The numbers suppression hid (None in the rows), as (unit, period, metric)."""
@@ -123,6 +126,7 @@ class ProgressTable(Rendered, Generic[Count_co]):
             lines.append(
                 f"{self.undated} enrolment(s) without an enrolment date: not in enrolments"
             )
+        lines.extend(self.basis)
         if self.suppressed_below is not None:
             lines.append(_SUPPRESSED.format(self.suppressed_below - 1))
         return lines
@@ -140,6 +144,7 @@ class ProgressTable(Rendered, Generic[Count_co]):
             "policy": self.policy.to_dict(),
             "excluded": dict(sorted(self.excluded.items())),
             "undated": self.undated,
+            **({"basis": list(self.basis)} if self.basis else {}),
             "suppressed_below": self.suppressed_below,
             "hidden": sorted([u, str(p), m] for u, p, m in self.hidden),
             "rows": [row.to_dict() for row in self.rows],
