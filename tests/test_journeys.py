@@ -575,6 +575,18 @@ def test_transfers_count_each_completion_in_the_department_of_its_day(
         assert any(
             "in the unit its person was in when it happened" in line for line in table["basis"]
         )
+    # The report too: each department's completions in the plan year, the movers' moved.
+    code, out, err = cli(
+        capsys, "report", export, "--units", units, "--membership", str(postings),
+        "--format", "json", "--out", str(tmp_path / "report.html"),
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    in_year = by_hand(dt.date.max, moved=True)
+    assert {row["unit"]: row["completions"] for row in made["departments"]} == {
+        d: in_year.get((d, made["year"]), (0, 0))[0] for d in departments
+    }
+    assert "units over time: each record counts in the unit" in made["basis"][0]
     # Without the postings, the movers' later completions stay in their old departments.
     code, out, _err = cli(
         capsys, "progress", export, "--units", units, "--by", "fy", "--format", "json"

@@ -20,6 +20,7 @@ from karmayogi.org import OrgTree, Unit
 from karmayogi.periods import IST, PERIOD_KINDS, PeriodKind, period_index
 from karmayogi.progress import (
     UNIT_RULES,
+    Attendance,
     CountingPolicy,
     Enrolment,
     Membership,
@@ -398,3 +399,28 @@ def test_the_export_rolled_up_over_time_says_which_engine_and_why() -> None:
     for over_time in ({"membership": Membership(moves)}, {"as_of": "2025-10-31"}):
         with pytest.raises(ValueError, match="counted by the reference engine"):
             roll_up_export(io.StringIO(EXPORT), tree=tree, engine="columnar", **over_time)
+
+
+def test_as_of_a_day_counts_sessions_ratings_and_logins_up_to_that_day() -> None:
+    records = [done("asha", "RTI", "2025-10-05 10:00", "2025-11-20 10:00")]
+    rollup = Rollup(TREE, places={"asha": "rev"}, by="fy", records=records)
+    sessions = [
+        Attendance("asha", "Land Records", "Survey", dt.date(2025, 10, 10), 3600, True, True),
+        Attendance("asha", "Land Records", "Hearing", dt.date(2025, 12, 1), 5400, True, True),
+    ]
+    then = rollup.as_of("2025-11-30")
+    hours = {
+        name: table.total("rev").offline_hours  # type: ignore[union-attr]
+        for name, table in (("now", rollup.offline(sessions)), ("then", then.offline(sessions)))
+    }
+    assert hours == {"now": 2.5, "then": 1.0}
+    ratings = [("asha", "RTI", dt.datetime(2025, 12, 2, 10, 0, tzinfo=IST))]
+    logins = {"asha": dt.datetime(2025, 12, 1, 9, 0, tzinfo=IST)}
+    operations = {
+        name: sorted(c.operation for c in table.karma(ratings=ratings, logins=logins).credits)
+        for name, table in (("now", rollup), ("then", then))
+    }
+    assert operations == {
+        "now": ["COURSE_COMPLETION", "FIRST_ENROLMENT", "FIRST_LOGIN", "RATING"],
+        "then": ["COURSE_COMPLETION", "FIRST_ENROLMENT"],
+    }

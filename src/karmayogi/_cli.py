@@ -14,12 +14,18 @@ from typing import Any
 
 import attrs
 
-from karmayogi import __version__, _audit_cli, _mapping_cli, _pathway_cli, _reconcile_cli
+from karmayogi import (
+    __version__,
+    _audit_cli,
+    _mapping_cli,
+    _membership_cli,
+    _pathway_cli,
+    _reconcile_cli,
+)
 from karmayogi._atomic import write_atomically
 from karmayogi._csv import safe_writer
 from karmayogi._files import read_catalogue, read_plans, read_positions, read_profiles, said
 from karmayogi._joins import join_places
-from karmayogi._membership_cli import read_membership
 from karmayogi._names import printable
 from karmayogi._progress_bar import reading
 from karmayogi._render import cell_text, text_table
@@ -52,15 +58,15 @@ from karmayogi.exports import (
     read_blended_report,
 )
 from karmayogi.limits import DEFAULT_LIMITS, NO_LIMITS
-from karmayogi.org import Person, read_people_csv, read_units_csv
+from karmayogi.org import OrgTree, Person, read_people_csv, read_units_csv
 from karmayogi.periods import parse_date, parse_datetime
 from karmayogi.progress import (
-    UNIT_RULES,
     Attendance,
     Campaign,
     ComplianceTable,
     CountingPolicy,
     Import,
+    Membership,
     ProgressTable,
     Release,
     RolledUpExport,
@@ -631,6 +637,7 @@ def _report_parser(commands: Any) -> None:
         "--labels", help="a state's names in its languages, CSV: Competency, Language, Label"
     )
     report.add_argument("--campaign", help="a learning week, JSON: its numbers in the report")
+    _membership_cli.add_arguments(report)
     report.add_argument(
         "--blended", help="BlendedProgramReport.csv: offline sessions' hours count too"
     )
@@ -749,10 +756,7 @@ def _report(args: argparse.Namespace) -> int:
     report, notes, mdo = _enrolments(args.report, catalogue)
     notes += [f.message for f in report.findings if f.code in _SAID_FINDINGS]
     records = report.ledger
-    tree = read_units_csv(args.units) if args.units else report.tree
-    people = _read_people(args.people) if args.people else None
-    if mdo is not None and mdo.users is not None and people is None and not args.units:
-        people, tree = zip_people(mdo.users, report, notes)
+    people, tree, membership = _placing(args, report, mdo, notes)
     allocations: list[Allocation] | None = None
     if args.plans:
         assert people is not None
@@ -779,7 +783,7 @@ def _report(args: argparse.Namespace) -> int:
         positions = _read_roles(args.roles, framework, None)
     profiles = read_profiles(args.profiles) if args.profiles else None
     places = None
-    if people is None:
+    if people is None and membership is None:
         places, placed = join_places(report.places, tree)
         placed.check()
     made = make_report(
@@ -804,8 +808,28 @@ def _report(args: argparse.Namespace) -> int:
         reconciliation=_reconcile_cli.for_report(
             args.summary, mdo, allocations, records, cbp, catalogue, notes
         ),
+        membership=membership,
+        unit_rule=args.unit_rule,
     )
     return _report_done(args, made, notes, rejected)
+
+
+def _placing(
+    args: argparse.Namespace, report: Import, mdo: MdoReports | None, notes: list[str]
+) -> tuple[list[Person] | None, OrgTree, Membership | None]:
+    """The report's people, tree and membership over time: from --people, --units and
+    --membership, else the zip's UserReport, else the export's own units."""
+    tree = read_units_csv(args.units) if args.units else report.tree
+    people = _read_people(args.people) if args.people else None
+    if args.membership:
+        if people is not None:
+            raise ValueError("give --people or --membership (their units over time), not both")
+        membership, lines = _membership_cli.read_membership(args.membership)
+        notes += lines
+        return None, tree, membership
+    if mdo is not None and mdo.users is not None and people is None and not args.units:
+        people, tree = zip_people(mdo.users, report, notes)
+    return people, tree, None
 
 
 def _attendance(
@@ -881,19 +905,7 @@ def _progress_parser(commands: Any) -> None:
         help="learning hours from certified completions (platform) or from all",
     )
     progress.add_argument("--include-inactive", action="store_true", help="count inactive people")
-    progress.add_argument(
-        "--membership",
-        nargs="+",
-        metavar="FILE",
-        help="people's units over time: a postings CSV (Person, Unit, From) or successive "
-        "UserReport.csv files, each dated by its Report_Last_Generated_On",
-    )
-    progress.add_argument(
-        "--unit-rule",
-        choices=UNIT_RULES,
-        default="when-it-happened",
-        help="with --membership: each record in the unit of its day, or in the current one",
-    )
+    _membership_cli.add_arguments(progress)
     progress.add_argument(
         "--as-of", help="the numbers as the data stood at the end of this day, in India"
     )
@@ -927,7 +939,7 @@ def _progress(args: argparse.Namespace) -> int:
         raise ValueError("give --people or --membership (their units over time), not both")
     membership = None
     if args.membership:
-        membership, notes = read_membership(args.membership)
+        membership, notes = _membership_cli.read_membership(args.membership)
         for line in notes:
             _note(line)
     policy = (

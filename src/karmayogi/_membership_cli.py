@@ -4,13 +4,31 @@ platform generated it."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 
 from karmayogi._validate import USER_REPORT_KIND, kind_of
 from karmayogi.exports import read_user_report
-from karmayogi.progress import Membership, Move, read_membership_csv
+from karmayogi.progress import UNIT_RULES, Membership, Move, read_membership_csv
 
-__all__ = ["read_membership"]
+__all__ = ["add_arguments", "read_membership"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--membership`` and ``--unit-rule``, alike for every command that counts."""
+    parser.add_argument(
+        "--membership",
+        nargs="+",
+        metavar="FILE",
+        help="people's units over time: a postings CSV (Person, Unit, From) or successive "
+        "UserReport.csv files, each dated by its Report_Last_Generated_On",
+    )
+    parser.add_argument(
+        "--unit-rule",
+        choices=UNIT_RULES,
+        default="when-it-happened",
+        help="with --membership: each record in the unit of its day, or in the current one",
+    )
 
 
 def read_membership(paths: Sequence[str]) -> tuple[Membership, list[str]]:

@@ -63,11 +63,13 @@ from karmayogi.progress import (
     Enrolment,
     KarmaTable,
     Ledger,
+    Membership,
     OfflineTable,
     ProgressRow,
     ProgressTable,
     Release,
     Rollup,
+    UnitRule,
 )
 from karmayogi.reconcile import Reconciliation
 
@@ -220,6 +222,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "policy": self.policy.to_dict(),
             "excluded": dict(sorted(self.quarters.excluded.items())),
+            **({"basis": list(self.quarters.basis)} if self.quarters.basis else {}),
             "headline": self.headline.to_dict(),
             "departments": [row.to_dict() for row in self.by_department],
             "compliance": dict(zip(_COMPLIANCE_TOTALS, total, strict=True)) if total else None,
@@ -285,14 +288,17 @@ def make_report(
     campaign: Campaign | None = None,
     attendance: Iterable[Attendance] = (),
     reconciliation: Reconciliation | None = None,
+    membership: Membership | None = None,
+    unit_rule: UnitRule = "when-it-happened",
 ) -> Report:
     """The report's numbers from records over ``tree``, placed by ``people`` (then
-    users are counted) or by ``places``. With ``allocations`` it shows plan compliance;
-    with ``positions`` and ``people`` the competency gaps (against ``profiles``; a
-    person without one holds nothing). ``year`` defaults to the year the data is about
-    (:func:`choose_year`); ``as_of`` (the data's date) to the latest enrolment or
-    completion in the records; :attr:`Report.choices` says what each default chose, and
-    why. Allocations meet the records by course as in
+    users are counted), by ``places``, or by their units over time (``membership``: each
+    record counted by ``unit_rule``, as :class:`~karmayogi.progress.Rollup` counts).
+    With ``allocations`` it shows plan compliance; with ``positions`` and ``people`` the
+    competency gaps (against ``profiles``; a person without one holds nothing). ``year``
+    defaults to the year the data is about (:func:`choose_year`); ``as_of`` (the data's
+    date) to the latest enrolment or completion in the records; :attr:`Report.choices`
+    says what each default chose, and why. Allocations meet the records by course as in
     :meth:`~karmayogi.progress.Rollup.compliance` (through ``catalogue`` where given).
 
     ``suppress`` hides counts from 1 to ``suppress - 1``, and enough others that none can
@@ -329,10 +335,22 @@ def make_report(
     if people is not None and len(ledger):
         in_records = {person for person, _entries in ledger.by_person()}
         matches.append(join_people(in_records, [p.id for p in people]).check())
+    if membership is not None and len(ledger):
+        in_records = {person for person, _entries in ledger.by_person()}
+        known = [move.person for move in membership]
+        matches.append(
+            join_people(in_records, known, join="the records' people in the membership").check()
+        )
+
+    if membership is not None and (people is not None or places is not None):
+        raise ValueError("place people one way: people, places or a membership over time")
 
     def rollup(by: PeriodKind) -> Rollup:
         if people is not None:
             return Rollup(tree, people=people, by=by, policy=policy, records=ledger)
+        if membership is not None:
+            return Rollup(tree, membership=membership, unit_rule=unit_rule, by=by,
+                          policy=policy, records=ledger)  # fmt: skip
         return Rollup(tree, places=places or {}, by=by, policy=policy, records=ledger)
 
     by_quarter, by_year = rollup("quarter"), rollup("fy")

@@ -252,7 +252,9 @@ class Rollup:
         """This roll-up as its data stood at the end of ``day`` (in India): each record as
         it was then (one that began later is not there; one completed later was in
         progress, without its certificates) and, under a membership, the moves dated by
-        then. Every number of the result is what the data said on that day."""
+        then. Every number of the result is what the data said on that day; offline
+        sessions, ratings and logins given to it later count only up to that day (a
+        certificate as it is known now: attendance rows do not date it)."""
         day = parse_date(day)
         records = [r for r in map(functools.partial(_as_it_stood, day=day), self._ledger) if r]
         membership = None if self._membership is None else self._membership.as_of(day)
@@ -468,6 +470,9 @@ class Rollup:
         out, and the table says how many."""
         names = {unit.id: unit.name for unit in self.tree}
         wanted = None if periods is None else self._indexes(periods)
+        if self.stood_on is not None:  # as of a past day: the sessions held by then
+            day = self.stood_on
+            attendance = [a for a in attendance if a.day is None or a.day <= day]
         return offline_rows(
             attendance, by=self.by, policy=self.policy, paths=self._paths, places=self._places,
             names=names, inactive=self._inactive, periods=wanted,
@@ -526,6 +531,11 @@ class Rollup:
             plan_match.check()
             assessed_match.check()
         plan = {(a.person, plan_found.get(a.course, a.course)) for a in given}
+        if self.stood_on is not None:  # as of a past day: what had happened by then
+            day = self.stood_on
+            ratings = [r for r in ratings if parse_date(r[2]) <= day]
+            if logins is not None:
+                logins = {p: when for p, when in logins.items() if parse_date(when) <= day}
         credits = karma_credits(
             placed, rules=rules, plan_courses=plan, assessed=set(assessed_found.values()),
             ratings=ratings, logins=logins,
