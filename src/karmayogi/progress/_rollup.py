@@ -209,10 +209,12 @@ class Rollup:
         return engine
 
     @property
+    @_locked
     def membership(self) -> Membership | None:
-        """The people's units over time, with every move taken; None for a roll-up placed
-        by ``people`` or ``places``. Read it only while no other thread moves anyone."""
-        return self._membership
+        """A copy of the people's units over time, with every move taken (a move goes
+        through :meth:`move`, which counts it); None for a roll-up placed by ``people``
+        or ``places``."""
+        return None if self._membership is None else Membership(self._membership)
 
     @_locked
     def move(self, moves: Iterable[Move]) -> None:
