@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import random
 import sys
 import threading
@@ -14,7 +15,7 @@ import pytest
 
 from karmayogi.org import OrgTree, Person, Unit
 from karmayogi.periods import IST
-from karmayogi.progress import Enrolment, Rollup, Status
+from karmayogi.progress import Enrolment, Membership, Move, Rollup, Status
 
 TREE = OrgTree([
     Unit(id="s", name="State", level="state"),
@@ -84,6 +85,47 @@ def test_records_added_from_four_threads_give_the_tables_of_one(seed: int) -> No
     assert shared.table() == alone.table()
     assert shared.table("cumulative") == alone.table("cumulative")
     assert shared.ledger == alone.ledger
+
+
+DAYS = [dt.date(2025, 4, 2) + dt.timedelta(days=n) for n in range(400)]
+
+
+@pytest.mark.usefixtures("switching_often")
+@pytest.mark.parametrize("seed", range(3))
+def test_records_and_moves_from_four_threads_give_the_tables_of_one(seed: int) -> None:
+    """People posted back and forth between departments while records come in: the numbers
+    of a roll-up that knew every posting and record from the start."""
+    given = records(seed, 1000)
+    start = [Move(person=p.id, unit=p.place, since="2025-04-01") for p in PEOPLE]
+    draw = random.Random(seed)
+    postings = [  # each person posted back and forth, on days of their own
+        Move(person=p.id, unit="ab"[(n + "ab".index(p.place)) % 2], since=day)
+        for p in PEOPLE
+        for n, day in enumerate(sorted(draw.sample(DAYS, 6)), start=1)
+    ]
+    draw.shuffle(postings)
+    alone = Rollup(TREE, membership=Membership(start + postings), by="quarter", records=given)
+    shared = Rollup(TREE, membership=Membership(start), by="quarter")
+    errors: list[BaseException] = []
+
+    def work(part: list[Enrolment], moves: list[Move]) -> None:
+        try:
+            for record, move in itertools.zip_longest(part, moves):
+                if record is not None:
+                    shared.add(record)
+                if move is not None:
+                    shared.move([move])
+        except BaseException as exc:  # pragma: no cover - the failure this test looks for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(given[i::4], postings[i::4])) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert shared.table() == alone.table()
+    assert shared.table("cumulative") == alone.table("cumulative")
 
 
 def test_a_failed_update_leaves_the_roll_up_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
