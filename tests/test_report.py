@@ -79,6 +79,19 @@ def test_the_year_defaults_to_the_plans_and_the_date_to_the_latest_record(
     assert make_report(state.tree, state.records, places={}).as_of == latest.date()
 
 
+def test_a_data_date_given_before_some_records_says_they_are_counted(
+    state: Demo, report: Report
+) -> None:
+    assert not any("as given" in choice for choice in report.choices)  # none later
+    day = dt.date(2025, 12, 31)
+    dates = [w for r in state.records for w in (r.enrolled_at, r.completed_at) if w]
+    later = sum(1 for when in dates if when.astimezone(IST).date() > day)
+    made = make_report(state.tree, state.records, places={}, as_of=day)
+    assert f"data as of 31/12/2025, as given; {later:,} enrolment or completion" in "\n".join(
+        made.choices
+    )
+
+
 def test_the_departments_add_up_to_the_state(report: Report) -> None:
     rows = report.by_department
     assert [r.unit for r in rows] == list(report.departments)

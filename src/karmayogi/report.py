@@ -320,6 +320,8 @@ def make_report(
     choices: list[str] = []
     if as_of is None:
         as_of = _data_date(ledger, choices)
+    else:
+        _later_than(ledger, as_of, choices)
     allocated = (
         (allocations.allocations if isinstance(allocations, Resolution) else tuple(allocations))
         if allocations is not None
@@ -526,6 +528,24 @@ def _data_date(ledger: Ledger, choices: list[str]) -> dt.date:
         why += f" ({past} later date(s), past any plausible one, left out of it)"
     choices.append(f"data as of {day_text(as_of)}: {why}")
     return as_of
+
+
+def _later_than(ledger: Ledger, as_of: dt.date, choices: list[str]) -> None:
+    """Say so where the data's date given is before some of the records' own dates: the
+    page counts them, under a date that says otherwise."""
+    _first, last = plausible_dates()
+    later = sum(
+        1
+        for entry in ledger
+        for when in (entry.enrolled_at, entry.completed_at)
+        if when is not None and as_of < when.date() <= last
+    )
+    if later:
+        choices.append(
+            f"data as of {day_text(as_of)}, as given; {later:,} enrolment or completion "
+            "date(s) in the records are later, and counted (`karmayogi progress --as-of` "
+            "gives the numbers as they stood on a day)"
+        )
 
 
 def _latest(ledger: Ledger) -> tuple[dt.date | None, int]:
