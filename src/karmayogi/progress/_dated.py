@@ -13,7 +13,7 @@ the same parts, so they agree, whatever the order of records and moves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from karmayogi.periods import PeriodKind
 from karmayogi.progress._engine import Engine, Slot, Unplaced
@@ -63,14 +63,14 @@ class DatedEngine(Engine):
             return self.membership.current(person)
         return self.membership.unit_on(person, when.date())
 
-    def _part(self, person: str, entries: Iterable[Enrolment]) -> _Part:
+    def _part(self, person: str, entries: Collection[Enrolment]) -> _Part:
         """What ``entries`` of ``person`` count, and how many of them are dated before
         the person's first known unit."""
         own: _Cells = {}
         first_known = self.membership.known_from(person)
         if first_known is None:
             return own, {}, 0
-        assumed = 0
+        assumed = _before(entries, first_known) if self.rule == "when-it-happened" else 0
         period, unit_at = self.period, self.unit_at
         seen: dict[str, tuple[set[int], set[int], set[int]]] = {}
 
@@ -85,8 +85,6 @@ class DatedEngine(Engine):
 
         for entry in entries:
             enrolled, completed = period(entry.enrolled_at), period(entry.completed_at)
-            dates = [w.date() for w in (entry.enrolled_at, entry.completed_at) if w is not None]
-            assumed += self.rule == "when-it-happened" and any(d < first_known for d in dates)
             at_enrolment = unit_at(person, entry.enrolled_at)
             assert at_enrolment is not None
             if enrolled is not None:
@@ -179,15 +177,24 @@ class DatedEngine(Engine):
         self.current[person] = current
 
     def load(self) -> Unplaced:
-        """Count the ledger's entries into an empty engine, person by person."""
+        """Count the ledger's entries into an empty engine, person by person: those who
+        were in one unit all along as the engine placed once counts them, the others by
+        their parts."""
         unplaced: dict[str, int] = {}
         undated = assumed = 0
         own: _Cells = {}
         direct: _Cells = {}
+        in_one_unit: list[tuple[str, Collection[Enrolment]]] = []
+        membership, dated = self.membership, self.rule == "when-it-happened"
         with bulk():
             for person, entries in self.ledger.by_person():
-                if person not in self.membership:
+                if person not in membership:
                     unplaced[person] = len(entries)
+                    continue
+                if membership.only_unit(person) is not None:
+                    in_one_unit.append((person, entries))
+                    if dated:
+                        assumed += _before(entries, membership.known_from(person))
                     continue
                 undated += sum(entry.enrolled_at is None for entry in entries)
                 theirs, above, before_known = self._part(person, entries)
@@ -195,5 +202,14 @@ class DatedEngine(Engine):
                 for into, cells in ((own, theirs), (direct, above)):
                     for key, value in cells.items():
                         into[key] = into.get(key, 0) + value
+            undated += self._load(in_one_unit).undated
             self._apply((own, direct, assumed), 1)  # every unit's own cells, expanded once
         return Unplaced(unplaced, undated)
+
+
+def _before(entries: Iterable[Enrolment], day: dt.date | None) -> int:
+    """How many of ``entries`` are dated before ``day`` (none, without one)."""
+    if day is None:
+        return 0
+    dates = ((e.enrolled_at, e.completed_at) for e in entries)
+    return sum(any(w is not None and w.date() < day for w in pair) for pair in dates)

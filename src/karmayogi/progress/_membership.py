@@ -177,6 +177,11 @@ class Membership:
             return None
         return self._units[person][max(bisect.bisect_right(days, day) - 1, 0)]
 
+    def only_unit(self, person: str) -> str | None:
+        """The unit of every move of ``person``, if they name one unit; else None."""
+        units = self._units.get(person)
+        return units[0] if units and units.count(units[0]) == len(units) else None
+
     def known_from(self, person: str) -> dt.date | None:
         """The day of ``person``'s first move, or None."""
         days = self._days.get(person)
