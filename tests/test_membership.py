@@ -424,3 +424,21 @@ def test_as_of_a_day_counts_sessions_ratings_and_logins_up_to_that_day() -> None
         "now": ["COURSE_COMPLETION", "FIRST_ENROLMENT", "FIRST_LOGIN", "RATING"],
         "then": ["COURSE_COMPLETION", "FIRST_ENROLMENT"],
     }
+
+
+def test_a_user_report_and_a_postings_file_that_disagree_say_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, users, postings = (tmp_path / n for n in ("export.csv", "users.csv", "post.csv"))
+    export.write_text(EXPORT, encoding="utf-8")
+    users.write_text(
+        "Email,Ministry,Department,Organization,User_Registration_Date,"
+        "Report_Last_Generated_On\n"
+        "Asha@CG.in,CG,Revenue,,2024-01-01 00:00:00,2025-10-01 06:00:00\n",
+        encoding="utf-8",
+    )
+    postings.write_text("Person,Unit,From\nasha@cg.in,CG,2025-10-01\n", encoding="utf-8")
+    assert main(["progress", str(export), "--membership", str(users), str(postings)]) == 1
+    err = capsys.readouterr().err
+    assert f"{postings}, row 2, field 'Unit': places 'asha@cg.in' in two units" in err
+    assert f"also in 'CG/Revenue' ({users}, field 'Report_Last_Generated_On')" in err

@@ -8,6 +8,7 @@ import argparse
 from collections.abc import Sequence
 
 from karmayogi._validate import USER_REPORT_KIND, kind_of
+from karmayogi.errors import Location
 from karmayogi.exports import read_user_report
 from karmayogi.progress import UNIT_RULES, Membership, Move, read_membership_csv
 
@@ -34,7 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def read_membership(paths: Sequence[str]) -> tuple[Membership, list[str]]:
     """The membership the files make together, and a line on what each gave. People are
     keyed as the readers key them (emails compared case-insensitively)."""
-    snapshots = []
     moves: list[Move] = []
     notes = []
     for path in paths:
@@ -47,7 +47,11 @@ def read_membership(paths: Sequence[str]) -> tuple[Membership, list[str]]:
                     "give a postings file (Person, Unit, From) instead"
                 )
             day = users.generated.date()
-            snapshots.append((day, users.places))
+            where = Location(file=path, field="Report_Last_Generated_On")
+            moves += [
+                Move(person=person, unit=unit, since=day, origin=where)
+                for person, unit in users.places.items()
+            ]
             notes.append(f"membership: {path}: {len(users.places)} people's units on {day}")
             notes += [f"  rejected: {rejection}" for rejection in users.rejected]
         else:
@@ -57,6 +61,4 @@ def read_membership(paths: Sequence[str]) -> tuple[Membership, list[str]]:
                 for m in theirs
             ]
             notes.append(f"membership: {path}: {len(theirs)} postings")
-    membership = Membership.from_snapshots(snapshots)
-    membership.update(moves)
-    return membership, notes
+    return Membership(moves), notes
