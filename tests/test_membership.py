@@ -21,6 +21,7 @@ from karmayogi.periods import IST, PERIOD_KINDS, PeriodKind, period_index
 from karmayogi.progress import (
     UNIT_RULES,
     Attendance,
+    Campaign,
     CountingPolicy,
     Enrolment,
     Membership,
@@ -442,3 +443,47 @@ def test_a_user_report_and_a_postings_file_that_disagree_say_where(
     err = capsys.readouterr().err
     assert f"{postings}, row 2, field 'Unit': places 'asha@cg.in' in two units" in err
     assert f"also in 'CG/Revenue' ({users}, field 'Report_Last_Generated_On')" in err
+
+
+def test_weeks_learners_sessions_and_karma_count_where_each_day_counts() -> None:
+    """Asha, in Revenue until 31 October and in Health from 1 November: what she did in
+    October is Revenue's, what she did in November Health's, and the state has her once,
+    with all her hours."""
+    moves = [
+        Move(person="asha", unit="rev", since="2025-04-01"),
+        Move(person="asha", unit="health", since="2025-11-01"),
+    ]
+    records = [
+        done("asha", "RTI", "2025-10-05 10:00", "2025-11-20 10:00"),
+        done("asha", "Ethics", "2025-10-10 10:00", "2025-10-20 10:00"),
+    ]
+    rollup = Rollup(TREE, membership=Membership(moves), records=records)
+    week = Campaign(name="Saptah", start="2025-10-01", end="2025-11-30", hours=2)
+    got = {
+        row.unit: (row.learners, row.enrolments, row.completions, row.learning_hours)
+        for row in rollup.campaign(week).rows
+    }
+    assert got == {"cg": (1, 2, 2, 2.0), "rev": (0, 2, 1, 1.0), "health": (0, 0, 1, 1.0)}
+    one_hour = rollup.learners_with_hours(1, dt.date(2025, 10, 1), dt.date(2025, 11, 30))
+    assert dict(one_hour) == {"cg": 1, "rev": 1, "health": 1}
+    two_hours = rollup.learners_with_hours(2, dt.date(2025, 10, 1), dt.date(2025, 11, 30))
+    assert dict(two_hours) == {"cg": 1, "rev": 0, "health": 0}
+    sessions = [
+        Attendance("asha", "Land Records", "Survey", dt.date(2025, 10, 15), 3600, True, True),
+        Attendance("asha", "Land Records", "Hearing", dt.date(2025, 11, 15), 3600, True, True),
+    ]
+    offline = rollup.offline(sessions)
+    assert {(r.unit, r.sessions, r.people) for r in offline.rows} == {
+        ("cg", 2, 1),
+        ("rev", 1, 1),
+        ("health", 1, 1),
+    }
+    karma = rollup.karma()
+    assert (karma.people, dict(karma.units)) == ({"asha": 15}, {"cg": 15, "rev": 10, "health": 5})
+    current = Rollup(TREE, membership=Membership(moves), unit_rule="current", records=records)
+    assert dict(current.karma().units) == {"cg": 15, "rev": 0, "health": 15}
+    assert {r.unit: r.completions for r in current.campaign(week).rows} == {
+        "cg": 2,
+        "rev": 0,
+        "health": 2,
+    }

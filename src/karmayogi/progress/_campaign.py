@@ -5,7 +5,7 @@ credited per person and rolled up, each credit explainable."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
@@ -164,32 +164,30 @@ def campaign_rows(
     entries: Iterable[Enrolment],
     *,
     paths: Mapping[str, tuple[str, ...]],
-    places: Mapping[str, str],
+    unit_on: Callable[[str, dt.date | None], str | None],
     names: Mapping[str, str],
     policy: CountingPolicy,
 ) -> tuple[CampaignRow, ...]:
     """Each unit's campaign numbers from the ledger's entries of placed people: each
-    person's entries in the window of their unit."""
+    enrolment and completion in the window of the unit where it counts (``unit_on`` its
+    day), and a unit's learners the people with the hours within it."""
     per_unit: dict[str, list[float]] = {unit: [0, 0, 0, 0.0] for unit in paths}
-    seconds: dict[str, int] = {}
+    seconds: dict[tuple[str, str], int] = {}
     for entry in entries:
-        unit = places.get(entry.person)
-        if unit is None:
-            continue
-        window = campaign.window_of(paths[unit])
-        enrolled, completed = window.holds(entry.enrolled_at), window.holds(entry.completed_at)
-        hours = completed and policy.counts_hours(entry)
-        if hours:
-            seconds[entry.person] = seconds.get(entry.person, 0) + (entry.duration or 0)
-        for ancestor in paths[unit]:
-            counts = per_unit[ancestor]
-            counts[1] += enrolled
-            counts[2] += completed
-            counts[3] += (entry.duration or 0) / 3600 if hours else 0
-    for person, total in seconds.items():
+        for when, slot, done in ((entry.enrolled_at, 1, False), (entry.completed_at, 2, True)):
+            unit = None if when is None else unit_on(entry.person, when.date())
+            if unit is None or not campaign.window_of(paths[unit]).holds(when):
+                continue
+            hours = done and policy.counts_hours(entry)
+            for ancestor in paths[unit]:
+                per_unit[ancestor][slot] += 1
+                if hours:
+                    per_unit[ancestor][3] += (entry.duration or 0) / 3600
+                    key = (entry.person, ancestor)
+                    seconds[key] = seconds.get(key, 0) + (entry.duration or 0)
+    for (_person, unit), total in seconds.items():
         if total >= campaign.hours * 3600:
-            for ancestor in paths[places[person]]:
-                per_unit[ancestor][0] += 1
+            per_unit[unit][0] += 1
     return tuple(
         CampaignRow(
             unit=unit,

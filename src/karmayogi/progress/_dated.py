@@ -58,10 +58,10 @@ class DatedEngine(Engine):
         self.assumed = 0
         """Records dated before their person's first known unit, counted in that unit."""
 
-    def unit_at(self, person: str, when: dt.datetime | None) -> str | None:
-        if self.rule == "current" or when is None:
+    def unit_on(self, person: str, day: dt.date | None) -> str | None:
+        if self.rule == "current" or day is None:
             return self.membership.current(person)
-        return self.membership.unit_on(person, when.date())
+        return self.membership.unit_on(person, day)
 
     def _part(self, person: str, entries: Collection[Enrolment]) -> _Part:
         """What ``entries`` of ``person`` count, and how many of them are dated before

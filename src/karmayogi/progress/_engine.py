@@ -88,9 +88,14 @@ class Engine:
         """The periods of each person changed one record at a time."""
         self._periods: dict[dt.date, int] = {}
 
-    def unit_at(self, person: str, when: dt.datetime | None) -> str | None:
-        """The unit a record of ``person`` dated ``when`` counts in: here, their one unit."""
+    def unit_on(self, person: str, day: dt.date | None) -> str | None:
+        """The unit where what ``person`` did on ``day`` (India's) counts: here, their
+        one unit."""
         return self.places.get(person)
+
+    def unit_at(self, person: str, when: dt.datetime | None) -> str | None:
+        """The unit where a record of ``person`` dated ``when`` counts."""
+        return self.unit_on(person, None if when is None else when.date())
 
     def period(self, when: dt.datetime | None) -> int | None:
         return None if when is None else self.period_of(when)

@@ -9,7 +9,7 @@ that rows may come in any order, twice, or split across reports."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -148,19 +148,20 @@ def offline_rows(
     by: PeriodKind,
     policy: CountingPolicy,
     paths: Mapping[str, tuple[str, ...]],
-    places: Mapping[str, str],
+    unit_on: Callable[[str, dt.date | None], str | None],
     names: Mapping[str, str],
     inactive: set[str],
     periods: Iterable[int] | None = None,
 ) -> OfflineTable:
     """Every unit in every period with a session attended (or the ``periods`` given, by
-    index): sessions, people and hours, each row's sessions kept to explain it."""
+    index): sessions, people and hours, each row's sessions kept to explain it. A session
+    counts in the unit where its person's day counts (``unit_on``)."""
     counted: dict[tuple[str, int], list[Attendance]] = {}
     excluded: dict[str, int] = {}
     for session in sorted(joined(attendance).values(), key=lambda a: a.key):
         if not session.attended:
             continue
-        unit = places.get(session.person)
+        unit = unit_on(session.person, session.day)
         if unit is None or session.day is None:
             why = "no date" if unit is not None else (
                 "inactive people" if session.person in inactive else "people not placed"

@@ -96,8 +96,8 @@ class Rollup:
     (``membership``: then each record counts by ``unit_rule``, in the unit its person was
     in when it happened or in their current one, and :meth:`move` takes transfers as
     they come). Records of people who are not placed are left out, and the tables say
-    how many. Plan compliance, learning weeks, Karma points and offline sessions place
-    each person in their current unit.
+    how many. Learning weeks, Karma points and offline sessions count by the same rule;
+    plan compliance, a person's, in their current unit.
 
     A roll-up is safe to use from several threads: each call holds its lock, so records
     added at once from a portal's request threads give the tables one thread would. Its
@@ -443,19 +443,24 @@ class Rollup:
         """For every unit, the people with at least ``hours`` learning hours from
         completions dated ``start`` to ``end`` (both whole days, in India), as a learning
         week counts its "4+ hours" learners. Hours follow the counting policy, which the
-        result carries with its threshold and dates."""
-        seconds: dict[str, int] = {}
+        result carries with its threshold and dates. A completion counts in the unit where
+        its day counts; a unit's learners have the hours within it."""
+        seconds: dict[tuple[str, str], int] = {}
         for entry in self._ledger:
-            if entry.person not in self._places or not self.policy.counts_hours(entry):
+            if not self.policy.counts_hours(entry):
                 continue
             assert entry.completed_at is not None
-            if start <= entry.completed_at.date() <= end:
-                seconds[entry.person] = seconds.get(entry.person, 0) + (entry.duration or 0)
+            day = entry.completed_at.date()
+            unit = self._engine.unit_on(entry.person, day)
+            if unit is None or not start <= day <= end:
+                continue
+            for ancestor in self._paths[unit]:
+                key = (entry.person, ancestor)
+                seconds[key] = seconds.get(key, 0) + (entry.duration or 0)
         counts = dict.fromkeys(self._paths, 0)
-        for person, total in seconds.items():
+        for (_person, unit), total in seconds.items():
             if total >= hours * 3600:
-                for ancestor in self._paths[self._places[person]]:
-                    counts[ancestor] += 1
+                counts[unit] += 1
         return Learners(counts, hours=hours, start=start, end=end, policy=self.policy)
 
     @_locked
@@ -476,7 +481,8 @@ class Rollup:
             day = self.stood_on
             attendance = [a for a in attendance if a.day is None or a.day <= day]
         return offline_rows(
-            attendance, by=self.by, policy=self.policy, paths=self._paths, places=self._places,
+            attendance, by=self.by, policy=self.policy, paths=self._paths,
+            unit_on=self._engine.unit_on,
             names=names, inactive=self._inactive, periods=wanted,
         )  # fmt: skip
 
@@ -492,7 +498,7 @@ class Rollup:
             raise ValidationError([not_in_tree(u, f"overrides[{u!r}]") for u in unknown])
         names = {unit.id: unit.name for unit in self.tree}
         rows = campaign_rows(
-            campaign, self._ledger, paths=self._paths, places=self._places, names=names,
+            campaign, self._ledger, paths=self._paths, unit_on=self._engine.unit_on, names=names,
             policy=self.policy,
         )  # fmt: skip
         return CampaignTable(campaign=campaign, policy=self.policy, rows=rows)
@@ -546,9 +552,10 @@ class Rollup:
         for credit in credits:
             people[credit.person] = people.get(credit.person, 0) + credit.points
         units = dict.fromkeys(self._paths, 0)
-        for person, points in people.items():
-            for ancestor in self._paths[self._places[person]]:
-                units[ancestor] += points
+        for credit in credits:  # each in the unit where its day counts
+            unit = self._engine.unit_on(credit.person, parse_date(credit.when))
+            for ancestor in self._paths[unit] if unit is not None else ():
+                units[ancestor] += credit.points
         unsaid = () if logins is not None else ("first logins: no login data was given",)
         matched = tuple(m for m in (plan_match, assessed_match) if m.total)
         return KarmaTable(
