@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from karmayogi._cli import main
-from karmayogi.errors import ValidationError
+from karmayogi.errors import NoMatchError, ValidationError
 from karmayogi.org import OrgTree, Unit
 from karmayogi.periods import IST, PERIOD_KINDS, PeriodKind, period_index
 from karmayogi.progress import (
@@ -32,6 +32,7 @@ from karmayogi.progress import (
     read_membership_csv,
     roll_up_export,
 )
+from tests.builders import metrics_by_definition
 from tests.strategies import LEARNERS, enrolments, org_trees
 
 POLICIES = [CountingPolicy.PLATFORM, CountingPolicy.ALL_COMPLETIONS]
@@ -101,22 +102,11 @@ def expected_row(
     entries = list(rollup.ledger)
     enrolled = [e for e in entries if here(e, e.enrolled_at)]
     completed = [e for e in entries if here(e, e.completed_at)]
-    done = [e for e in enrolled if e.completed_at is not None and at(e.completed_at) <= index]  # type: ignore[operator]
-    policy = rollup.policy
-    hours = [
-        e for e in completed if e.duration and (policy.hours_from == "completed" or e.certificates)
-    ]
     return {
         "users": None,
-        "enrolled_users": len({e.person for e in enrolled}),
-        "started_users": len({e.person for e in enrolled if e.status is not Status.NOT_STARTED}),
-        "completed_users": len({e.person for e in completed}),
-        "enrolments": len(enrolled),
-        "completions": len(completed),
-        "completion_rate": len(done) / len(enrolled) if enrolled else None,
-        "certificates": sum(1 for e in completed if e.certificates),
-        "learning_hours": sum(e.duration or 0 for e in hours) / 3600,
-        "enrolments_completed": len(done),
+        **metrics_by_definition(
+            enrolled, completed, by=rollup.by, index=index, policy=rollup.policy
+        ),
     }
 
 
@@ -487,3 +477,12 @@ def test_weeks_learners_sessions_and_karma_count_where_each_day_counts() -> None
         "rev": 0,
         "health": 2,
     }
+
+
+def test_a_membership_of_other_people_is_an_error_not_zeros() -> None:
+    """Postings keyed by employee number meet an export keyed by email nowhere: an error
+    that says so, rather than a table of people not placed."""
+    tree = OrgTree.from_paths([("CG", "Revenue")])
+    others = Membership([Move(person="EMP00001", unit="CG/Revenue", since="2025-04-01")])
+    with pytest.raises(NoMatchError, match="the records' people in the membership: none of 1"):
+        roll_up_export(io.StringIO(EXPORT), tree=tree, membership=others)

@@ -27,7 +27,7 @@ from karmayogi.progress import (
     View,
     pseudonym,
 )
-from tests.builders import run_in_new_york
+from tests.builders import metrics_by_definition, run_in_new_york
 from tests.strategies import enrolments, org_trees, placed_people
 
 POLICIES = [CountingPolicy.PLATFORM, CountingPolicy.ALL_COMPLETIONS,
@@ -77,21 +77,9 @@ def expected_row(
 
     enrolled = [e for e in entries if within(e.enrolled_at)]
     completed = [e for e in entries if within(e.completed_at)]
-    done = [e for e in enrolled if e.completed_at is not None and at(e.completed_at) <= index]  # type: ignore[operator]
-    hours = [
-        e for e in completed if e.duration and (policy.hours_from == "completed" or e.certificates)
-    ]
     return {
         "users": sum(1 for p in counted.values() if p.place in inside),
-        "enrolled_users": len({e.person for e in enrolled}),
-        "started_users": len({e.person for e in enrolled if e.status is not Status.NOT_STARTED}),
-        "completed_users": len({e.person for e in completed}),
-        "enrolments": len(enrolled),
-        "completions": len(completed),
-        "completion_rate": len(done) / len(enrolled) if enrolled else None,
-        "certificates": sum(1 for e in completed if e.certificates),
-        "learning_hours": sum(e.duration or 0 for e in hours) / 3600,
-        "enrolments_completed": len(done),
+        **metrics_by_definition(enrolled, completed, by=rollup.by, index=index, policy=policy),
     }
 
 

@@ -57,6 +57,18 @@ def switching_often() -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
+def run_together(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def assert_same_tables(shared: Rollup, alone: Rollup) -> None:
+    assert shared.table() == alone.table()
+    assert shared.table("cumulative") == alone.table("cumulative")
+
+
 @pytest.mark.usefixtures("switching_often")
 @pytest.mark.parametrize("seed", range(5))
 def test_records_added_from_four_threads_give_the_tables_of_one(seed: int) -> None:
@@ -76,14 +88,9 @@ def test_records_added_from_four_threads_give_the_tables_of_one(seed: int) -> No
         except BaseException as exc:  # pragma: no cover - the failure this test looks for
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(given[i::4],)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([threading.Thread(target=work, args=(given[i::4],)) for i in range(4)])
     assert errors == []
-    assert shared.table() == alone.table()
-    assert shared.table("cumulative") == alone.table("cumulative")
+    assert_same_tables(shared, alone)
     assert shared.ledger == alone.ledger
 
 
@@ -118,14 +125,11 @@ def test_records_and_moves_from_four_threads_give_the_tables_of_one(seed: int) -
         except BaseException as exc:  # pragma: no cover - the failure this test looks for
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(given[i::4], postings[i::4])) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(
+        [threading.Thread(target=work, args=(given[i::4], postings[i::4])) for i in range(4)]
+    )
     assert errors == []
-    assert shared.table() == alone.table()
-    assert shared.table("cumulative") == alone.table("cumulative")
+    assert_same_tables(shared, alone)
 
 
 def test_a_failed_update_leaves_the_roll_up_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:

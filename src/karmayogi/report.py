@@ -339,10 +339,7 @@ def make_report(
         matches.append(join_people(in_records, [p.id for p in people]).check())
     if membership is not None and len(ledger):
         in_records = {person for person, _entries in ledger.by_person()}
-        known = [move.person for move in membership]
-        matches.append(
-            join_people(in_records, known, join="the records' people in the membership").check()
-        )
+        matches.append(membership.meets(in_records).check())
 
     if membership is not None and (people is not None or places is not None):
         raise ValueError("place people one way: people, places or a membership over time")

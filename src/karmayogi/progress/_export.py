@@ -124,10 +124,7 @@ def roll_up_export(
                         limits=limits)  # fmt: skip
     elif membership is not None:
         in_records = [person for person, _entries in report.ledger.by_person()]
-        known = [move.person for move in membership]
-        matched.append(
-            join_people(in_records, known, join="the records' people in the membership").check()
-        )
+        matched.append(membership.meets(in_records).check())
         rollup = Rollup(tree, membership=membership, unit_rule=unit_rule, by=by, policy=policy,
                         records=report.ledger, limits=limits)  # fmt: skip
     else:

@@ -21,8 +21,9 @@ from typing import Literal
 import attrs
 
 from karmayogi._csv import Source, read_table
+from karmayogi._joins import join_people
 from karmayogi._names import identity
-from karmayogi.errors import Location, Problem, ValidationError
+from karmayogi.errors import Location, Match, Problem, ValidationError
 from karmayogi.limits import DEFAULT_LIMITS, Limits
 from karmayogi.org import OrgTree, not_in_tree
 from karmayogi.periods import parse_date
@@ -191,6 +192,11 @@ class Membership:
         """The unit of ``person``'s latest move, or None."""
         units = self._units.get(person)
         return units[-1] if units else None
+
+    def meets(self, in_records: Iterable[str]) -> Match:
+        """How many of the people the records name this membership places (said in
+        numbers only: the people are personal data)."""
+        return join_people(in_records, self._days, join="the records' people in the membership")
 
     def places(self) -> dict[str, str]:
         """Each person's current unit."""
